@@ -1,0 +1,50 @@
+# Two commands matter: `make lab` opens the course, `make test` passes the tests.
+# Both create .venv on first use and install everything into it.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(CURDIR)/$(VENV)/bin
+PORT   ?= 8888
+# nbgrader runs `alembic` as a subprocess: the venv's bin must come first on PATH.
+export PATH := $(BIN):$(PATH)
+
+.PHONY: lab release test install install-test solutions demo clean-work help
+
+help:
+	@echo "make lab       build the student release and open it in JupyterLab (port $(PORT))"
+	@echo "make test      run the whole test suite"
+	@echo "make release   build the student release of every assignment into work/release"
+	@echo "make solutions regenerate solutions/notebooks from the source notebooks"
+	@echo "make clean-work delete work/ (nbgrader state: release, submissions, gradebook)"
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: $(VENV)/bin/python requirements.txt pyproject.toml
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
+	$(BIN)/pip install -q -r requirements-test.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+release: install
+	$(BIN)/python -m autograder release --all
+
+lab: release
+	@echo "Serving the student release from work/release (students never see the sources)."
+	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) \
+	    --ServerApp.root_dir=$(CURDIR)/work/release --ServerApp.open_browser=False
+
+test: install-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+solutions: install
+	$(BIN)/python -m autograder solutions
+
+clean-work:
+	rm -rf work

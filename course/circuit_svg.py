@@ -1,0 +1,95 @@
+"""Draw a circuit as in the lecture notes: forward values in green above each wire, gradients in
+red below. A pure function from numbers to an SVG string (testable without Jupyter)."""
+from html import escape
+
+DX, DY, R, MARGIN = 150, 74, 19, 46
+GREEN, RED, INK, GREY, WRONG = "#1a7f37", "#cf222e", "#24292f", "#8c959f", "#cf222e"
+
+
+class Svg(str):
+    """An SVG string that Jupyter displays as a picture."""
+
+    def _repr_svg_(self):
+        return str(self)
+
+
+def _layout(circuit):
+    """Column and row of each wire's producer: inputs in column 0, a gate right of its inputs."""
+    col = {w: 0 for w in circuit.inputs}
+    row = {w: float(i) for i, w in enumerate(circuit.inputs)}
+    for gate in circuit.gates:
+        col[gate.out] = 1 + max(col[w] for w in gate.inputs)
+        row[gate.out] = sum(row[w] for w in gate.inputs) / len(gate.inputs)
+    for wire, c, r in circuit.place:
+        col[wire], row[wire] = c, float(r)
+    return col, row
+
+
+def _xy(col, row):
+    return MARGIN + 30 + col * DX, MARGIN + row * DY
+
+
+def _num(v, decimals):
+    text = f"{v:.{decimals}f}"
+    return "0." + "0" * decimals if text.lstrip("-") == "0." + "0" * decimals else text
+
+
+def draw_circuit(circuit, values, grads=None, *, mismatch=(), decimals=2, title=None):
+    """SVG of `circuit` with `values` (wire -> forward value) and `grads` (wire -> gradient).
+
+    Wires named in `mismatch` are drawn red with a marker: the student's gradient there
+    disagrees with the numerical one. Every label carries data-wire="<name>" for tests.
+    """
+    grads = grads or {}
+    col, row = _layout(circuit)
+    ncol = max(col.values()) + 1
+    width = MARGIN * 2 + 30 + ncol * DX
+    height = MARGIN * 2 + (max(row.values())) * DY + 30
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
+             f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="sans-serif" font-size="13">']
+    if title:
+        parts.append(f'<text x="8" y="16" fill="{INK}" font-weight="bold">{escape(title)}</text>')
+    gate_of = {g.out: g for g in circuit.gates}
+    for wire in circuit.wires:
+        x0, y0 = _xy(col[wire], row[wire])
+        if wire in gate_of:
+            x0 += R
+        else:
+            x0 -= 34
+            parts.append(f'<text x="{x0 - 6}" y="{y0 + 4}" text-anchor="end" fill="{INK}" '
+                         f'class="name" data-wire="{escape(wire)}">{escape(wire)}</text>')
+        targets = [_xy(col[g.out], row[g.out]) for g in circuit.consumers(wire)]
+        if not targets:  # the output wire runs off to the right
+            targets = [(x0 + DX * 0.6 + R, y0)]
+        bad = wire in mismatch
+        stroke = WRONG if bad else INK
+        for i, (x1, y1) in enumerate(targets):
+            end = x1 - R if i < len(circuit.consumers(wire)) else x1
+            parts.append(f'<line x1="{x0:.1f}" y1="{y0:.1f}" x2="{end:.1f}" y2="{y1:.1f}" '
+                         f'stroke="{stroke}" stroke-width="{3 if bad else 1.5}" '
+                         f'class="wire{" mismatch" if bad else ""}" data-wire="{escape(wire)}"/>')
+        if len(targets) > 1:  # a fork: gradients from the branches add up here
+            parts.append(f'<circle cx="{x0:.1f}" cy="{y0:.1f}" r="4" fill="{INK}" class="fork" '
+                         f'data-wire="{escape(wire)}"><title>fork: gradients add</title></circle>')
+        lx = x0 + min(DX - 2 * R, targets[0][0] - x0 - R) / 2 if wire in gate_of or targets else x0
+        ly = y0 + (targets[0][1] - y0) * 0.5 * (lx - x0) / max(targets[0][0] - x0, 1)
+        if wire in values:
+            parts.append(f'<text x="{lx:.1f}" y="{ly - 7:.1f}" text-anchor="middle" fill="{GREEN}" '
+                         f'class="value" data-wire="{escape(wire)}">{_num(values[wire], decimals)}</text>')
+        if wire in grads:
+            mark = " ✗" if bad else ""
+            weight = ' font-weight="bold"' if bad else ""
+            parts.append(f'<text x="{lx:.1f}" y="{ly + 17:.1f}" text-anchor="middle" fill="{RED}" '
+                         f'class="grad{" mismatch" if bad else ""}" data-wire="{escape(wire)}"'
+                         f'{weight}>{_num(grads[wire], decimals)}{mark}</text>')
+        if wire in gate_of and not circuit.consumers(wire):
+            parts.append(f'<text x="{targets[0][0] + 6:.1f}" y="{y0 + 4:.1f}" fill="{INK}" '
+                         f'class="name" data-wire="{escape(wire)}">{escape(wire)}</text>')
+    for gate in circuit.gates:
+        x, y = _xy(col[gate.out], row[gate.out])
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{R}" fill="white" stroke="{INK}" '
+                     f'stroke-width="1.5" class="gate" data-wire="{escape(gate.out)}"/>')
+        parts.append(f'<text x="{x:.1f}" y="{y + 4.5:.1f}" text-anchor="middle" fill="{INK}" '
+                     f'font-size="{12 if len(gate.label) > 2 else 15}">{escape(gate.label)}</text>')
+    parts.append("</svg>")
+    return Svg("\n".join(parts))

@@ -1,0 +1,88 @@
+"""Run a student's function on cases and explain the first failure. Used by visible and hidden tests."""
+import contextlib
+import importlib
+import io
+import warnings
+
+from .compare import ATOL, RTOL, problem, unpack
+from .hints import Case, diagnose
+from .report import GradingError, fmt_inputs
+
+
+def _default_call(fn, inputs):
+    return fn(*inputs.values())
+
+
+@contextlib.contextmanager
+def _quiet():
+    """Warnings and stderr from the student's code are not failures (nbgrader zeroes a test cell
+    that writes to stderr): collect them instead, and say so only if the check fails."""
+    sink = io.StringIO()
+    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stderr(sink):
+        warnings.simplefilter("always")
+        yield caught
+
+
+@contextlib.contextmanager
+def _forbidden(paths, title):
+    """Temporarily replace helpers the exercise asks the student to write themselves."""
+    saved = []
+    for path in paths:
+        module_name, attr = path.rsplit(".", 1)
+        module = importlib.import_module(module_name)
+        saved.append((module, attr, getattr(module, attr)))
+
+        def refuse(*args, _path=path, **kwargs):
+            raise GradingError(f"{title}: this exercise asks you to write it yourself, "
+                               f"so `{_path}` cannot be used inside it.")
+        setattr(module, attr, refuse)
+    try:
+        yield
+    finally:
+        for module, attr, original in saved:
+            setattr(module, attr, original)
+
+
+def _name(fn):
+    return getattr(fn, "__name__", None) or type(fn).__name__
+
+
+def run_case(fn, inputs, expected, *, title, exercise=None, call=None, rtol=RTOL, atol=ATOL,
+             mistakes=(), forbid=(), label=""):
+    """Check one case; raise GradingError naming the wrong output(s) and likely mistakes."""
+    returns = tuple(expected)
+    call = call or _default_call
+    where = f"{title}{label} at {fmt_inputs(inputs)}"
+    with _forbidden(forbid, title), _quiet() as caught:
+        try:
+            got = call(fn, dict(inputs))
+        except NotImplementedError:
+            raise GradingError(f"{title}: not written yet ({_name(fn)} still raises "
+                               "NotImplementedError).") from None
+        except GradingError:
+            raise
+        except Exception as exc:
+            raise GradingError(f"{where}: {_name(fn)} raised {type(exc).__name__}: {exc}") from None
+    values, why = unpack(got, returns, _name(fn))
+    if why:
+        raise GradingError(f"{where}: {why}")
+    got = dict(zip(returns, values))
+    problems = [p for p in (problem(n, expected[n], got[n], rtol, atol) for n in returns) if p]
+    if not problems:
+        return
+    lines = [f"{where}:"] + [f"    {p}" for p in problems]
+    hints = diagnose(Case(dict(inputs), dict(expected), got), exercise, mistakes)
+    lines += [f"  Hint: {h}" for h in hints]
+    if caught:
+        lines.append(f"  (Your code also raised a warning: {caught[0].message})")
+    raise GradingError("\n".join(lines))
+
+
+def expect(fn, inputs, expected, *, title=None, exercise=None, **options):
+    """Visible-test form: check `fn` on one worked example, e.g.
+
+    expect(mul_backward, dict(x=4.0, y=-3.0, dout=1.0), dict(dx=-3.0, dy=4.0))
+    """
+    run_case(fn, inputs, expected, title=title or _name(fn), exercise=exercise or _name(fn),
+             **options)
+    print(f"{title or _name(fn)}: correct at {fmt_inputs(inputs)}.")

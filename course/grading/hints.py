@@ -1,0 +1,115 @@
+"""Recognised mistakes: each names the concept a wrong answer misses, never the fix.
+
+A Mistake matches a failing case (inputs, expected, got). The generic ones apply to every check;
+the named ones belong to one exercise. Instructor-side specs may add more (solutions/reference).
+"""
+from dataclasses import dataclass
+from typing import Callable
+
+from .compare import close
+
+
+@dataclass(frozen=True)
+class Case:
+    """One failing call: what went in, what should have come out, what came out (by name)."""
+    inputs: dict
+    expected: dict
+    got: dict
+
+    def wrong(self):
+        """Names of the outputs that do not match."""
+        return [n for n in self.expected if not close(self.got[n], self.expected[n])]
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A recognisable wrong answer."""
+    hint: str
+    """What the student sees: the concept the mistake misses."""
+    matches: Callable[[Case], bool]
+    """True when this case's wrong outputs look like this mistake."""
+
+    @classmethod
+    def produces(cls, hint, buggy, returns):
+        """A mistake recognised by re-running a buggy implementation on the same inputs."""
+        def matches(case):
+            out = buggy(*case.inputs.values())
+            out = out if len(returns) > 1 else (out,)
+            return all(close(case.got[n], v) for n, v in zip(returns, out))
+        return cls(hint, matches)
+
+
+def _nonzero(v):
+    return not close(v, 0 * v)
+
+
+def _sign_flipped(case):
+    wrong = case.wrong()
+    return bool(wrong) and all(_nonzero(case.expected[n]) and close(case.got[n], -case.expected[n])
+                               for n in wrong)
+
+
+def _exchanged(case):
+    wrong = case.wrong()
+    return any(close(case.got[a], case.expected[b]) and close(case.got[b], case.expected[a])
+               for a in wrong for b in wrong if a < b)
+
+
+def _upstream_ignored(case):
+    dout = case.inputs.get("dout")
+    if dout is None or close(dout, 1.0 + 0 * dout) or not _nonzero(dout):
+        return False
+    wrong = case.wrong()
+    return bool(wrong) and all(close(case.got[n] * dout, case.expected[n]) for n in wrong)
+
+
+def _zero_not_kept(case):
+    wrong = case.wrong()
+    return bool(wrong) and all(not _nonzero(case.expected[n]) for n in wrong)
+
+
+GENERIC = (
+    Mistake("the sign is flipped: follow the signs of the local derivatives along the path "
+            "back from the output.", _sign_flipped),
+    Mistake("the outputs look exchanged: which input does each local gradient depend on? "
+            "(a mul gate *swaps* its inputs: each factor's gradient is scaled by the other "
+            "factor).", _exchanged),
+    Mistake("the upstream gradient `dout` seems ignored: by the chain rule the gradient on an "
+            "input is the upstream gradient times the local gradient.", _upstream_ignored),
+    Mistake("this input should get no gradient here: it does not affect the output at this "
+            "point (the max gate routes the upstream gradient to the larger input only).",
+            _zero_not_kept),
+)
+
+
+def _exp_times_input(case):
+    x, dout = case.inputs.get("x"), case.inputs.get("dout", 1.0)
+    return x is not None and len(case.got) == 1 and close(next(iter(case.got.values())), dout * x)
+
+
+def _sigmoid_from_preactivation(case):
+    x, dout = case.inputs.get("x"), case.inputs.get("dout", 1.0)
+    return (x is not None and len(case.got) == 1
+            and close(next(iter(case.got.values())), dout * (1 - x) * x))
+
+
+NAMED = {
+    "exp_backward": (Mistake(
+        "the local gradient of e^x is e^x itself: the gate's *output*, not its input.",
+        _exp_times_input),),
+    "sigmoid_backward": (Mistake(
+        "(1 - sigma) * sigma is written in terms of the gate's *output* sigma(x), not its "
+        "input x.", _sigmoid_from_preactivation),),
+}
+
+
+def diagnose(case, exercise=None, extra=()):
+    """Hints of every mistake this case looks like (named ones first, then generic)."""
+    found = []
+    for mistake in (*extra, *NAMED.get(exercise, ()), *GENERIC):
+        try:
+            if mistake.matches(case) and mistake.hint not in found:
+                found.append(mistake.hint)
+        except Exception:  # a hint is a courtesy: it must never break a check
+            continue
+    return found

@@ -1,0 +1,36 @@
+"""The one exception a check raises, shown to the student as a message, never as a traceback."""
+
+
+class GradingError(AssertionError):
+    """A check failed; the message says which output is wrong, on which case, and why it may be.
+
+    IPython calls `_render_traceback_` instead of printing a traceback, so neither the student
+    nor the feedback HTML sees the test's source lines: only this message.
+    """
+
+    def _render_traceback_(self):
+        return [f"\x1b[31mNot yet right.\x1b[0m {line}" if i == 0 else line
+                for i, line in enumerate(str(self).splitlines())]
+
+
+def fmt(value):
+    """A number as a person reads it: 6 significant digits, no numpy repr noise."""
+    if callable(value) and hasattr(value, "__name__"):
+        return value.__name__
+    try:
+        return f"{float(value):.6g}"
+    except (TypeError, ValueError):
+        text = repr(value)
+        return text if len(text) <= 60 else text[:57] + "..."
+
+
+def fmt_inputs(inputs):
+    """`x=1.5, y=-2` for scalars; arrays are shown by shape, since their entries do not fit."""
+    parts = []
+    for name, value in inputs.items():
+        shape = getattr(value, "shape", None)
+        if shape:
+            parts.append(f"{name} of shape {tuple(shape)}")
+        else:
+            parts.append(f"{name}={fmt(value)}")
+    return ", ".join(parts)

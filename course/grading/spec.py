@@ -1,0 +1,67 @@
+"""How a hidden test checks one graded function: the data an instructor writes per exercise.
+
+Instances live on the instructor side (solutions/reference/<assignment>.py, dict EXERCISES);
+this module only defines their shape and how they produce expected values.
+"""
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from ..gradcheck import numerical_gradient
+from .compare import ATOL, RTOL, unpack
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One graded function, checked at random points against a reference and a numeric oracle."""
+    title: str
+    """What the student sees it called, e.g. "mul gate backward"."""
+    returns: tuple
+    """Names of the outputs in the order the function returns them, e.g. ("dx", "dy")."""
+    draw: Callable
+    """draw(rng) -> dict of one case's inputs, in call order. Avoids kinks unless testing one."""
+    reference: Callable
+    """The instructor's implementation, called exactly like the student's."""
+    cases: int = 30
+    """Random cases per student (drawn from the per-student seed)."""
+    fixed: tuple = ()
+    """Input dicts always checked first (worked examples, deliberate edge cases)."""
+    rtol: float = RTOL
+    """Relative tolerance against the reference (exact float64 formulas: 1e-6 is generous)."""
+    atol: float = ATOL
+    """Absolute floor, for outputs that should be exactly 0."""
+    call: Callable = None
+    """call(student_object, inputs) -> outputs; default: positional call in input order."""
+    forward: Callable = None
+    """Forward function for the centred-difference oracle: forward(*inputs) -> output."""
+    wrt: tuple = ()
+    """For each output, the input it is the gradient with respect to (with `forward`)."""
+    mistakes: tuple = ()
+    """Extra recognised mistakes (hints.Mistake) beyond the generic and named ones."""
+    forbid: tuple = ()
+    """Dotted names the student's code may not call here (helpers they are asked to write)."""
+    extra: dict = field(default_factory=dict)
+    """Free-form settings for exercises with a custom check."""
+
+    def expected(self, inputs):
+        """Reference outputs for one case, by name."""
+        call = self.call or (lambda fn, args: fn(*args.values()))
+        values, why = unpack(call(self.reference, dict(inputs)), self.returns, "the reference")
+        if why:
+            raise RuntimeError(f"bad reference for {self.title}: {why}")
+        return dict(zip(self.returns, values))
+
+    def numeric(self, inputs, h=1e-6):
+        """Centred-difference gradients of sum(dout * forward), by output name (needs `forward`)."""
+        dout = np.asarray(inputs.get("dout", 1.0), dtype=float)
+        out = {}
+        for name, var in zip(self.returns, self.wrt):
+            def objective(v, var=var):
+                args = dict(inputs)
+                args[var] = v if np.ndim(inputs[var]) else float(v)
+                args.pop("dout", None)
+                return float(np.sum(dout * np.asarray(self.forward(*args.values()))))
+            grad = numerical_gradient(objective, inputs[var], h)
+            out[name] = grad if np.ndim(inputs[var]) else float(grad)
+        return out
