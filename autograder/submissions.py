@@ -1,0 +1,91 @@
+"""Simulated submissions: a release notebook with its answer cells filled in.
+
+Variants (solutions/variants/<assignment>.py, dict VARIANTS) are answers a student could write:
+typical bugs, which must lose exactly the points of the tests they name, and differently written
+correct answers, which must get full marks. The end-to-end tests, the accuracy report and
+`make demo` all build their submissions here.
+"""
+import importlib.util
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import nbformat
+
+from .workspace import SOLUTIONS, SOURCES
+
+_SOLUTION_REGION = re.compile(r"^[ \t]*### BEGIN SOLUTION[^\n]*\n|^[ \t]*### END SOLUTION[^\n]*\n?",
+                              re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One simulated answer set for an assignment."""
+    answers: dict
+    """Solution-cell grade_id -> the whole cell source the student wrote."""
+    fails: frozenset = frozenset()
+    """Test-cell grade_ids that must lose their points (empty for a correct alternative)."""
+    kind: str = "bug"
+    """"bug" (must lose exactly `fails`) or "alternative" (must get full marks)."""
+    note: str = ""
+    """What the student did, in words, for reports."""
+    extra: dict = field(default_factory=dict)
+
+
+def _nbgrader(cell):
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def source_notebook(assignment):
+    return nbformat.read(str(SOURCES / assignment / f"{assignment}.ipynb"), as_version=4)
+
+
+def source_answers(assignment):
+    """The instructor's answers: every solution cell's source without the SOLUTION markers."""
+    answers = {}
+    for cell in source_notebook(assignment).cells:
+        meta = _nbgrader(cell)
+        if meta.get("solution"):
+            answers[meta["grade_id"]] = _SOLUTION_REGION.sub("", cell.source)
+    return answers
+
+
+def load_variants(assignment):
+    """VARIANTS of solutions/variants/<assignment>.py ({} if the file does not exist)."""
+    path = SOLUTIONS / "variants" / f"{assignment}.py"
+    if not path.exists():
+        return {}
+    spec = importlib.util.spec_from_file_location(f"backprop_variants_{assignment}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.VARIANTS
+
+
+def build_submission(release_nb, assignment, answers=None, blank=False):
+    """A copy of `release_nb` (a release notebook) with the answer cells filled.
+
+    Cells named in `answers` get that source; the others get the instructor's answer, unless
+    `blank`, which leaves the release stubs as they are (an untouched submission).
+    """
+    nb = nbformat.from_dict(release_nb)
+    filled = {} if blank else source_answers(assignment)
+    filled.update(answers or {})
+    for cell in nb.cells:
+        grade_id = _nbgrader(cell).get("grade_id")
+        if _nbgrader(cell).get("solution") and grade_id in filled:
+            cell.source = filled[grade_id]
+    return nb
+
+
+def submit(root, student, assignment, nb, timestamp=None):
+    """Write `nb` into nbgrader's submitted/<student>/<assignment>/ under `root`."""
+    folder = Path(root) / "submitted" / student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    if isinstance(nb, (str, bytes)):
+        (folder / f"{assignment}.ipynb").write_bytes(nb if isinstance(nb, bytes) else nb.encode())
+    else:
+        nbformat.write(nb, str(folder / f"{assignment}.ipynb"))
+    stamp = timestamp or datetime.now(timezone.utc)
+    (folder / "timestamp.txt").write_text(stamp.strftime("%Y-%m-%d %H:%M:%S.%f %Z"))
+    return folder
