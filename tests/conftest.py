@@ -1,0 +1,8 @@
+import os
+
+import pytest
+
+from autograder.workspace import SOLUTIONS
+
+os.environ.setdefault("BACKPROP_SOLUTIONS", str(SOLUTIONS))
+os.environ.setdefault("MPLBACKEND", "Agg")
