@@ -1,0 +1,134 @@
+"""The shared checker: verdicts, messages, hints, seeds and warning handling."""
+import warnings
+
+import numpy as np
+import pytest
+
+from course.grading import GradingError, expect, run_case
+from course.grading import seeds
+from course.grading.hidden import cases, check
+
+
+def mul_backward(x, y, dout):
+    return dout * y, dout * x
+
+
+def message(fn, inputs, expected, **kw):
+    with pytest.raises(GradingError) as err:
+        run_case(fn, inputs, expected, title="mul gate backward", **kw)
+    return str(err.value)
+
+
+def test_correct_answer_passes_and_says_so(capsys):
+    """Does a right answer pass, in tuple or list form, and print a short confirmation?"""
+    expect(mul_backward, dict(x=4.0, y=-3.0, dout=1.0), dict(dx=-3.0, dy=4.0))
+    expect(lambda x, y, dout: [dout * y, dout * x], dict(x=4.0, y=-3.0, dout=1.0),
+           dict(dx=-3.0, dy=4.0), title="as a list")
+    assert "correct at x=4, y=-3, dout=1" in capsys.readouterr().out
+
+
+def test_wrong_output_is_named_with_expected_and_got():
+    """Does a failure name the wrong output, the expected and the returned value only?"""
+    text = message(lambda x, y, dout: (dout * y, -dout * x), dict(x=4.0, y=-3.0, dout=1.0),
+                   dict(dx=-3.0, dy=4.0))
+    assert "dy: expected 4, got -4" in text
+    assert "dx:" not in text
+    assert "sign is flipped" in text
+
+
+def test_unswapped_mul_gate_gets_the_swap_hint():
+    """Is a mul gate that does not swap its inputs recognised?"""
+    text = message(lambda x, y, dout: (dout * x, dout * y), dict(x=4.0, y=-3.0, dout=1.0),
+                   dict(dx=-3.0, dy=4.0))
+    assert "exchanged" in text and "swaps" in text
+
+
+def test_max_gradient_to_both_inputs_gets_the_routing_hint():
+    """Is sending the max gate's gradient to both inputs recognised?"""
+    text = message(lambda x, y, dout: (dout, dout), dict(x=4.0, y=2.0, dout=1.0),
+                   dict(dx=1.0, dy=0.0))
+    assert "dy: expected 0, got 1" in text and "routes" in text
+
+
+def test_missing_return_and_wrong_count_are_explained():
+    """Do a missing return and a wrong number of outputs get their own message?"""
+    assert "returned None" in message(lambda x, y, dout: None, dict(x=1.0, y=2.0, dout=1.0),
+                                      dict(dx=2.0, dy=1.0))
+    assert "returned 3 values" in message(lambda x, y, dout: (1, 2, 3),
+                                          dict(x=1.0, y=2.0, dout=1.0), dict(dx=2.0, dy=1.0))
+
+
+def test_transposed_matrix_gradient_is_named_before_values():
+    """Is a transposed dW reported as a shape problem, not a numpy traceback?"""
+    W = np.ones((2, 3))
+    text = message(lambda W, dout: dout.T, dict(W=W, dout=W), dict(dW=W))
+    assert "shape (3, 2) but should have shape (2, 3)" in text and "transposed" in text
+
+
+def test_stub_and_crash_read_as_sentences():
+    """Do an unwritten stub and an exception inside student code read as plain sentences?"""
+    def stub(x, y, dout):
+        raise NotImplementedError()
+
+    def crash(x, y, dout):
+        return 1 / 0
+
+    assert "not written yet" in message(stub, dict(x=1.0, y=2.0, dout=1.0), dict(dx=2.0, dy=1.0))
+    assert "raised ZeroDivisionError" in message(crash, dict(x=1.0, y=2.0, dout=1.0),
+                                                 dict(dx=2.0, dy=1.0))
+
+
+def test_a_warning_does_not_fail_a_correct_answer(capsys):
+    """Does a correct answer that warns (overflow in exp) still pass, without stderr output?"""
+    def sigmoid(z):
+        with np.errstate(over="warn"):
+            return 1.0 / (1.0 + np.exp(-np.asarray(z)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # were the warning to escape, this would raise
+        expect(sigmoid, dict(z=-1000.0), dict(out=0.0))
+    assert capsys.readouterr().err == ""
+
+
+def test_failure_renders_without_traceback_or_test_source():
+    """Does IPython show only the message (no test code) for a failed check?"""
+    with pytest.raises(GradingError) as err:
+        run_case(lambda x: 2 * x, dict(x=1.0), dict(out=3.0), title="t")
+    rendered = "\n".join(err.value._render_traceback_())
+    assert "Not yet right." in rendered and "run_case" not in rendered
+
+
+def test_seeds_are_per_student_and_reproducible(monkeypatch):
+    """Do two students get different cases, and the same student the same cases twice?"""
+    monkeypatch.setenv("BACKPROP_STUDENT_ID", "ada")
+    a1 = cases("02_chain_rule", "mul_backward")
+    a2 = cases("02_chain_rule", "mul_backward")
+    monkeypatch.setenv("BACKPROP_STUDENT_ID", "alan")
+    b = cases("02_chain_rule", "mul_backward")
+    assert a1 == a2 and a1 != b
+
+
+def test_student_id_comes_from_the_autograded_folder(monkeypatch, tmp_path):
+    """Without the variable, is the id read from nbgrader's autograded/<student>/<assignment>/?"""
+    monkeypatch.delenv("BACKPROP_STUDENT_ID", raising=False)
+    assert seeds.student_id(tmp_path / "autograded" / "grace" / "02_chain_rule") == "grace"
+    assert seeds.student_id(tmp_path / "somewhere") == seeds.ANONYMOUS
+
+
+def test_hidden_check_catches_a_bug_that_passes_the_worked_example():
+    """Does a hidden check fail an answer tuned to the visible worked example?"""
+    def tuned(x, y, dout):
+        return (-3.0, 4.0) if (x, y) == (4.0, -3.0) else (0.0, 0.0)
+    expect(tuned, dict(x=4.0, y=-3.0, dout=1.0), dict(dx=-3.0, dy=4.0))
+    with pytest.raises(GradingError):
+        check("02_chain_rule", "mul_backward", tuned)
+
+
+def test_forbidden_helper_is_refused_and_restored():
+    """Is course.gradcheck.numerical_gradient refused inside the exercise and restored after?"""
+    import course.gradcheck as gc
+
+    def lazy(f, x, h=1e-5):
+        return float(gc.numerical_gradient(lambda v: f(float(v)), x, h))
+    with pytest.raises(GradingError, match="write it yourself"):
+        check("02_chain_rule", "numerical_derivative", lazy)
+    assert np.allclose(gc.numerical_gradient(lambda v: float(v @ v), np.ones(2)), [2.0, 2.0])
