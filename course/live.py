@@ -1,0 +1,140 @@
+"""What the live circuit widget shows, as a pure function of the inputs: every wire's value, the
+numerical gradients, the student's gradients (if their backward pass runs) and where they differ.
+
+No Jupyter here: `live_state` takes numbers and returns numbers and text, so it is tested directly;
+course.widgets only turns sliders into calls of it.
+"""
+import math
+from dataclasses import dataclass, field
+from html import escape
+
+from .circuit_svg import draw_circuit
+
+RTOL, ATOL = 1e-4, 1e-6
+"""Agreement between the student's and the numerical gradient. Centred differences with h=1e-6
+are good to about 1e-8 relative on these circuits, so 1e-4 flags only real mistakes."""
+
+
+@dataclass
+class LiveState:
+    """Everything one picture of the live widget needs."""
+    values: dict
+    """wire -> forward value"""
+    numerical: dict
+    """wire -> d(out)/d(wire) * dout by centred differences, for every wire"""
+    student: dict = field(default_factory=dict)
+    """wire -> gradient returned by the student's backward (empty until it runs)"""
+    mismatch: tuple = ()
+    """wires where student and numerical gradients disagree"""
+    message: str = ""
+    """one line for the student: whose gradients are drawn, and what went wrong if anything"""
+
+    @property
+    def shown(self):
+        """Gradients drawn: the student's where they gave one, numerical on the other wires."""
+        return {**self.numerical, **self.student}
+
+
+def default_call(circuit):
+    """backward(*inputs in circuit order, dout) -> gradients of the inputs in the same order."""
+    def call(backward, values, dout):
+        grads = backward(*[values[w] for w in circuit.inputs], dout)
+        if grads is None:
+            return None
+        grads = list(grads) if isinstance(grads, (tuple, list)) else [grads]
+        if len(grads) != len(circuit.inputs):
+            raise ValueError(f"returned {len(grads)} gradient(s), expected {len(circuit.inputs)}"
+                             f" ({', '.join('d' + w for w in circuit.inputs)})")
+        return dict(zip(circuit.inputs, grads))
+    return call
+
+
+def grouped(*groups):
+    """A `call` for backward functions that take arrays: grouped(("w0", "w1"), ("x0", "x1"))
+    calls backward(array([w0, w1]), array([x0, x1]), dout) and reads back (dw, dx)."""
+    import numpy as np
+
+    def call(backward, values, dout):
+        arrays = [np.array([values[w] for w in group]) for group in groups]
+        grads = backward(*arrays, dout)
+        if grads is None:
+            return None
+        if len(grads) != len(groups):
+            raise ValueError(f"returned {len(grads)} arrays, expected {len(groups)}")
+        out = {}
+        for group, g in zip(groups, grads):
+            g = np.ravel(np.asarray(g, dtype=float))
+            if g.size != len(group):
+                raise ValueError(f"gradient for {', '.join(group)} has {g.size} entries, "
+                                 f"expected {len(group)}")
+            out.update(zip(group, g.tolist()))
+        return out
+    return call
+
+
+def _student_grads(circuit, backward, call, values, dout):
+    """(grads or {}, problem or None): the student's gradients, never an exception."""
+    name = getattr(backward, "__name__", "backward")
+    try:
+        got = call(backward, dict(values), dout)
+    except NotImplementedError:
+        return {}, f"{name} is not written yet"
+    except Exception as exc:  # the student's bug must not break the widget: show it instead
+        return {}, f"{name} raised {type(exc).__name__}: {exc}"
+    if got is None:
+        return {}, f"{name} returned None (is a `return` missing?)"
+    grads = {}
+    for wire, g in got.items():
+        if wire not in circuit.wires:
+            return {}, f"{name} gave a gradient for {wire!r}, which is not a wire of this circuit"
+        try:
+            grads[wire] = float(g)
+        except (TypeError, ValueError):
+            return {}, f"{name} returned {g!r} for d{wire}, which is not a number"
+    return grads, None
+
+
+def _agree(a, b, rtol=RTOL, atol=ATOL):
+    return math.isfinite(a) and abs(a - b) <= atol + rtol * abs(b)
+
+
+def live_state(circuit, inputs, backward=None, *, call=None, dout=1.0):
+    """Values and gradients of `circuit` at `inputs` (wire -> number), scaled by upstream `dout`."""
+    inputs = {w: float(inputs[w]) for w in circuit.inputs}
+    values = circuit.forward(inputs)
+    numerical = circuit.numerical_grads(inputs, dout=dout)
+    if backward is None:
+        return LiveState(values, numerical,
+                         message="Numerical gradients (centred differences): no backward given.")
+    student, problem = _student_grads(circuit, backward, call or default_call(circuit),
+                                      values, dout)
+    if problem:
+        return LiveState(values, numerical, message=f"Numerical gradients shown: {problem}.")
+    bad = tuple(w for w in circuit.wires if w in student and not _agree(student[w], numerical[w]))
+    name = getattr(backward, "__name__", "backward")
+    if bad:
+        text = (f"{name} disagrees with the numerical gradient on "
+                f"{', '.join('d' + w for w in bad)} (drawn in red; numbers in the table).")
+    else:
+        text = f"{name} agrees with the numerical gradients on all {len(student)} wires."
+    return LiveState(values, numerical, student, bad, text)
+
+
+def picture(circuit, state, title=None):
+    """The circuit's SVG for this state (values green above, gradients red below)."""
+    return draw_circuit(circuit, state.values, state.shown, mismatch=state.mismatch, title=title)
+
+
+def table_html(state):
+    """A small table, student's gradient beside the numerical one, for every wire they gave."""
+    if not state.student:
+        return ""
+    rows = []
+    for wire, g in state.student.items():
+        bad = wire in state.mismatch
+        style = ' style="color:#cf222e;font-weight:bold"' if bad else ""
+        rows.append(f'<tr class="{"mismatch" if bad else "ok"}" data-wire="{escape(wire)}"{style}>'
+                    f"<td>d{escape(wire)}</td><td>{g:.6g}</td>"
+                    f"<td>{state.numerical[wire]:.6g}</td><td>{'✗' if bad else '✓'}</td></tr>")
+    return ('<table class="grad-table"><tr><th>gradient</th><th>yours</th><th>numerical</th>'
+            "<th></th></tr>" + "".join(rows) + "</table>")
