@@ -1,0 +1,231 @@
+"""Measured grading accuracy: do the tests fail every bug and pass every correct answer?
+
+For one assignment, the instructor's notebook (answers and hidden tests) runs once in this
+process; then every simulated answer (solutions/variants) and every automatic mutant of the
+instructor's answers (autograder.mutants) is run from a snapshot of the namespace taken just
+before its cell, followed by the rest of the notebook. A test cell fails as under nbgrader: it
+raises, or writes to stderr. Cell source is plain Python (IPython magics are dropped).
+
+    python -m autograder.accuracy [assignment ...] [--out report.md]
+"""
+import argparse
+import ast
+import contextlib
+import io
+import json
+import signal
+import subprocess
+import sys
+
+from . import mutants as mutation
+from .submissions import load_variants, source_notebook
+from .workspace import REPO, assignments, env
+
+CELL_SECONDS = 20
+PROBES = 10  # fresh students whose random cases decide whether a surviving mutant is equivalent
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise _Timeout()
+
+
+def _cells(assignment):
+    """[(kind, grade_id, source)] of the code cells, kind in code / solution / test."""
+    out = []
+    for cell in source_notebook(assignment).cells:
+        if cell.cell_type != "code":
+            continue
+        meta = cell.metadata.get("nbgrader", {})
+        kind = "solution" if meta.get("solution") else "test" if meta.get("grade") else "code"
+        src = "\n".join(l for l in cell.source.splitlines() if not l.lstrip().startswith("%"))
+        out.append((kind, meta.get("grade_id"), src))
+    return out
+
+
+def _run(source, ns, name):
+    """Execute one cell; True if it raised nothing and wrote nothing to stderr."""
+    err = io.StringIO()
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(CELL_SECONDS)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+            exec(compile(source, f"<{name}>", "exec"), ns)
+        return not err.getvalue()
+    except BaseException:  # SystemExit, a timeout, anything: the cell failed
+        return False
+    finally:
+        signal.alarm(0)
+        import matplotlib.pyplot as plt
+        plt.close("all")
+
+
+class Runner:
+    """The instructor notebook of one assignment, run once, with snapshots before each answer."""
+
+    def __init__(self, assignment):
+        self.assignment = assignment
+        self.cells = _cells(assignment)
+        self.snapshots = {}
+        ns = {"__name__": "__main__"}
+        failed = []
+        for i, (kind, gid, src) in enumerate(self.cells):
+            if kind == "solution":
+                self.snapshots[i] = dict(ns)
+            if not _run(src, ns, gid or f"cell{i}") and kind == "test":
+                failed.append(gid)
+        if failed:
+            raise RuntimeError(f"{assignment}: the instructor's own notebook fails {failed}")
+        self.index = {gid: i for i, (_, gid, _) in enumerate(self.cells) if gid}
+
+    def failures(self, answers, only_tests=None):
+        """Test grade_ids that fail when solution cells are replaced by `answers`."""
+        start = min(self.index[g] for g in answers)
+        ns = dict(self.snapshots[start])
+        failed = set()
+        for i, (kind, gid, src) in enumerate(self.cells[start:], start):
+            if kind == "test" and only_tests is not None and gid not in only_tests:
+                continue
+            ok = _run(answers.get(gid, src), ns, gid or f"cell{i}")
+            if kind == "test" and not ok:
+                failed.add(gid)
+        return failed, ns
+
+    def tests_of(self, solution_id):
+        """Test cells that follow a solution cell, up to the next solution cell."""
+        out = []
+        for kind, gid, _ in self.cells[self.index[solution_id] + 1:]:
+            if kind == "solution":
+                break
+            if kind == "test":
+                out.append(gid)
+        return out
+
+
+def _equivalent(assignment, cell_source, ns):
+    """True if every graded function the cell defines agrees with the reference on fresh cases."""
+    from course.grading import GradingError
+    from course.grading.hidden import cases, load
+    exercises = load(assignment).EXERCISES
+    names = [n.name for n in ast.parse(cell_source).body
+             if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name in exercises]
+    if not names:
+        return False
+    from course.grading.check import run_case
+    for name in names:
+        ex = exercises[name]
+        for probe in range(PROBES):
+            for inputs in cases(assignment, name, student=f"mutation-probe-{probe}"):
+                try:
+                    with contextlib.redirect_stdout(io.StringIO()):
+                        run_case(ns[name], inputs, ex.expected(inputs), title=name, call=ex.call,
+                                 rtol=ex.rtol, atol=ex.atol)
+                except (GradingError, Exception):
+                    return False
+    return True
+
+
+def measure(assignment):
+    """Per solution cell: bugs caught, alternatives accepted, mutants caught/equivalent/missed."""
+    runner = Runner(assignment)
+    report = {}
+    for kind, gid, _ in runner.cells:
+        if kind == "solution":
+            report[gid] = dict(bugs=[], alternatives=[], mutants=dict(total=0, caught=0,
+                               equivalent=[], missed=[]))
+    for name, v in load_variants(assignment).items():
+        failed, _ = runner.failures(v.answers)
+        row = dict(name=name, note=v.note, expected=sorted(v.fails), failed=sorted(failed),
+                   ok=failed == set(v.fails) if v.kind == "bug" else not failed)
+        report[sorted(v.answers)[0]]["bugs" if v.kind == "bug" else "alternatives"].append(row)
+    for i, (kind, gid, src) in enumerate(runner.cells):
+        if kind != "solution":
+            continue
+        original = source_notebook(assignment).cells
+        full = next(c.source for c in original if c.metadata.get("nbgrader", {}).get("grade_id") == gid)
+        tests = set(runner.tests_of(gid))
+        stats = report[gid]["mutants"]
+        for mid, text, change in mutation.mutants(gid, full):
+            stats["total"] += 1
+            failed, ns = runner.failures({gid: text}, only_tests=tests)
+            if failed:
+                stats["caught"] += 1
+            elif _equivalent(assignment, text, ns):
+                stats["equivalent"].append(f"{mid} ({change})")
+            else:
+                stats["missed"].append(f"{mid} ({change})")
+    return report
+
+
+def table(reports):
+    """Markdown table: one row per exercise (solution cell), with totals."""
+    lines = ["| assignment | exercise | bugs caught | correct alternatives accepted | "
+             "mutants caught | equivalent mutants | missed mutants |",
+             "|---|---|---|---|---|---|---|"]
+    tot = [0] * 7
+    for assignment, report in reports.items():
+        for gid, r in report.items():
+            b_ok = sum(x["ok"] for x in r["bugs"])
+            a_ok = sum(x["ok"] for x in r["alternatives"])
+            m = r["mutants"]
+            vals = [b_ok, len(r["bugs"]), a_ok, len(r["alternatives"]), m["caught"],
+                    m["total"], len(m["equivalent"])]
+            tot = [t + v for t, v in zip(tot, vals)]
+            lines.append(f"| {assignment} | {gid} | {b_ok}/{len(r['bugs'])} | "
+                         f"{a_ok}/{len(r['alternatives'])} | {m['caught']}/{m['total']} | "
+                         f"{len(m['equivalent'])} | {len(m['missed'])} |")
+    missed = tot[5] - tot[4] - tot[6]
+    lines.append(f"| **total** | | **{tot[0]}/{tot[1]}** | **{tot[2]}/{tot[3]}** | "
+                 f"**{tot[4]}/{tot[5]}** | {tot[6]} | **{missed}** |")
+    lines += ["", "## Surviving mutants", "",
+              f"A mutant that no test fails is run against the reference on {PROBES} fresh "
+              "students' random cases. *Equivalent* ones agree everywhere the course defines the "
+              "function (e.g. `dout * 1.0` -> `dout / 1.0`); *missed* ones differ and are defects "
+              "of the tests.", ""]
+    for assignment, report in reports.items():
+        for gid, r in report.items():
+            for label in ("missed", "equivalent"):
+                lines += [f"- {label}: {assignment} {m}" for m in r["mutants"][label]]
+    for assignment, report in reports.items():
+        for gid, r in report.items():
+            lines += [f"- WRONG VERDICT: {assignment} {x['name']} failed {x['failed']}, "
+                      f"expected {x.get('expected', [])}" for x in r["bugs"] + r["alternatives"]
+                      if not x["ok"]]
+    return "\n".join(lines)
+
+
+def measure_in_subprocess(assignment):
+    """Each assignment in a fresh interpreter, so one notebook's side effects stay there."""
+    proc = subprocess.run([sys.executable, "-m", "autograder.accuracy", "--json", assignment],
+                          cwd=REPO, env=env(), capture_output=True, text=True, timeout=1200)
+    if proc.returncode != 0:
+        raise RuntimeError(f"accuracy run of {assignment} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m autograder.accuracy", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("assignments", nargs="*", help="default: every assignment with variants")
+    parser.add_argument("--out", help="also write the markdown report to this file")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.json:
+        print(json.dumps(measure(args.assignments[0])))
+        return 0
+    names = args.assignments or [a for a in assignments() if load_variants(a)]
+    reports = {a: measure_in_subprocess(a) for a in names}
+    text = table(reports)
+    print(text)
+    if args.out:
+        with open(args.out, "w") as fh:
+            fh.write("# Grading accuracy\n\nGenerated by `python -m autograder.accuracy`.\n\n"
+                     + text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
