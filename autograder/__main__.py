@@ -1,29 +1,80 @@
-"""python -m autograder <command>: the instructor's pipeline. Each command has --help."""
+"""python -m autograder <command>: the instructor's pipeline. Each command has --help.
+
+Every command works on an nbgrader course folder (default: work/, as nbgrader_config.py says) and
+its gradebook (default: SQLite work/gradebook.db; --db takes any SQLAlchemy URL, e.g.
+postgresql://user@host:5432/grades).
+"""
 import argparse
+import os
 import sys
 
-from . import release as release_mod
+from . import commands
 
 
-def _release(args):
-    for folder in release_mod.release(None if args.all or not args.assignment else [args.assignment]):
-        print(f"released {folder}")
+def _course_options():
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", help="nbgrader course folder (default: work/ of the repository)")
+    common.add_argument("--db", help="gradebook URL (default: sqlite:///<root>/gradebook.db)")
+    return common
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    common = [_course_options()]
+
+    p = sub.add_parser("release", parents=common, help="build the student release (and bundle)")
+    p.add_argument("assignment", nargs="?", help="assignment id, e.g. 02_chain_rule")
+    p.add_argument("--all", action="store_true", help="release every assignment")
+    p.add_argument("--bundle", metavar="ZIP", nargs="?", const="",
+                   help="also write the student bundle (default <root>/bundle/backprop-course.zip)")
+    p.set_defaults(func=commands.release)
+
+    p = sub.add_parser("collect", parents=common, help="import downloaded submissions")
+    p.add_argument("assignment", help="assignment id, e.g. 02_chain_rule")
+    p.add_argument("source", help="folder or .zip of downloads (LMS files or nbgrader submitted/)")
+    p.add_argument("--roster", required=True, help="CSV with columns id,first_name,last_name,email")
+    p.add_argument("--deadline", help="ISO date-time (UTC unless an offset is given); "
+                   "later files are reported as late and the gradebook's due date is set")
+    p.set_defaults(func=commands.collect)
+
+    p = sub.add_parser("grade", parents=common, help="autograde all collected submissions")
+    p.add_argument("assignment", help="assignment id, e.g. 02_chain_rule")
+    p.add_argument("-j", "--workers", type=int, default=os.cpu_count(),
+                   help="notebooks executed in parallel (default: %(default)s, the CPU count)")
+    p.add_argument("--cell-timeout", type=int, help="seconds per cell (default: nbgrader_config's "
+                   "Execute.timeout)")
+    p.add_argument("--notebook-timeout", type=int, default=300,
+                   help="seconds per notebook, kernel start included (default: %(default)s)")
+    p.add_argument("--force", action="store_true",
+                   help="regrade unchanged submissions too (manual grades are kept)")
+    p.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    p.set_defaults(func=commands.grade)
+
+    p = sub.add_parser("feedback", parents=common, help="per-student feedback HTML")
+    p.add_argument("assignment", help="assignment id, e.g. 02_chain_rule")
+    p.set_defaults(func=commands.feedback)
+
+    p = sub.add_parser("export", parents=common, help="grades CSV and a summary PNG")
+    p.add_argument("assignment", help="assignment id, e.g. 02_chain_rule")
+    p.add_argument("--out", help="output folder (default: <root>/export)")
+    p.set_defaults(func=commands.export)
+
+    p = sub.add_parser("solutions", parents=common,
+                       help="regenerate the clean solution notebooks in solutions/notebooks/")
+    p.add_argument("assignment", nargs="*", help="assignment ids (default: all)")
+    p.set_defaults(func=commands.solutions)
+    return parser
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("release", help="build the student release of assignments")
-    p.add_argument("assignment", nargs="?", help="assignment id, e.g. 02_chain_rule")
-    p.add_argument("--all", action="store_true", help="release every assignment")
-    p.set_defaults(func=_release)
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     try:
-        args.func(args)
+        return args.func(args) or 0
     except RuntimeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    return 0
 
 
 if __name__ == "__main__":

@@ -1,33 +1,56 @@
 """Build the student release of assignments and check that nothing graded leaks into it."""
 from pathlib import Path
 
-from .workspace import WORK, assignments, nbgrader
+from .workspace import SOLUTIONS, Course, assignments, nbgrader
 
-# Text that only instructor material contains. Any of it in a release is a leak.
+# Text that only instructor material contains. Any of it in a release notebook is a leak.
 LEAK_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
                 "hidden.check(", "BACKPROP_SOLUTIONS", "solutions/reference")
+# Text that only a reference implementation contains: the table of hidden-test exercises.
+# (The `course` package legitimately names hidden.check and BACKPROP_SOLUTIONS in its own code,
+# so code files are checked against these and the solution/hidden-test markers only.)
+REFERENCE_MARKERS = ("EXERCISES = {", "EXERCISES = dict(", "VARIANTS = {")
+CODE_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
+                *REFERENCE_MARKERS)
 
 
-def leaks(folder):
-    """(file, marker) pairs for every leak marker found under `folder`."""
+def leaks(folder, markers=None):
+    """(file, marker) pairs for every leak found under `folder`: instructor-only text (notebooks and
+    documents against LEAK_MARKERS, code against CODE_MARKERS unless `markers` is given), any copy
+    of a file from solutions/, and any folder named `solutions`."""
+    solution_texts = {p.read_bytes() for p in SOLUTIONS.rglob("*")
+                      if p.is_file() and "__pycache__" not in p.parts}
     found = []
     for path in sorted(Path(folder).rglob("*")):
-        if path.is_file():
-            text = path.read_text(errors="replace")
-            found += [(path, m) for m in LEAK_MARKERS if m in text]
+        if path.is_dir():
+            if path.name == "solutions":
+                found.append((path, "a solutions/ folder"))
+            continue
+        data = path.read_bytes()
+        if data in solution_texts:
+            found.append((path, "a copy of a file from solutions/"))
+        text = data.decode(errors="replace")
+        used = markers or (CODE_MARKERS if path.suffix == ".py" else LEAK_MARKERS)
+        found += [(path, m) for m in used if m in text]
     return found
 
 
-def release(names=None, force=True):
-    """Generate the release of each assignment into work/release/<name>; returns their folders."""
+def check_no_leaks(folder, what):
+    """Raise, naming every leak, if `folder` contains instructor material."""
+    bad = leaks(folder)
+    if bad:
+        raise RuntimeError(f"{what} leaks instructor material, refusing to continue:\n" + "\n".join(
+            f"  {p.relative_to(folder) if p != Path(folder) else p}: {m}" for p, m in bad))
+
+
+def release(names=None, force=True, course=None):
+    """Generate the release of each assignment into <root>/release/<name>; returns their folders."""
+    course = course or Course()
     names = names or assignments()
     out = []
     for name in names:
-        nbgrader("generate_assignment", name, *(["--force"] if force else []))
-        folder = WORK / "release" / name
-        bad = leaks(folder)
-        if bad:
-            raise RuntimeError("release of %s leaks instructor material: %s" % (
-                name, "; ".join(f"{p.name}: {m!r}" for p, m in bad)))
+        nbgrader("generate_assignment", name, *(["--force"] if force else []), course=course)
+        folder = course.root / "release" / name
+        check_no_leaks(folder, f"the release of {name}")
         out.append(folder)
     return out

@@ -25,12 +25,49 @@ def env():
     return e
 
 
-def nbgrader(*args, cwd=REPO, check=True, timeout=None):
-    """Run `nbgrader <args>` from the repository (so nbgrader_config.py applies)."""
-    cmd = [str(Path(sys.executable).parent / "nbgrader"), *map(str, args)]
+def nbgrader(*args, cwd=REPO, check=True, timeout=None, course=None):
+    """Run `nbgrader <args>` from the repository (so nbgrader_config.py applies), on `course`
+    (a Course; default: work/ as nbgrader_config.py says)."""
+    cmd = [str(Path(sys.executable).parent / "nbgrader"), *map(str, args),
+           *(course.args() if course else [])]
     proc = subprocess.run(cmd, cwd=cwd, env=env(), capture_output=True, text=True,
                           timeout=timeout)
     if check and proc.returncode != 0:
         raise RuntimeError(f"`nbgrader {' '.join(map(str, args))}` failed "
                            f"(exit {proc.returncode}):\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
     return proc
+
+
+class Course:
+    """One nbgrader course on disk: its root folder (release/, submitted/, autograded/, ...)
+    and its gradebook. The default is the repository's work/ with SQLite; tests and the demo
+    use a root of their own, and `--db` points the gradebook at e.g. PostgreSQL."""
+
+    def __init__(self, root=None, db=None):
+        self.root = Path(root or WORK).resolve()
+        self.db_url = db or f"sqlite:///{self.root / 'gradebook.db'}"
+        self.root.mkdir(parents=True, exist_ok=True)
+        # nbgrader reads the assignments from <root>/source: the source notebooks, never a copy.
+        source = self.root / "source"
+        if not source.exists():
+            source.symlink_to(SOURCES, target_is_directory=True)
+
+    def args(self):
+        """Command-line overrides that point an `nbgrader` subprocess at this course."""
+        return [f"--CourseDirectory.root={self.root}", f"--CourseDirectory.db_url={self.db_url}"]
+
+    def config(self):
+        """nbgrader_config.py as a traitlets Config, pointed at this course (for in-process API use)."""
+        from traitlets.config.loader import PyFileConfigLoader
+        config = PyFileConfigLoader("nbgrader_config.py", path=str(REPO)).load_config()
+        config.CourseDirectory.root = str(self.root)
+        config.CourseDirectory.db_url = self.db_url
+        return config
+
+    def gradebook(self):
+        """nbgrader's Gradebook of this course (use as a context manager)."""
+        from nbgrader.api import Gradebook
+        return Gradebook(self.db_url, self.config().CourseDirectory.course_id)
+
+    def __repr__(self):
+        return f"Course({str(self.root)!r}, db={self.db_url!r})"

@@ -1,0 +1,68 @@
+"""The CLI's commands: each turns parsed arguments into one module's call and prints the result.
+The work itself lives in release, bundle, collect, grade, feedback, export and solutions."""
+from .workspace import Course, assignments
+
+
+def _course(args):
+    return Course(args.root, args.db)
+
+
+def release(args):
+    from . import bundle as bundle_mod
+    from . import release as release_mod
+    course = _course(args)
+    names = assignments() if args.all or not args.assignment else [args.assignment]
+    for folder in release_mod.release(names, course=course):
+        print(f"released {folder}")
+    if args.bundle is not None:
+        print(f"student bundle: {bundle_mod.bundle(names, args.bundle or None, course)}")
+
+
+def collect(args):
+    from .collect import collect as run
+    report = run(args.assignment, args.source, args.roster, args.deadline, _course(args))
+    print(f"imported {len(report.imported)} submissions of {args.assignment}")
+    sections = [("late (after the deadline, imported)", [f"{f.student}: {f.name} ({f.timestamp})"
+                                                         for f in report.late]),
+                ("unmatched (not imported)", [f"{n}: {why}" for n, why in report.unmatched]),
+                ("duplicates (not imported: several undated files)",
+                 [f"{s}: {', '.join(names)}" for s, names in report.duplicates]),
+                ("older attempts (skipped: a later attempt was imported)", report.superseded),
+                ("ignored", [f"{n}: {why}" for n, why in report.ignored])]
+    for title, lines in sections:
+        if lines:
+            print(f"{title}:")
+            print("\n".join(f"  {line}" for line in lines))
+    return 0
+
+
+def grade(args):
+    from .grade import grade as run
+    from .grade import summary
+    outcomes = run(args.assignment, _course(args), workers=args.workers,
+                   cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
+                   force=args.force, students=args.student)
+    if not outcomes:
+        raise RuntimeError(f"no submissions of {args.assignment} to grade: run collect first")
+    print(summary(outcomes))
+    print(f"logs: {_course(args).root / 'logs' / args.assignment}/<student>.log")
+
+
+def feedback(args):
+    from .feedback import feedback as run
+    pages = run(args.assignment, _course(args))
+    for student, page in pages.items():
+        print(f"{student}: {page}")
+    print(f"{len(pages)} feedback pages")
+
+
+def export(args):
+    from .export import export as run
+    csv_path, png_path = run(args.assignment, args.out, _course(args))
+    print(f"grades CSV: {csv_path}\nsummary PNG: {png_path}")
+
+
+def solutions(args):
+    from .solutions import generate
+    for committed, executed in generate(args.assignment or None, _course(args)):
+        print(f"{committed} (executed copy: {executed})")

@@ -1,0 +1,120 @@
+"""N grading workers (autograder.worker processes), each driven by one thread of this process.
+
+A worker executes one notebook at a time. If it does not answer within the notebook time limit,
+it is killed together with its kernel and replaced, and that submission alone gets the failure.
+"""
+import json
+import queue
+import select
+import subprocess
+import sys
+import threading
+
+import psutil
+
+from .workspace import REPO, env
+
+STARTUP_ALLOWANCE = 60
+"""Seconds a new worker may take to start (imports) on top of its first notebook's limit."""
+
+
+def worker_command():
+    """The command that starts one worker. A sandbox wraps this (e.g. prefixes `bwrap ...`)."""
+    return [sys.executable, "-m", "autograder.worker"]
+
+
+def kill_tree(proc):
+    """Kill a worker and every process it started (its kernel runs in a session of its own, so a
+    process-group kill would miss it)."""
+    try:
+        family = psutil.Process(proc.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        family = []
+    for p in family:
+        try:
+            p.kill()
+        except psutil.NoSuchProcess:
+            pass
+    proc.kill()
+    proc.wait()
+    psutil.wait_procs(family, timeout=5)
+
+
+class Worker:
+    """One worker process and the pipe to it."""
+
+    def __init__(self, extra_env=None):
+        self.proc = subprocess.Popen(worker_command(), cwd=REPO, env={**env(), **(extra_env or {})},
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, text=True, bufsize=1)
+        self.fresh = True
+
+    def _reply(self, wait):
+        """The next line from the worker as a dict, or None if it is late or gone."""
+        ready, _, _ = select.select([self.proc.stdout], [], [], wait)
+        line = self.proc.stdout.readline() if ready else ""
+        return json.loads(line) if line else None
+
+    def run(self, task, limit):
+        """Send one task; the worker's reply, or a failure reply if it is late or dies."""
+        if self.fresh:  # its start-up (imports) is not the notebook's time
+            self.fresh = False
+            if self._reply(STARTUP_ALLOWANCE) is None:
+                return {"status": "failed", "reason": "the grading worker did not start"}
+        try:
+            self.proc.stdin.write(json.dumps(task) + "\n")
+            self.proc.stdin.flush()
+        except BrokenPipeError:
+            return {"status": "failed", "reason": "the grading worker died before the task"}
+        reply = self._reply(limit)
+        if reply is None and self.alive():
+            return {"status": "failed", "seconds": limit, "restart": True,
+                    "reason": f"the notebook did not finish within {limit:g} s (killed)"}
+        return reply or {"status": "failed", "reason": "the grading worker died while executing"}
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def close(self):
+        if self.alive():
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                kill_tree(self.proc)
+
+
+class Pool:
+    """Run tasks on `n` workers; results come back on `results` as (task, reply) pairs."""
+
+    def __init__(self, n, limit):
+        self.n, self.limit = n, limit
+        self.tasks, self.results = queue.Queue(), queue.Queue()
+        self.threads = [threading.Thread(target=self._drive, daemon=True) for _ in range(n)]
+        for t in self.threads:
+            t.start()
+
+    def _drive(self):
+        worker = None
+        while True:
+            task = self.tasks.get()
+            if task is None:
+                break
+            if worker is None or not worker.alive():
+                worker = Worker()
+            reply = worker.run(task, self.limit)
+            if reply.pop("restart", False) or not worker.alive():
+                kill_tree(worker.proc)
+                worker = None
+            self.results.put((task, reply))
+        if worker is not None:
+            worker.close()
+
+    def submit(self, task):
+        self.tasks.put(task)
+
+    def close(self):
+        for _ in self.threads:
+            self.tasks.put(None)
+        for t in self.threads:
+            t.join()
