@@ -38,3 +38,7 @@ c.GenerateFeedback.preprocessors = [
 
 # No JupyterHub here: keep nbgrader's exchange inside work/ too.
 c.Exchange.root = str(WORK / "exchange")
+
+# Live widgets (course.widgets) only make sense in a browser. Executing a notebook (autograde)
+# would otherwise save every widget's state, PNGs and SVGs included, into the notebook metadata.
+c.Execute.store_widget_state = False
