@@ -1,0 +1,96 @@
+"""Pictures of notebook 01, as pure functions: numbers in, a matplotlib Figure out (no pyplot).
+
+- timeline_figure: 1943 -> 1986, from logical neurons to backpropagation;
+- decision_figure: the truth-table points and the line w.x + b = 0, one panel per dataset;
+- errors_figure: mistakes per training epoch, one panel per dataset.
+"""
+import numpy as np
+from matplotlib.figure import Figure
+
+TRUE, FALSE, LINE = "#0969da", "#d1242f", "#24292f"
+
+HISTORY = (
+    # (year, who, what happened, what the notebook has you do with it)
+    (1943, "McCulloch & Pitts", "neurons as logical switches;\nno learning",
+     "threshold units"),
+    (1958, "Rosenblatt", "the perceptron learns\nits weights from data",
+     "Ex. 1-3: predict, update, train"),
+    (1969, "Minsky & Papert", "one layer cannot\ncompute XOR",
+     "watch XOR fail;\nwritten question"),
+    (1986, "Rumelhart, Hinton\n& Williams", "hidden layers trained\nby backpropagation",
+     "Ex. 4: two layers\ncompute XOR"),
+)
+
+
+def timeline_figure(events=HISTORY):
+    """A horizontal time axis with one labelled marker per (year, who, what, you_do) event."""
+    years = [e[0] for e in events]
+    lo, hi = min(years) - 6, max(years) + 6
+    fig = Figure(figsize=(10, 3.4))
+    ax = fig.add_axes((0.02, 0.02, 0.96, 0.96))
+    ax.set(xlim=(lo, hi), ylim=(-1.6, 1.6))
+    ax.axis("off")
+    ax.annotate("", (hi, 0), (lo, 0), arrowprops=dict(arrowstyle="->", color=LINE, lw=1.5))
+    for i, (year, who, what, you_do) in enumerate(events):
+        up = 1 if i % 2 == 0 else -1  # alternate above/below so neighbours never overlap
+        ax.plot([year], [0], "o", color=TRUE, ms=9, zorder=3)
+        ax.plot([year, year], [0, 0.35 * up], color=LINE, lw=1)
+        ax.text(year, -0.18 * up, str(year), ha="center", va="top" if up > 0 else "bottom",
+                fontsize=11, fontweight="bold")
+        ax.text(year, 0.42 * up, f"{who}\n{what}", ha="center",
+                va="bottom" if up > 0 else "top", fontsize=9)
+        ax.text(year, (1.45 if up > 0 else -1.45), f"you: {you_do}", ha="center",
+                va="top" if up > 0 else "bottom", fontsize=8, color=TRUE, style="italic")
+    return fig
+
+
+def _line(ax, w, b, lo, hi):
+    """Draw w[0] x1 + w[1] x2 + b = 0 across the box; nothing if w = 0 (no line exists)."""
+    if w[1] != 0:  # x2 = -(w1 x1 + b) / w2
+        ax.plot([lo, hi], [-(w[0] * lo + b) / w[1], -(w[0] * hi + b) / w[1]], color=LINE, lw=2)
+    elif w[0] != 0:  # vertical: x1 = -b / w1
+        ax.plot([-b / w[0]] * 2, [lo, hi], color=LINE, lw=2)
+
+
+def _panel(ax, X, y, w, b, pred, title, box=(-0.5, 1.5)):
+    lo, hi = box
+    grid = np.linspace(lo, hi, 101)
+    g1, g2 = np.meshgrid(grid, grid)
+    ax.contourf(g1, g2, w[0] * g1 + w[1] * g2 + b > 0, levels=[-0.5, 0.5, 1.5],
+                colors=["#fde7e9", "#ddf4ff"])  # pale red: labelled -1, pale blue: +1
+    _line(ax, w, b, lo, hi)
+    for (x1, x2), label, guess in zip(X, y, pred):
+        ax.scatter([x1], [x2], s=140, marker="o" if label > 0 else "s", zorder=3,
+                   color=TRUE if label > 0 else FALSE,
+                   edgecolors=LINE if guess == label else "#bf8700",
+                   linewidths=1 if guess == label else 3)
+    wrong = int(np.sum(pred != y))
+    ax.set(xlim=box, ylim=box, aspect="equal", xlabel="x1", ylabel="x2",
+           title=f"{title}: {wrong} of {len(y)} wrong")
+
+
+def decision_figure(panels):
+    """One panel per (title, X, y, w, b, pred): the points (circle +1, square -1; a thick yellow
+    rim where the prediction `pred` is wrong), the side where w.x + b > 0 shaded blue, the line."""
+    fig = Figure(figsize=(3.6 * len(panels), 3.8))
+    axes = fig.subplots(1, len(panels), squeeze=False)[0]
+    for ax, (title, X, y, w, b, pred) in zip(axes, panels):
+        X, y, w, pred = (np.asarray(a, float) for a in (X, y, w, pred))
+        _panel(ax, X, y, w, float(b), np.ravel(pred), title)
+    fig.tight_layout()
+    return fig
+
+
+def errors_figure(errors):
+    """One bar chart per dataset of mistakes made during each epoch; {title: counts}."""
+    fig = Figure(figsize=(3.6 * len(errors), 3.0))
+    axes = fig.subplots(1, len(errors), squeeze=False, sharey=True)[0]
+    for ax, (title, counts) in zip(axes, errors.items()):
+        epochs = np.arange(1, len(counts) + 1)
+        ax.bar(epochs, counts, color=[FALSE if c else TRUE for c in counts])
+        done = next((e for e, c in zip(epochs, counts) if c == 0), None)
+        ax.set(title=f"{title}: " + (f"no mistakes from epoch {done}" if done else
+                                     "a mistake in every epoch"), xlabel="epoch", xticks=epochs)
+    axes[0].set_ylabel("mistakes in the epoch")
+    fig.tight_layout()
+    return fig
