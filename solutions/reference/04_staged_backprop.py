@@ -1,0 +1,184 @@
+"""Reference implementations and hidden-test cases for assignment 04 (instructor side only).
+
+Design of the two staged exercises:
+- staged_forward(x, y) -> (f, cache) is checked on f and on the cache entries the notebook names
+  (x, y, sigy, num, sigx, xpy, xpysqr, den, invden), each with a meaning fixed by the notebook.
+  Extra entries, other local variable names, another order of stages, a stable sigmoid or one
+  big expression for f all pass.
+- staged_backward(cache, dout) -> (dx, dy) gets, in the hidden test, the cache of the *reference*
+  forward pass (built by `_with_reference_cache`), never the student's: a bug in staged_forward
+  costs only staged_forward's points. The student may read any named entry or recompute from
+  cache["x"], cache["y"].
+"""
+import math
+from itertools import combinations
+
+import numpy as np
+
+from course.grading import Exercise, Mistake
+from course.grading.cache import with_cache
+from course.grading.compare import close
+
+CACHE = ("x", "y", "sigy", "num", "sigx", "xpy", "xpysqr", "den", "invden")
+
+
+def _sigmoid(v):
+    return 1.0 / (1.0 + math.exp(-v))
+
+
+# --- references -------------------------------------------------------------------------------
+
+def staged_forward(x, y):
+    sigy = _sigmoid(y)            # numerator: x + sigma(y)
+    num = x + sigy
+    sigx = _sigmoid(x)            # denominator: sigma(x) + (x + y)^2
+    xpy = x + y
+    xpysqr = xpy ** 2
+    den = sigx + xpysqr
+    invden = 1.0 / den
+    f = num * invden
+    return f, dict(x=x, y=y, sigy=sigy, num=num, sigx=sigx, xpy=xpy, xpysqr=xpysqr, den=den,
+                   invden=invden)
+
+
+def _contributions(cache, dout):
+    """The gradient reaching x and y along each path, as lists: dx and dy are their sums."""
+    c = cache
+    dnum = c["invden"] * dout                 # f = num * invden
+    dinvden = c["num"] * dout
+    dden = -1.0 / c["den"] ** 2 * dinvden     # invden = 1/den: d/dden = -1/den^2
+    dxpy = 2.0 * c["xpy"] * dden              # den = sigx + xpy^2 (add gate passes dden on)
+    dsigx_dx = (1.0 - c["sigx"]) * c["sigx"] * dden
+    dsigy_dy = (1.0 - c["sigy"]) * c["sigy"] * dnum
+    return [dnum, dsigx_dx, dxpy], [dsigy_dy, dxpy]   # x feeds num, sigx, xpy; y feeds sigy, xpy
+
+
+def staged_backward(cache, dout):
+    dx_parts, dy_parts = _contributions(cache, dout)
+    return sum(dx_parts), sum(dy_parts)   # a fork sums the gradients of its branches
+
+
+def pattern_circuit(x, y, z, w, dout):
+    xy = x * y
+    m = max(z, w)
+    f = 2.0 * (xy + m)
+    ds = 2.0 * dout                       # f = 2 s: scales by 2
+    dxy, dm = ds, ds                      # s = xy + m: distributes
+    dz, dw = (dm, 0.0) if z > w else (0.0, dm)   # m = max(z, w): routes
+    return f, y * dxy, x * dxy, dz, dw    # xy = x * y: swaps
+
+
+def score_backward(w, x, dout):
+    return dout * x, dout * w             # s = w . x: ds/dw = x, ds/dx = w
+
+
+# --- recognised mistakes ----------------------------------------------------------------------
+
+FORK_HINT = ("x and y are each used by more than one stage: at such a fork the gradients from "
+             "every branch add up (multivariable chain rule), so each new contribution must be "
+             "added to the gradient accumulated so far (+=), not replace it (=).")
+
+
+def _fork_overwritten(case):
+    """A wrong dx or dy equals the sum over some (not all) of the paths from that input."""
+    x, y, dout = case.inputs["x"], case.inputs["y"], case.inputs["dout"]
+    parts = dict(zip(("dx", "dy"), _contributions(staged_forward(x, y)[1], dout)))
+    wrong = case.wrong()
+
+    def partial(name):
+        terms = parts[name]
+        return any(close(case.got[name], sum(sub)) for k in range(1, len(terms))
+                   for sub in combinations(terms, k))
+    return bool(wrong) and all(partial(n) for n in wrong)
+
+
+def _dx_last_branch_only(x, y, dout):
+    """The classic bug: dx = ... at the last use of x, so the earlier branches are lost."""
+    parts_x, parts_y = _contributions(staged_forward(x, y)[1], dout)
+    return parts_x[-1], sum(parts_y)
+
+
+def _halved(case):
+    wrong = [n for n in case.wrong() if n != "f"]
+    return bool(wrong) and all(close(2 * case.got[n], case.expected[n]) for n in wrong)
+
+
+# --- case generators --------------------------------------------------------------------------
+
+def _value(rng, scale=4.0):
+    return float(rng.uniform(0.1, scale) * rng.choice([-1.0, 1.0]))
+
+
+def _forward_inputs(rng):
+    return dict(x=_value(rng, 5.0), y=_value(rng, 5.0))
+
+
+def _separated(terms, margin=1e-3):
+    """Every partial sum of the branch gradients is far from zero, relative to their size."""
+    size = sum(abs(t) for t in terms)
+    return all(abs(sum(sub)) > margin * size for k in range(1, len(terms))
+               for sub in combinations(terms, k))
+
+
+def _backward_inputs(rng):
+    """x, y, dout where dropping any branch(es) of either fork changes dx or dy by at least
+    0.1% of their size (1000 times the tolerance): a `=` for `+=` fails in every case."""
+    while True:
+        case = dict(x=_value(rng), y=_value(rng), dout=_value(rng, 3.0))
+        parts_x, parts_y = _contributions(staged_forward(case["x"], case["y"])[1], case["dout"])
+        if _separated(parts_x) and _separated(parts_y):
+            return case
+
+
+def _with_reference_cache(fn, inputs):
+    """Call staged_backward on the cache of the reference forward pass (see module docstring)."""
+    return fn(staged_forward(inputs["x"], inputs["y"])[1], inputs["dout"])
+
+
+def _pattern_inputs(rng):
+    """z and w at least 0.05 apart (the max gate's kink avoided), either one the larger."""
+    z = _value(rng)
+    w = z + rng.uniform(0.05, 3.0) * rng.choice([-1.0, 1.0])
+    return dict(x=_value(rng), y=_value(rng), z=z, w=float(w), dout=_value(rng, 3.0))
+
+
+def _score_inputs(rng):
+    """Vectors of random length; half the cases with x scaled by 1000 (the scale effect)."""
+    n = int(rng.integers(1, 8))
+    w, x = rng.uniform(-3, 3, n), rng.uniform(-3, 3, n)
+    if rng.random() < 0.5:
+        x = 1000.0 * x
+    return dict(w=w, x=x, dout=_value(rng, 3.0))
+
+
+_W, _X = np.array([0.5, -1.0, 2.0]), np.array([1.0, 2.0, -0.5])
+
+EXERCISES = {
+    "staged_forward": Exercise(
+        title="staged forward pass", returns=("f", *CACHE), draw=_forward_inputs,
+        reference=staged_forward, call=with_cache(*CACHE),
+        fixed=(dict(x=3.0, y=-4.0),),
+        # course.circuits evaluates the STAGED circuit with its own sigmoid: not to be used here.
+        forbid=("course.circuits._sigmoid",)),
+    "staged_backward": Exercise(
+        title="staged backward pass", returns=("dx", "dy"), draw=_backward_inputs,
+        reference=staged_backward,
+        call=_with_reference_cache, fixed=(dict(x=3.0, y=-4.0, dout=1.0),),
+        forward=lambda x, y: staged_forward(x, y)[0], wrt=("x", "y"),
+        mistakes=(Mistake(FORK_HINT, _fork_overwritten),
+                  Mistake.produces(FORK_HINT, _dx_last_branch_only, ("dx", "dy"))),
+        forbid=("course.circuits._sigmoid",)),
+    "pattern_circuit": Exercise(
+        title="pattern circuit", returns=("f", "dx", "dy", "dz", "dw"), draw=_pattern_inputs,
+        reference=pattern_circuit, cases=40,
+        fixed=(dict(x=3.0, y=-4.0, z=2.0, w=-1.0, dout=1.0),),
+        mistakes=(Mistake("the gradients are half what they should be: the last gate multiplies "
+                          "by 2, so its local gradient is 2.", _halved),),
+        # PATTERN.numerical_grads would answer this exercise by centred differences.
+        forbid=("course.circuits.OPS",)),
+    "score_backward": Exercise(
+        title="score backward", returns=("dw", "dx"), draw=_score_inputs,
+        reference=score_backward, fixed=(dict(w=_W, x=_X, dout=1.0),
+                                         dict(w=_W, x=1000.0 * _X, dout=1.0)),
+        forward=lambda w, x: float(w @ x), wrt=("w", "x")),
+}
