@@ -93,6 +93,23 @@ def _sigmoid_from_preactivation(case):
             and close(next(iter(case.got.values())), dout * (1 - x) * x))
 
 
+def _labels_not_pm1(case):
+    got = next(iter(case.got.values()))
+    labels = [float(v) for v in getattr(got, "ravel", lambda: got)()]
+    return any(v not in (1.0, -1.0) for v in labels)
+
+
+def _local_gradient_x(case):
+    x, dout = case.inputs.get("x"), case.inputs.get("dout", 1.0)
+    return x is not None and len(case.got) == 1 and close(next(iter(case.got.values())), dout * x)
+
+
+def _constant_passed_back(case):
+    c, dout = case.inputs.get("c"), case.inputs.get("dout", 1.0)
+    got = next(iter(case.got.values()))
+    return c is not None and len(case.got) == 1 and (close(got, c) or close(got, dout * c))
+
+
 NAMED = {
     "exp_backward": (Mistake(
         "the local gradient of e^x is e^x itself: the gate's *output*, not its input.",
@@ -100,6 +117,18 @@ NAMED = {
     "sigmoid_backward": (Mistake(
         "(1 - sigma) * sigma is written in terms of the gate's *output* sigma(x), not its "
         "input x.", _sigmoid_from_preactivation),),
+    "perceptron_predict": (Mistake(
+        "every label must be +1 or -1, a score of exactly 0 included (not 1/0, and not the 0 "
+        "that np.sign gives at 0).", _labels_not_pm1),),
+    "xor_network": (Mistake(
+        "every label must be +1 or -1 (true/false are +1/-1 in this course, not 1/0).",
+        _labels_not_pm1),),
+    "scale_backward": (Mistake(
+        "this looks like dout * x: for a*x with the constant a, the local gradient with respect "
+        "to x does not depend on x.", _local_gradient_x),),
+    "add_const_backward": (Mistake(
+        "the constant c shifts the output of c + x but does not change how it responds to a "
+        "nudge of x.", _constant_passed_back),),
 }
 
 
