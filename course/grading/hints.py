@@ -6,6 +6,7 @@ the named ones belong to one exercise. Instructor-side specs may add more (solut
 from dataclasses import dataclass
 from typing import Callable
 
+from ..forks import FORK_HINT
 from .compare import close
 
 
@@ -110,6 +111,18 @@ def _constant_passed_back(case):
     return c is not None and len(case.got) == 1 and (close(got, c) or close(got, dout * c))
 
 
+def _fork_overwritten(case):
+    # Measured on the STAGED circuit by centred differences: explains the answer, never computes it.
+    from ..circuits import STAGED
+    from ..forks import overwritten
+    return overwritten(STAGED, {"dx": "x", "dy": "y"})(case)
+
+
+def _halved(case):
+    wrong = case.wrong()
+    return bool(wrong) and all(close(2 * case.got[n], case.expected[n]) for n in wrong)
+
+
 NAMED = {
     "exp_backward": (Mistake(
         "the local gradient of e^x is e^x itself: the gate's *output*, not its input.",
@@ -129,6 +142,10 @@ NAMED = {
     "add_const_backward": (Mistake(
         "the constant c shifts the output of c + x but does not change how it responds to a "
         "nudge of x.", _constant_passed_back),),
+    "staged_backward": (Mistake(FORK_HINT, _fork_overwritten),),
+    "pattern_circuit": (Mistake(
+        "these gradients are half what they should be: the last gate multiplies by 2, so its "
+        "local gradient is 2 and every gradient behind it carries that factor.", _halved),),
 }
 
 
