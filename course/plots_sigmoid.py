@@ -1,0 +1,45 @@
+"""Pictures of notebook 03, as pure functions: numbers in, an SVG or a matplotlib Figure out.
+
+- neuron_circuit: the neuron sigma(w0 x0 + w1 x1 + w2) drawn gate by gate (course.circuits.NEURON)
+  with every forward value and every gradient, the gradients by centred differences;
+- sigmoid_figure: sigma and its derivative, from values the caller computed.
+"""
+import numpy as np
+from matplotlib.figure import Figure
+
+from .circuit_svg import draw_circuit
+from .circuits import NEURON
+
+BLUE, RED = "#0969da", "#cf222e"
+
+
+def neuron_inputs(w, x):
+    """The NEURON circuit's input wires from weights w (3,) and inputs x (2,)."""
+    return dict(w0=float(w[0]), x0=float(x[0]), w1=float(w[1]), x1=float(x[1]), w2=float(w[2]))
+
+
+def neuron_circuit(w, x, dout=1.0, title=None):
+    """SVG of the neuron at (w, x): values in green above the wires, gradients in red below."""
+    inputs = neuron_inputs(w, x)
+    return draw_circuit(NEURON, NEURON.forward(inputs), NEURON.numerical_grads(inputs, dout),
+                        title=title or f"f(w, x) = σ(w0 x0 + w1 x1 + w2)")
+
+
+def sigmoid_figure(t, s, ds, marks=()):
+    """σ (values `s`) and its derivative (values `ds`) against `t`; each x in `marks` is drawn
+    as a dotted line with both values written next to it (looked up at the nearest t)."""
+    t, s, ds = (np.asarray(a, dtype=float) for a in (t, s, ds))
+    fig = Figure(figsize=(6.4, 3.4))
+    ax = fig.add_subplot()
+    ax.plot(t, s, color=BLUE, label="σ(x)")
+    ax.plot(t, ds, color=RED, label="dσ/dx = (1 − σ(x)) σ(x)")
+    for x in marks:
+        i = int(np.argmin(np.abs(t - x)))
+        ax.axvline(t[i], color="grey", ls=":")
+        ax.plot([t[i], t[i]], [s[i], ds[i]], "o", color="black", ms=4)
+        ax.annotate(f"σ = {s[i]:.2f}\ndσ/dx = {ds[i]:.2f}", (t[i], ds[i]), xytext=(6, 10),
+                    textcoords="offset points", fontsize=9)
+    ax.set(xlim=(t.min(), t.max()), ylim=(-0.05, 1.05), xlabel="x")
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,327 @@
+"""Simulated answers for assignment 03: typical bugs (each must lose exactly its exercise's
+points) and differently written correct answers (each must get full marks)."""
+from autograder.submissions import Variant
+
+
+def bug(cell, tests, note, source):
+    return Variant({cell: source}, frozenset(tests), "bug", note)
+
+
+def alt(cell, note, source):
+    return Variant({cell: source}, frozenset(), "alternative", note)
+
+
+def cells(name):
+    return f"{name}_answer", (f"{name}_visible", f"{name}_hidden")
+
+
+INV, INV_T = cells("inv_backward")
+ADD, ADD_T = cells("add_const_backward")
+EXP, EXP_T = cells("exp_backward")
+SCALE, SCALE_T = cells("scale_backward")
+FWD, FWD_T = cells("neuron_forward")
+BWD, BWD_T = cells("neuron_backward")
+SIG, SIG_T = cells("sigmoid_backward")
+GRP, GRP_T = cells("neuron_backward_grouped")
+
+VARIANTS = {
+    # 1/x gate
+    "inv_sign": bug(INV, INV_T, "wrong sign: +1/x^2", '''
+def inv_backward(x, dout):
+    dx = dout / x ** 2
+    return dx
+'''),
+    "inv_no_dout": bug(INV, INV_T, "local gradient only", '''
+def inv_backward(x, dout):
+    return -1.0 / x ** 2
+'''),
+    "inv_power": bug(INV, INV_T, "-1/x instead of -1/x^2", '''
+def inv_backward(x, dout):
+    dx = -dout / x
+    return dx
+'''),
+    "inv_negative_power": alt(INV, "negative power", '''
+def inv_backward(x, dout):
+    return -dout * x ** -2
+'''),
+    "inv_product": alt(INV, "x * x, local gradient named", '''
+def inv_backward(x, dout):
+    local = -1.0 / (x * x)
+    return local * dout
+'''),
+    # c + x gate
+    "add_const_returns_c": bug(ADD, ADD_T, "returns the constant", '''
+def add_const_backward(x, c, dout):
+    dx = c
+    return dx
+'''),
+    "add_const_no_dout": bug(ADD, ADD_T, "returns the local gradient 1", '''
+def add_const_backward(x, c, dout):
+    return 1.0
+'''),
+    "add_const_times_x": bug(ADD, ADD_T, "multiplies by the input", '''
+def add_const_backward(x, c, dout):
+    return dout * x
+'''),
+    "add_const_plain": alt(ADD, "returns dout", '''
+def add_const_backward(x, c, dout):
+    return dout
+'''),
+    "add_const_numpy": alt(ADD, "numpy ones_like", '''
+def add_const_backward(x, c, dout):
+    return np.ones_like(x) * dout
+'''),
+    # e^x gate
+    "exp_times_input": bug(EXP, EXP_T, "multiplies by the input, not the output", '''
+def exp_backward(x, dout):
+    dx = x * dout
+    return dx
+'''),
+    "exp_no_dout": bug(EXP, EXP_T, "local gradient only", '''
+def exp_backward(x, dout):
+    return np.exp(x)
+'''),
+    "exp_negative": bug(EXP, EXP_T, "e^-x", '''
+def exp_backward(x, dout):
+    return np.exp(-x) * dout
+'''),
+    "exp_math": alt(EXP, "math.exp, output named", '''
+import math
+
+def exp_backward(x, dout):
+    out = math.exp(x)
+    return out * dout
+'''),
+    "exp_power": alt(EXP, "np.e ** x", '''
+def exp_backward(x, dout):
+    return dout * np.e ** x
+'''),
+    # a x gate
+    "scale_returns_x": bug(SCALE, SCALE_T, "local gradient x instead of a", '''
+def scale_backward(x, a, dout):
+    dx = x * dout
+    return dx
+'''),
+    "scale_no_dout": bug(SCALE, SCALE_T, "local gradient only", '''
+def scale_backward(x, a, dout):
+    return a
+'''),
+    "scale_forward_value": bug(SCALE, SCALE_T, "multiplies the output by dout", '''
+def scale_backward(x, a, dout):
+    return a * x * dout
+'''),
+    "scale_reordered": alt(SCALE, "factors in another order", '''
+def scale_backward(x, a, dout):
+    return dout * a
+'''),
+    "scale_numpy": alt(SCALE, "np.multiply", '''
+def scale_backward(x, a, dout):
+    return np.multiply(a, dout)
+'''),
+    # neuron forward
+    "fwd_no_negation": bug(FWD, FWD_T, "forgets the *(-1) gate", '''
+def neuron_forward(w, x):
+    w0x0 = w[0] * x[0]
+    w1x1 = w[1] * x[1]
+    s = w0x0 + w1x1
+    z = s + w[2]
+    nz = z
+    e = np.exp(nz)
+    d = 1.0 + e
+    f = 1.0 / d
+    return w0x0, w1x1, s, z, nz, e, d, f
+'''),
+    "fwd_no_reciprocal": bug(FWD, FWD_T, "f = d, the 1/x gate forgotten", '''
+def neuron_forward(w, x):
+    w0x0 = w[0] * x[0]
+    w1x1 = w[1] * x[1]
+    s = w0x0 + w1x1
+    z = s + w[2]
+    nz = -z
+    e = np.exp(nz)
+    d = 1 + e
+    f = d
+    return w0x0, w1x1, s, z, nz, e, d, f
+'''),
+    "fwd_bias_times": bug(FWD, FWD_T, "multiplies by w2 instead of adding", '''
+def neuron_forward(w, x):
+    w0x0 = w[0] * x[0]
+    w1x1 = w[1] * x[1]
+    s = w0x0 + w1x1
+    z = s * w[2]
+    nz = -z
+    e = np.exp(nz)
+    d = 1.0 + e
+    f = 1.0 / d
+    return w0x0, w1x1, s, z, nz, e, d, f
+'''),
+    "fwd_unpacked": alt(FWD, "unpacks w and x, math.exp", '''
+import math
+
+def neuron_forward(w, x):
+    w0, w1, w2 = w
+    x0, x1 = x
+    w0x0, w1x1 = w0 * x0, w1 * x1
+    s = w0x0 + w1x1
+    z = s + w2
+    nz = -z
+    e = math.exp(nz)
+    d = e + 1
+    return w0x0, w1x1, s, z, nz, e, d, d ** -1
+'''),
+    "fwd_vector": alt(FWD, "products as a vector, list result", '''
+def neuron_forward(w, x):
+    products = w[:2] * x
+    s = products[0] + products[1]
+    z = s + w[-1]
+    e = np.exp(-z)
+    return [products[0], products[1], s, z, -z, e, 1 + e, 1 / (1 + e)]
+'''),
+    # neuron backward
+    "bwd_negation_sign": bug(BWD, BWD_T, "forgets the *(-1) gate's sign", '''
+def neuron_backward(w, x, dout):
+    z = w[0] * x[0] + w[1] * x[1] + w[2]
+    e = np.exp(-z)
+    d = 1.0 + e
+    dd = -1.0 / d ** 2 * dout
+    de = dd
+    dnz = e * de
+    dz = dnz
+    dw = np.array([x[0] * dz, x[1] * dz, dz])
+    dx = np.array([w[0] * dz, w[1] * dz])
+    return dw, dx, dd, de, dnz, dz
+'''),
+    "bwd_exp_times_input": bug(BWD, BWD_T, "exp gate multiplies by its input", '''
+def neuron_backward(w, x, dout):
+    z = w[0] * x[0] + w[1] * x[1] + w[2]
+    nz = -z
+    e = np.exp(nz)
+    d = 1.0 + e
+    dd = -1.0 / d ** 2 * dout
+    de = dd
+    dnz = nz * de
+    dz = -dnz
+    dw = np.array([x[0] * dz, x[1] * dz, dz])
+    dx = np.array([w[0] * dz, w[1] * dz])
+    return dw, dx, dd, de, dnz, dz
+'''),
+    "bwd_inv_sign": bug(BWD, BWD_T, "1/x gate without its minus sign", '''
+def neuron_backward(w, x, dout):
+    z = w[0] * x[0] + w[1] * x[1] + w[2]
+    e = np.exp(-z)
+    d = 1.0 + e
+    dd = dout / d ** 2
+    de = dd
+    dnz = e * de
+    dz = -dnz
+    dw = np.array([x[0] * dz, x[1] * dz, dz])
+    dx = np.array([w[0] * dz, w[1] * dz])
+    return dw, dx, dd, de, dnz, dz
+'''),
+    "bwd_not_swapped": bug(BWD, BWD_T, "mul gates not swapped", '''
+def neuron_backward(w, x, dout):
+    z = w[0] * x[0] + w[1] * x[1] + w[2]
+    e = np.exp(-z)
+    d = 1.0 + e
+    dd = -1.0 / d ** 2 * dout
+    de = dd
+    dnz = e * de
+    dz = -dnz
+    dw = np.array([w[0] * dz, w[1] * dz, dz])
+    dx = np.array([x[0] * dz, x[1] * dz])
+    return dw, dx, dd, de, dnz, dz
+'''),
+    "bwd_via_gates": alt(BWD, "calls the gate functions", '''
+def neuron_backward(w, x, dout):
+    w0x0, w1x1, s, z, nz, e, d, f = neuron_forward(w, x)
+    dd = inv_backward(d, dout)
+    de = add_const_backward(e, 1.0, dd)
+    dnz = exp_backward(nz, de)
+    dz = scale_backward(z, -1.0, dnz)
+    dw = np.array([x[0], x[1], 1.0]) * dz
+    dx = np.array([w[0], w[1]]) * dz
+    return dw, dx, dd, de, dnz, dz
+'''),
+    "bwd_vectorized": alt(BWD, "np.append, f reused, dict result", '''
+def neuron_backward(w, x, dout):
+    z = np.dot(w[:2], x) + w[2]
+    f = 1.0 / (1.0 + np.exp(-z))
+    e = 1.0 / f - 1.0
+    dd = -f * f * dout
+    dnz = dd * e
+    dz = -dnz
+    return dict(dw=np.append(x, 1.0) * dz, dx=w[:2] * dz, dd=dd, de=dd, dnz=dnz, dz=dz)
+'''),
+    # sigmoid gate
+    "sig_preactivation": bug(SIG, SIG_T, "(1 - x) x from the input", '''
+def sigmoid_backward(x, dout):
+    return (1 - x) * x * dout
+'''),
+    "sig_no_dout": bug(SIG, SIG_T, "local gradient only", '''
+def sigmoid_backward(x, dout):
+    s = sigmoid(x)
+    return (1 - s) * s
+'''),
+    "sig_quotient": bug(SIG, SIG_T, "e^-x / (1 + e^-x)^2: nan at x = -800", '''
+def sigmoid_backward(x, dout):
+    e = np.exp(-x)
+    return e / (1 + e) ** 2 * dout
+'''),
+    "sig_output": bug(SIG, SIG_T, "passes sigma(x) * dout back", '''
+def sigmoid_backward(x, dout):
+    s = sigmoid(x)
+    return s * dout
+'''),
+    "sig_naive": alt(SIG, "naive 1/(1+np.exp(-x)): overflows with a RuntimeWarning, right limit", '''
+def sigmoid_backward(x, dout):
+    s = 1.0 / (1.0 + np.exp(-x))
+    return dout * s * (1.0 - s)
+'''),
+    "sig_abs": alt(SIG, "e^-|x| / (1 + e^-|x|)^2, even in x", '''
+def sigmoid_backward(x, dout):
+    e = np.exp(-np.abs(x))
+    return dout * e / (1.0 + e) ** 2
+'''),
+    "sig_given_square": alt(SIG, "given sigmoid, s - s^2", '''
+def sigmoid_backward(x, dout):
+    out = sigmoid(x)
+    local = out - out ** 2
+    return local * dout
+'''),
+    # neuron with one sigmoid gate
+    "grp_preactivation": bug(GRP, GRP_T, "(1 - z) z from the pre-activation", '''
+def neuron_backward_grouped(w, x, dout):
+    z = w[0] * x[0] + w[1] * x[1] + w[2]
+    dz = (1 - z) * z * dout
+    return np.array([x[0] * dz, x[1] * dz, dz]), np.array([w[0] * dz, w[1] * dz])
+'''),
+    "grp_no_bias_grad": bug(GRP, GRP_T, "bias gets no gradient", '''
+def neuron_backward_grouped(w, x, dout):
+    z = w[0] * x[0] + w[1] * x[1] + w[2]
+    s = sigmoid(z)
+    dz = s * (1 - s) * dout
+    return np.array([x[0] * dz, x[1] * dz, 0.0]), np.array([w[0] * dz, w[1] * dz])
+'''),
+    "grp_not_swapped": bug(GRP, GRP_T, "mul gates not swapped", '''
+def neuron_backward_grouped(w, x, dout):
+    z = w[0] * x[0] + w[1] * x[1] + w[2]
+    s = sigmoid(z)
+    dz = s * (1 - s) * dout
+    return np.array([w[0] * dz, w[1] * dz, dz]), np.array([x[0] * dz, x[1] * dz])
+'''),
+    "grp_via_gate": alt(GRP, "calls sigmoid_backward", '''
+def neuron_backward_grouped(w, x, dout):
+    z = w @ np.array([x[0], x[1], 1.0])
+    dz = sigmoid_backward(z, dout)
+    dw = np.array([x[0], x[1], 1.0]) * dz
+    dx = w[:2] * dz
+    return dw, dx
+'''),
+    "grp_naive_inline": alt(GRP, "naive sigmoid inline (overflow warnings), tuple of lists", '''
+def neuron_backward_grouped(w, x, dout):
+    z = w[0] * x[0] + w[1] * x[1] + w[2]
+    s = 1 / (1 + np.exp(-z))
+    dz = dout * s * (1 - s)
+    return [x[0] * dz, x[1] * dz, dz], [w[0] * dz, w[1] * dz]
+'''),
+}
