@@ -1,4 +1,5 @@
-"""Checking a forward pass that returns `out, cache`: the output and named entries of the cache.
+"""Staged passes: a forward pass that returns `out, cache` (checked on its output and named
+cache entries), and a backward pass fed a cache (built from the course's own numbers).
 
 A staged forward pass keeps its intermediate values in a dict for the backward pass. Only the
 entries an exercise names (whose meaning the notebook fixes) are compared; a student may keep more.
@@ -25,4 +26,20 @@ def with_cache(*names):
                                f"{', '.join(repr(n) for n in missing)}: the backward pass needs "
                                f"it (keys found: {', '.join(map(repr, cache)) or 'none'}).")
         return (out, *(cache[n] for n in names))
+    return call
+
+
+def circuit_cache(circuit):
+    """A `call` driver for a backward pass fn(cache, dout), e.g. on course.circuits.STAGED.
+
+    The case names the circuit's inputs and dout; fn gets as its cache every wire's forward
+    value except the output's (the course's own numbers, so the check of a backward pass never
+    depends on the student's forward pass).
+    """
+    def call(fn, inputs):
+        inputs = dict(inputs)
+        dout = inputs.pop("dout")
+        values = circuit.forward(inputs)
+        values.pop(circuit.output)
+        return fn(values, dout)
     return call
