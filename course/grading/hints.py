@@ -111,6 +111,38 @@ def _constant_passed_back(case):
     return c is not None and len(case.got) == 1 and (close(got, c) or close(got, dout * c))
 
 
+def _moved_when_right(case):
+    w, b = case.inputs.get("w"), case.inputs.get("b")
+    exp, got = case.expected, case.got
+    return (w is not None and close(exp["w"], w) and close(exp["b"], b)
+            and not (close(got["w"], w) and close(got["b"], b)))
+
+
+def _bias_stuck(case):
+    b = case.inputs.get("b")
+    return b is not None and not close(case.expected["b"], b) and close(case.got["b"], b)
+
+
+def _neuron_z(inputs):
+    w, x = inputs["w"], inputs["x"]
+    return w[0] * x[0] + w[1] * x[1] + w[2]
+
+
+def _neuron_exp_times_input(case):
+    de, dnz = case.got["de"], case.got["dnz"]
+    return close(dnz, de * -_neuron_z(case.inputs)) and not close(dnz, case.expected["dnz"])
+
+
+def _neuron_negation_skipped(case):
+    return close(case.got["dz"], case.got["dnz"]) and not close(case.got["dz"], 0.0)
+
+
+def _grouped_from_preactivation(case):
+    z, dout, x = _neuron_z(case.inputs), case.inputs.get("dout", 1.0), case.inputs["x"]
+    dz = dout * (1 - z) * z
+    return not close(dz, 0.0) and close(case.got["dw"], [x[0] * dz, x[1] * dz, dz])
+
+
 def _fork_overwritten(case):
     # Measured on the STAGED circuit by centred differences: explains the answer, never computes it.
     from ..circuits import STAGED
@@ -142,6 +174,19 @@ NAMED = {
     "add_const_backward": (Mistake(
         "the constant c shifts the output of c + x but does not change how it responds to a "
         "nudge of x.", _constant_passed_back),),
+    "perceptron_update": (
+        Mistake("the point was already classified right, yet w or b changed: the perceptron "
+                "learns only from its mistakes.", _moved_when_right),
+        Mistake("the bias did not move on a mistake: it is a weight on a constant input 1.",
+                _bias_stuck)),
+    "neuron_backward": (
+        Mistake("dnz looks like de * nz: the e^x gate's local gradient is its output, not its "
+                "input.", _neuron_exp_times_input),
+        Mistake("dz equals dnz: the *(-1) gate multiplies the gradient passing through it by -1.",
+                _neuron_negation_skipped)),
+    "neuron_backward_grouped": (Mistake(
+        "the sigmoid gate's gradient looks like (1 - z) z: (1 - sigma) sigma is a function of "
+        "the gate's output sigma(z).", _grouped_from_preactivation),),
     "staged_backward": (Mistake(FORK_HINT, _fork_overwritten),),
     "pattern_circuit": (Mistake(
         "these gradients are half what they should be: the last gate multiplies by 2, so its "

@@ -99,14 +99,8 @@ EXERCISES = {
         title="perceptron learning rule", returns=("w", "b"), draw=_update_inputs,
         reference=perceptron_update,
         fixed=(dict(w=np.zeros(2), b=0.0, x=np.array([1.0, 1.0]), y=-1.0, lr=1.0),
-               dict(w=np.zeros(2), b=0.0, x=np.array([1.0, 1.0]), y=1.0, lr=1.0)),
-        mistakes=(
-            Mistake.produces("the weights changed on a point that was already classified "
-                             "right: the perceptron learns only from its mistakes.",
-                             lambda w, b, x, y, lr: (w + lr * y * x, b + lr * y), ("w", "b")),
-            Mistake.produces("the bias is a weight too (on a constant input 1): it moves on "
-                             "every mistake.",
-                             lambda w, b, x, y, lr: perceptron_update(w, b, x, y, lr)[0], ("w",)))),
+               dict(w=np.zeros(2), b=0.0, x=np.array([1.0, 1.0]), y=1.0, lr=1.0))),
+    # (its hints live in course.grading.hints.NAMED, so visible tests show them too)
     "train_perceptron": Exercise(
         title="perceptron training", returns=("w", "b", "errors"), draw=_train_inputs,
         reference=train_perceptron, cases=20,

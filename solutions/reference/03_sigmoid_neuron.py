@@ -122,6 +122,15 @@ def _grouped_inputs(rng):
     return case
 
 
+def _unswapped(backward):
+    """Buggy twin of a neuron backward: dw scaled by w, dx by x (the mul gates not swapped)."""
+    def buggy(w, x, dout):
+        dw, dx = backward(w, x, dout)[:2]
+        dz = dw[2]
+        return np.array([w[0] * dz, w[1] * dz, dz]), np.array([x[0] * dz, x[1] * dz])
+    return buggy
+
+
 EXAMPLE = dict(w=np.array([2.0, -3.0, -3.0]), x=np.array([-1.0, -2.0]))
 NEURON_WIRES = ("w0x0", "w1x1", "s", "z", "nz", "e", "d", "f")
 
@@ -135,18 +144,13 @@ EXERCISES = {
                                    lambda x, dout: dout / x ** 2, ("dx",)),)),
     "add_const_backward": Exercise(
         title="c + x gate backward", returns=("dx",), draw=_add_const_inputs,
-        reference=add_const_backward, forward=lambda x, c: c + x, wrt=("x",),
-        mistakes=(Mistake.produces("the constant c does not change how c + x responds to x: "
-                                   "the local gradient is 1.",
-                                   lambda x, c, dout: c * dout, ("dx",)),)),
+        reference=add_const_backward, forward=lambda x, c: c + x, wrt=("x",)),
     "exp_backward": Exercise(
         title="e^x gate backward", returns=("dx",), draw=_exp_inputs, reference=exp_backward,
         forward=lambda x: np.exp(x), wrt=("x",)),
     "scale_backward": Exercise(
         title="a x gate backward", returns=("dx",), draw=_scale_inputs, reference=scale_backward,
-        forward=lambda x, a: a * x, wrt=("x",),
-        mistakes=(Mistake.produces("the local gradient of a*x with respect to x is the constant "
-                                   "a, not x.", lambda x, a, dout: x * dout, ("dx",)),)),
+        forward=lambda x, a: a * x, wrt=("x",)),
     "neuron_forward": Exercise(
         title="neuron forward, gate by gate", returns=NEURON_WIRES, draw=_neuron_inputs,
         reference=neuron_forward, fixed=(EXAMPLE,)),
@@ -156,10 +160,13 @@ EXERCISES = {
         fixed=(dict(**EXAMPLE, dout=1.0),),
         # No centred-difference oracle here: it checks every output, and dd..dz are gradients on
         # inner wires, not on inputs. The reference is exact; neuron_backward_grouped has one.
-        mistakes=(Mistake.produces(
-            "dz has the wrong sign: the *(-1) gate multiplies the gradient by -1.",
-            lambda w, x, dout: tuple(-g for g in neuron_backward(w, x, dout)[:2]),
-            ("dw", "dx")),)),
+        mistakes=(
+            Mistake.produces("dw and dx have the wrong sign: follow the signs through the 1/x "
+                             "gate (-1/d^2) and the *(-1) gate.",
+                             lambda w, x, dout: tuple(-g for g in neuron_backward(w, x, dout)[:2]),
+                             ("dw", "dx")),
+            Mistake.produces("the mul gates swap: the gradient on w0 is scaled by x0, the one "
+                             "on x0 by w0.", _unswapped(neuron_backward), ("dw", "dx")))),
     "sigmoid_backward": Exercise(
         title="sigmoid gate backward", returns=("dx",), draw=_sigmoid_inputs,
         reference=sigmoid_backward, forward=_sigmoid, wrt=("x",),
@@ -167,5 +174,8 @@ EXERCISES = {
     "neuron_backward_grouped": Exercise(
         title="neuron backward with one sigmoid gate", returns=("dw", "dx"),
         draw=_grouped_inputs, reference=neuron_backward_grouped,
-        fixed=(dict(**EXAMPLE, dout=1.0),), forward=neuron, wrt=("w", "x")),
+        fixed=(dict(**EXAMPLE, dout=1.0),), forward=neuron, wrt=("w", "x"),
+        mistakes=(
+            Mistake.produces("the mul gates swap: the gradient on w0 is scaled by x0, the one "
+                             "on x0 by w0.", _unswapped(neuron_backward_grouped), ("dw", "dx")))),
 }
