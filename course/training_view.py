@@ -9,46 +9,26 @@ import asyncio
 import math
 
 import ipywidgets as widgets
-import numpy as np
 from matplotlib.figure import Figure
 
-from .datasets import xor_01
-from .plots import BLUE, BOX, FALSE_BG, TRUE_BG, png
-
-
-def boundary_grid(predict, n=41):
-    """(g1, g2, p): predict's probabilities on an n x n grid over the box around the XOR points."""
-    grid = np.linspace(*BOX, n)
-    g1, g2 = np.meshgrid(grid, grid)
-    p = np.asarray(predict(np.column_stack([g1.ravel(), g2.ravel()])), dtype=float)
-    if p.size != g1.size:
-        raise ValueError(f"predict returned {p.size} values for {g1.size} points")
-    return g1, g2, p.reshape(g1.shape)
+from .plots_training import TRUE, boundary_axes
+from .widget_plots import png
 
 
 def training_figure(steps, losses, predict):
-    """Left: loss against gradient-descent step. Right: where the network says XOR is true
-    (p > 0.5, blue) or false (orange), the p = 0.5 boundary and the four XOR points."""
+    """Left: the loss after each tick against the gradient-descent step. Right: where predict
+    says XOR is true (blue) or false (orange), its p = 0.5 boundary and the four XOR points."""
     fig = Figure(figsize=(8, 3.6))
     fig.subplots_adjust(left=0.08, right=0.97, bottom=0.14, top=0.9, wspace=0.3)
     ax_loss, ax_xor = fig.subplots(1, 2)
     if len(steps):
-        ax_loss.plot(steps, losses, color=BLUE)
+        ax_loss.plot(steps, losses, color=TRUE)
         if min(losses) > 0:
             ax_loss.set_yscale("log")  # the loss falls by orders of magnitude
     ax_loss.set(xlabel="step", ylabel="loss")
     last = f"loss {losses[-1]:.4g}" if len(losses) else "not trained yet"
     ax_loss.set_title(f"step {steps[-1] if len(steps) else 0}: {last}")
-    g1, g2, p = boundary_grid(predict)
-    ax_xor.contourf(g1, g2, p, levels=[-np.inf, 0.5, np.inf], colors=[FALSE_BG, TRUE_BG])
-    if p.min() < 0.5 < p.max():
-        ax_xor.contour(g1, g2, p, levels=[0.5], colors="k", linewidths=2)
-    X, y = xor_01()
-    for (x1, x2), label in zip(X, y.ravel()):
-        ax_xor.scatter([x1], [x2], s=140, marker="o" if label > 0 else "s", zorder=3,
-                       color=BLUE if label > 0 else "#bc4c00", edgecolors="k")
-    ax_xor.set(xlim=BOX, ylim=BOX, xlabel="x1", ylabel="x2", aspect="equal")
-    ax_xor.set_title("XOR: decision boundary p = 0.5")
+    boundary_axes(ax_xor, predict)
     return fig
 
 

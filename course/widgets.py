@@ -1,13 +1,22 @@
-"""Live widgets: thin ipywidgets wrappers around the pure pictures of course.live and course.plots.
+"""Live widgets: thin ipywidgets wrappers around the pure pictures of course.live,
+course.widget_plots and course.training_view.
 
 Each widget keeps its last picture's data as attributes (`state`, `figure`, `errors`) so tests
 can set `.value` on a control and read what was redrawn, with no browser and no kernel.
 Nothing here starts work on its own: the training view runs only when Start is pressed.
 """
 import ipywidgets as widgets
+import numpy as np
 
-from . import live, plots
+from . import live
+from . import widget_plots as plots
 from .training_view import TrainingView
+
+
+def clean(v):
+    # The browser snaps a slider to min + k*step in floating point (1.0 comes back as
+    # 0.9999999999999996): round that noise away before showing or computing with it.
+    return round(float(v), 9)
 
 
 def _number(label, value, lo, hi, step=0.01):
@@ -15,7 +24,8 @@ def _number(label, value, lo, hi, step=0.01):
     lo, hi = min(lo, value), max(hi, value)
     slider = widgets.FloatSlider(value=value, min=lo, max=hi, step=step, description=label,
                                  continuous_update=True, readout_format=".2f",
-                                 style={"description_width": "initial"})
+                                 layout=widgets.Layout(width="36em"),
+                                 style={"description_width": "15em"})
     text = widgets.FloatText(value=value, step=step, layout=widgets.Layout(width="7em"))
 
     def typed(change):
@@ -24,10 +34,11 @@ def _number(label, value, lo, hi, step=0.01):
             slider.min = v
         if v > slider.max:
             slider.max = v
-        slider.value = v
+        if abs(v - slider.value) > 1e-9:
+            slider.value = v
 
     def slid(change):
-        text.value = change["new"]
+        text.value = clean(change["new"])
 
     text.observe(typed, names="value")
     slider.observe(slid, names="value")
@@ -54,9 +65,9 @@ class LiveCircuit(widgets.VBox):
         self.redraw()
 
     def redraw(self, change=None):
-        values = {w: s.value for w, s in self.sliders.items()}
+        values = {w: clean(s.value) for w, s in self.sliders.items()}
         self.state = live.live_state(self.circuit, values, self.backward, call=self.call,
-                                     dout=self.dout.value)
+                                     dout=clean(self.dout.value))
         self.picture.value = live.picture(self.circuit, self.state)
         color = "#cf222e" if self.state.mismatch else "#24292f"
         self.message.value = f'<span style="color:{color}">{self.state.message}</span>'
@@ -105,7 +116,8 @@ def _slider(label, value, lo, hi, step=0.01):
 class PerceptronWidget(_FigureWidget):
     """w1, w2, b and a dataset: the four points, the decision line and the misclassified ones."""
 
-    LEGEND = "circle: true (+1), square: false (−1); green: classified right, red: wrong."
+    LEGEND = ("circle: true (+1), square: false (−1); a thick yellow rim: classified wrong. "
+              "Blue side: w·x + b > 0.")
 
     def __init__(self, predict=None, *, w1=1.0, w2=1.0, b=-0.5, dataset="AND"):
         self.predict = predict
@@ -121,8 +133,7 @@ class PerceptronWidget(_FigureWidget):
             try:
                 plots.perceptron_errors(w1, w2, b, dataset, predict)
             except Exception as exc:  # a student's bug is shown, never raised into the widget
-                name = getattr(predict, "__name__", "predict")
-                self.message.value = (f"{name} raised {type(exc).__name__}: {exc}; "
+                self.message.value = (f"{_name(predict)} raised {type(exc).__name__}: {exc}; "
                                       "showing the threshold rule instead. " + self.LEGEND)
                 predict = None
         self.errors = plots.perceptron_errors(w1, w2, b, dataset, predict)[1]
@@ -132,28 +143,50 @@ class PerceptronWidget(_FigureWidget):
 def perceptron_widget(predict=None, **start):
     """Sliders w1, w2, b and a dataset picker (AND, OR, XOR) over the truth-table picture.
 
-    predict(X, w, b) -> labels +1/-1 of the four points (X shape (4, 2), w shape (2,));
-    without it (or if it fails) the threshold rule +1 if w.x + b > 0 else -1 is used.
+    predict(w, b, X) -> labels +1/-1 of the four points (w shape (2,), X shape (4, 2)): notebook
+    01's perceptron_predict; without it (or if it fails) the rule +1 if w.x + b > 0 else -1.
+    start: w1, w2, b, dataset to begin with.
     """
     return PerceptronWidget(predict, **start)
 
 
-class SigmoidWidget(_FigureWidget):
-    """An input slider; sigma and (1 - sigma) sigma with the current point marked."""
+def _name(fn):
+    return getattr(fn, "__name__", "your function")
 
-    def __init__(self, x=0.0):
+
+class SigmoidWidget(_FigureWidget):
+    """An input slider; sigma and its derivative with the current point marked."""
+
+    def __init__(self, backward=None, x=0.0):
+        self.backward = backward
         super().__init__(dict(x=_slider("x", x, -8, 8)), *plots.sigmoid_axes(-8.0, 8.0))
 
     def marks(self, x):
-        self.point = plots.sigmoid_point(x)
-        self.message.value = (f"σ({x:.2f}) = {self.point[0]:.4f}; local gradient "
-                              f"(1 − σ)σ = {self.point[1]:.4f}")
+        self.point = s, ds = plots.sigmoid_point(x)
+        text = f"σ({x:.2f}) = {s:.4f}; local gradient dσ/dx = {ds:.4f} (centred differences)"
+        self.message.value = text if self.backward is None else f"{text}<br>{self._yours(x, ds)}"
         return plots.sigmoid_marks(self.ax, x)
 
+    def _yours(self, x, ds):
+        """The student's backward(x, dout=1) beside the numerical slope."""
+        name = _name(self.backward)
+        try:
+            got = self.backward(x, 1.0)
+            if got is None:
+                return f"{name} returned None (is a `return` missing?)"
+            got = float(np.ravel(got)[0])
+        except NotImplementedError:
+            return f"{name} is not written yet."
+        except Exception as exc:  # shown, never raised into the widget
+            return f"{name} raised {type(exc).__name__}: {exc}"
+        ok = abs(got - ds) <= live.ATOL + live.RTOL * abs(ds)
+        return f"your {name}({x:.2f}, 1) = {got:.6g}: " + ("agrees ✓" if ok else "differs ✗")
 
-def sigmoid_widget(x=0.0):
-    """Move x and read off sigma(x) and its local gradient (1 - sigma(x)) sigma(x)."""
-    return SigmoidWidget(x)
+
+def sigmoid_widget(backward=None, x=0.0):
+    """Move x and read off sigma(x) and its local gradient; with notebook 03's
+    sigmoid_backward(x, dout) it also shows the student's value beside it."""
+    return SigmoidWidget(backward, x)
 
 
 def training_view(step, predict, *, steps_per_tick=50, max_steps=20000):

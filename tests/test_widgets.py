@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from course.circuits import STAGED, XYZ
-from course.plots import perceptron_figure, sigmoid_figure
+from course.widget_plots import perceptron_figure, sigmoid_figure
 from course.training_view import training_figure
 from course.widgets import live_circuit, perceptron_widget, sigmoid_widget, training_view
 from tests.svg_labels import flagged, numbers
@@ -87,7 +87,7 @@ def test_no_slider_setting_solves_xor(w1, w2, b):
     w.controls["dataset"].value = "XOR"
     w.controls["w1"].value, w.controls["w2"].value, w.controls["b"].value = w1, w2, b
     assert w.errors >= 1
-    assert w.ax.get_title() == f"XOR: {w.errors} of 4 misclassified"
+    assert w.ax.get_title() == f"XOR: {w.errors} of 4 wrong"
 
 
 def test_and_is_solved_by_one_one_minus_one_and_a_half():
@@ -95,7 +95,7 @@ def test_and_is_solved_by_one_one_minus_one_and_a_half():
     w = perceptron_widget()
     before = w.image.value
     w.controls["b"].value = -1.5
-    assert w.errors == 0 and w.ax.get_title() == "AND: 0 of 4 misclassified"
+    assert w.errors == 0 and w.ax.get_title() == "AND: 0 of 4 wrong"
     assert w.image.value != before and w.image.value[:4] == b"\x89PNG"
     w.controls["dataset"].value = "OR"
     assert w.errors == 2  # (0, 1) and (1, 0) are true for OR
@@ -112,9 +112,9 @@ def test_decision_line_is_where_w_dot_x_plus_b_is_zero():
 
 def test_students_predict_is_used_and_its_failure_shown():
     """Is the student's predict counted, and a crashing one replaced by the threshold rule?"""
-    always_true = perceptron_widget(lambda X, w, b: np.ones(len(X)), b=-1.5)
+    always_true = perceptron_widget(lambda w, b, X: np.ones(len(X)), b=-1.5)
     assert always_true.errors == 3  # AND is true at one point of four
-    broken = perceptron_widget(lambda X, w, b: X @ np.ones(3), b=-1.5)
+    broken = perceptron_widget(lambda w, b, X: X @ np.ones(3), b=-1.5)
     assert "ValueError" in broken.message.value and broken.errors == 0
 
 
@@ -123,12 +123,26 @@ def test_students_predict_is_used_and_its_failure_shown():
 def test_sigmoid_local_gradient_is_a_quarter_at_zero_and_follows_the_slider():
     """Is the local gradient 0.25 at x=0 and sigma(2)(1-sigma(2)) = 0.1050 at x=2?"""
     w = sigmoid_widget()
-    assert w.point == (0.5, 0.25) and "0.2500" in w.ax.get_title()
+    assert w.point == pytest.approx((0.5, 0.25), abs=1e-9) and "0.2500" in w.ax.get_title()
     before = w.image.value
     w.controls["x"].value = 2.0
     assert w.point[1] == pytest.approx(0.1049936, abs=1e-7) and "0.1050" in w.message.value
     assert w.image.value != before
     assert sigmoid_figure(12.0).axes[0].get_xlim()[1] >= 13.0  # the point stays in view
+
+
+def test_sigmoid_widget_checks_the_students_local_gradient():
+    """Is the student's sigmoid_backward(x, 1) shown beside the numerical slope, and judged?"""
+    def right(x, dout):
+        s = 1 / (1 + np.exp(-x))
+        return dout * s * (1 - s)  # test-side oracle
+    def forgot_dout(x, dout):
+        return 0.5 * right(x, dout)
+    assert "agrees ✓" in sigmoid_widget(right, x=1.0).message.value
+    wrong = sigmoid_widget(forgot_dout, x=1.0)
+    assert "differs ✗" in wrong.message.value and "0.0983" in wrong.message.value
+    stub = sigmoid_widget(lambda x, dout: (_ for _ in ()).throw(NotImplementedError()))
+    assert "not written yet" in stub.message.value and "0.2500" in stub.message.value
 
 
 # --- training view ------------------------------------------------------------------------------
