@@ -6,6 +6,8 @@ the named ones belong to one exercise. Instructor-side specs may add more (solut
 from dataclasses import dataclass
 from typing import Callable
 
+import numpy as np
+
 from ..forks import FORK_HINT
 from .compare import close
 
@@ -143,6 +145,26 @@ def _grouped_from_preactivation(case):
     return not close(dz, 0.0) and close(case.got["dw"], [x[0] * dz, x[1] * dz, dz])
 
 
+def _sigmoid_layer_from_input(case):
+    x, dout, dx = case.inputs.get("x"), case.inputs.get("dout", 1.0), case.got.get("dx")
+    return x is not None and dx is not None and close(dx, dout * (1 - x) * x)
+
+
+def _ratio(case, denominator):
+    a, b = (np.asarray(case.inputs[k], dtype=float) for k in ("a", "b"))
+    return np.abs(a - b) / denominator(np.abs(a), np.abs(b))
+
+
+def _rel_error_min(case):
+    return close(case.got["err"], float(np.max(_ratio(case, np.minimum))))
+
+
+def _rel_error_signed(case):
+    a, b = (np.asarray(case.inputs[k], dtype=float) for k in ("a", "b"))
+    scale = np.maximum(np.abs(a), np.abs(b))
+    return any(close(case.got["err"], float(np.max(d / scale))) for d in (a - b, b - a))
+
+
 def _fork_overwritten(case):
     # Measured on the STAGED circuit by centred differences: explains the answer, never computes it.
     from ..circuits import STAGED
@@ -187,6 +209,15 @@ NAMED = {
     "neuron_backward_grouped": (Mistake(
         "the sigmoid gate's gradient looks like (1 - z) z: (1 - sigma) sigma is a function of "
         "the gate's output sigma(z).", _grouped_from_preactivation),),
+    "Sigmoid": (Mistake(
+        "dx looks like (1 - x) x: the sigmoid's local gradient (1 - sigma) sigma is written in "
+        "terms of the layer's *output*, so forward must keep it for backward.",
+        _sigmoid_layer_from_input),),
+    "rel_error": (
+        Mistake("the error is divided by the smaller magnitude: the course's relative error "
+                "divides by the larger one, max(|a|, |b|).", _rel_error_min),
+        Mistake("a difference of the wrong sign seems to count as small: the error of an entry "
+                "is the size of a - b, whatever its sign.", _rel_error_signed)),
     "staged_backward": (Mistake(FORK_HINT, _fork_overwritten),),
     "pattern_circuit": (Mistake(
         "these gradients are half what they should be: the last gate multiplies by 2, so its "
