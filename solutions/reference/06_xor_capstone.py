@@ -1,0 +1,166 @@
+"""Reference implementations and hidden-test cases for assignment 06 (instructor side only).
+
+The network: P = sigmoid(sigmoid(X W1 + b1) W2 + b2), loss = mean((P - Y)^2).
+Each exercise is checked on its own: network_backward against this reference and against centred
+differences of this reference's loss; train with this reference's network_backward as grad_fn, so
+a bug in the student's gradients cannot cost points in the training loop, and the other way round.
+"""
+from functools import partial
+
+import numpy as np
+
+from course.datasets import xor_01
+from course.grading import Exercise, Mistake
+from course.grading.drivers import PARAMS, network_backward_call, network_forward_call, train_call
+
+# --- references -------------------------------------------------------------------------------
+
+
+class Affine:
+    def __init__(self, W, b):
+        self.W, self.b = W, b
+
+    def forward(self, x):
+        self.x = x
+        return x @ self.W + self.b
+
+    def backward(self, dout):
+        self.dW, self.db = self.x.T @ dout, dout.sum(axis=0)
+        return dout @ self.W.T
+
+
+class Sigmoid:
+    def forward(self, x):
+        self.out = 1.0 / (1.0 + np.exp(-x))
+        return self.out
+
+    def backward(self, dout):
+        return dout * (1.0 - self.out) * self.out
+
+
+def init_params(hidden=4, seed=0):
+    # the notebook's initialisation: N(0, 1) weights, zero biases
+    rng = np.random.default_rng(seed)
+    return dict(W1=rng.normal(size=(2, hidden)), b1=np.zeros(hidden),
+                W2=rng.normal(size=(hidden, 1)), b2=np.zeros(1))
+
+
+def network_forward(params, X):
+    h = Sigmoid().forward(Affine(params["W1"], params["b1"]).forward(X))
+    return Sigmoid().forward(Affine(params["W2"], params["b2"]).forward(h))
+
+
+def mse_loss(P, Y):
+    n = P.shape[0]
+    return float(np.sum((P - Y) ** 2) / n), 2.0 * (P - Y) / n  # d/dP of mean (P - Y)^2
+
+
+def network_backward(params, X, Y):
+    layers = [Affine(params["W1"], params["b1"]), Sigmoid(),
+              Affine(params["W2"], params["b2"]), Sigmoid()]
+    P = X
+    for layer in layers:
+        P = layer.forward(P)
+    loss, grad = mse_loss(P, Y)
+    for layer in reversed(layers):
+        grad = layer.backward(grad)
+    first, second = layers[0], layers[2]
+    return loss, dict(W1=first.dW, b1=first.db, W2=second.dW, b2=second.db)
+
+
+def train(params, X, Y, grad_fn, lr, steps):
+    losses = []
+    for _ in range(steps):
+        loss, grads = grad_fn(params, X, Y)
+        losses.append(loss)
+        params = {k: params[k] - lr * grads[k] for k in params}  # a step downhill
+    return params, np.array(losses)
+
+
+# --- case generators --------------------------------------------------------------------------
+
+def _params(rng, hidden, scale=1.0):
+    return dict(W1=rng.normal(scale=scale, size=(2, hidden)), b1=rng.normal(size=hidden),
+                W2=rng.normal(scale=scale, size=(hidden, 1)), b2=rng.normal(size=1))
+
+
+def _batch(rng):
+    """XOR itself half the time, else 1 to 6 random points with random 0/1 targets."""
+    if rng.random() < 0.5:
+        return xor_01()
+    n = int(rng.integers(1, 7))
+    return rng.normal(scale=1.5, size=(n, 2)), rng.integers(0, 2, size=(n, 1)).astype(float)
+
+
+def _forward_inputs(rng):
+    X, _ = _batch(rng)
+    return dict(**_params(rng, int(rng.integers(1, 7)), scale=2.0), X=X)
+
+
+def _loss_inputs(rng):
+    n = int(rng.integers(1, 7))
+    return dict(P=rng.uniform(0.01, 0.99, size=(n, 1)),
+                Y=rng.integers(0, 2, size=(n, 1)).astype(float))
+
+
+def _backward_inputs(rng):
+    X, Y = _batch(rng)
+    return dict(**_params(rng, int(rng.integers(1, 7))), X=X, Y=Y)
+
+
+def _train_inputs(rng):
+    X, Y = _batch(rng)
+    return dict(**_params(rng, int(rng.integers(1, 6))), X=X, Y=Y, grad_fn=network_backward,
+                lr=float(rng.uniform(0.1, 5.0)), steps=int(rng.integers(1, 26)))
+
+
+def _loss_of(W1, b1, W2, b2, X, Y):
+    return mse_loss(network_forward(dict(W1=W1, b1=b1, W2=W2, b2=b2), X), Y)[0]
+
+
+def _accuracy(params, X, Y):
+    P = network_forward({k: np.asarray(params[k], dtype=float) for k in PARAMS}, X)
+    return float(np.mean((P > 0.5) == (Y > 0.5)))
+
+
+# The stated budget: hidden size 4, seed 0, learning rate 2, 2000 steps. The reference reaches
+# 100% accuracy after about 350 steps and ends with outputs within 0.03 of the targets.
+XOR_BUDGET = dict(hidden=4, seed=0, lr=2.0, steps=2000)
+_XOR_RUN = dict(**init_params(XOR_BUDGET["hidden"], XOR_BUDGET["seed"]),
+                X=xor_01()[0], Y=xor_01()[1], grad_fn=network_backward,
+                lr=XOR_BUDGET["lr"], steps=XOR_BUDGET["steps"])
+_HAND_BUILT = dict(W1=np.array([[20.0, -20.0], [20.0, -20.0]]), b1=np.array([-10.0, 30.0]),
+                   W2=np.array([[20.0], [20.0]]), b2=np.array([-30.0]), X=xor_01()[0])
+
+
+def _no_output_sigmoid(W1, b1, W2, b2, X):
+    h = 1.0 / (1.0 + np.exp(-(X @ W1 + b1)))
+    return h @ W2 + b2
+
+
+EXERCISES = {
+    "network_forward": Exercise(
+        title="network forward pass", returns=("P",), draw=_forward_inputs,
+        reference=network_forward, call=network_forward_call, fixed=(_HAND_BUILT,),
+        mistakes=(Mistake.produces(
+            "P looks like the output layer's scores before its sigmoid: the network's output "
+            "is a probability, between 0 and 1.", _no_output_sigmoid, ("P",)),)),
+    "mse_loss": Exercise(
+        title="mean squared error", returns=("loss", "dP"), draw=_loss_inputs,
+        reference=mse_loss, cases=30,
+        mistakes=(Mistake.produces(
+            "dP looks N times too large: the loss is a mean over the N examples, and so is each "
+            "example's share of its gradient.",
+            lambda P, Y: (float(np.mean((P - Y) ** 2)), 2.0 * (P - Y)), ("loss", "dP")),)),
+    "network_backward": Exercise(
+        title="network backward pass", returns=("dW1", "db1", "dW2", "db2", "loss"),
+        draw=_backward_inputs, reference=network_backward, call=network_backward_call,
+        forward=_loss_of, wrt=PARAMS),
+    "train": Exercise(
+        title="training loop", returns=(*PARAMS, "losses", "accuracy"), draw=_train_inputs,
+        reference=train, call=partial(train_call, accuracy=_accuracy), fixed=(_XOR_RUN,),
+        cases=12,
+        # after 2000 steps, parameters updated in another (correct) order of operations agree
+        # to ~1e-12; 1e-6 relative leaves room, and any real mistake is off by far more
+        rtol=1e-6, atol=1e-9),
+}
