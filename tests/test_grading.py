@@ -132,3 +132,15 @@ def test_forbidden_helper_is_refused_and_restored():
     with pytest.raises(GradingError, match="write it yourself"):
         check("02_chain_rule", "numerical_derivative", lazy)
     assert np.allclose(gc.numerical_gradient(lambda v: float(v @ v), np.ones(2)), [2.0, 2.0])
+
+
+def test_forbidden_method_is_refused_and_restored():
+    """Can a hidden test refuse a class method (the circuit's numerical gradients) and restore it?"""
+    from course.circuits import XYZ
+
+    def lazy(x, y, z, dout):
+        g = XYZ.numerical_grads(dict(x=x, y=y, z=z), dout)
+        return g["x"], g["y"], g["z"]
+    with pytest.raises(GradingError, match="write it yourself"):
+        check("02_chain_rule", "circuit_backward", lazy)
+    assert XYZ.numerical_grads(dict(x=-2.0, y=5.0, z=-4.0))["z"] == pytest.approx(3.0)
