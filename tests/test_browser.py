@@ -1,0 +1,185 @@
+"""The live circuit in a real browser: JupyterLab from this venv, the student release of 02 in
+headless Chromium, every cell run, the x slider dragged, and the gradient on z read off the page.
+
+Never skipped: if Chromium or the notebook's widget cell is missing, this fails and says so.
+"""
+import json
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from autograder.workspace import REPO, env
+from tests.nbgrader_run import make_root, nbgrader
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = REPO / "test-artifacts"
+NOTEBOOK = "02_chain_rule.ipynb"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url, timeout=2):
+    with urllib.request.urlopen(url, timeout=timeout) as reply:
+        return reply.status, reply.read()
+
+
+@contextmanager
+def jupyter_lab(root_dir, workdir, deadline=40):
+    """A JupyterLab server serving root_dir; yields its base URL and token; stopped by its PID."""
+    port, token = free_port(), secrets.token_hex(16)
+    log = open(Path(workdir) / "jupyter.log", "w")
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", "--allow-root",
+         "--ip=127.0.0.1", f"--port={port}", f"--ServerApp.token={token}",
+         f"--ServerApp.root_dir={root_dir}", f"--LabApp.workspaces_dir={workdir}",
+         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        cwd=workdir, env={**env(), "JUPYTER_RUNTIME_DIR": str(workdir)},
+        stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        end = time.monotonic() + deadline
+        while True:
+            assert proc.poll() is None, f"jupyter lab exited: {Path(log.name).read_text()[-2000:]}"
+            try:
+                if _get(f"{base}/api/status?token={token}")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < end, f"jupyter lab not up after {deadline} s"
+            time.sleep(0.3)
+        yield base, token
+    finally:
+        proc.terminate()  # the server shuts its kernels down on SIGTERM
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def wait_for_kernel(page, base, token, deadline=30):
+    """Until the notebook's kernel is up (the server lists it idle) and the page shows it idle.
+    (The page says "idle" once before any kernel exists: the server's word settles that.)"""
+    end = time.monotonic() + deadline
+    while True:
+        sessions = json.loads(_get(f"{base}/api/sessions?token={token}")[1])
+        if any(s["kernel"]["execution_state"] == "idle" for s in sessions):
+            break
+        assert time.monotonic() < end, f"no idle kernel after {deadline} s: {sessions}"
+        time.sleep(0.2)
+    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
+        timeout=deadline * 1000)
+
+
+def run_every_cell(page, timeout_ms=30000):
+    """Shift+Enter through the notebook one cell at a time, each to completion. (Run All stops at
+    the first error, and the release's visible tests fail on purpose until the student answers.)"""
+    cells = page.locator(".jp-Notebook .jp-Cell")
+    cells.first.locator(".jp-InputPrompt").click()
+    page.keyboard.press("Escape")
+    count = cells.count()
+    for i in range(count):
+        cell = cells.nth(i)
+        # Shift+Enter runs and moves on; on the last cell it would add a new one: Ctrl+Enter
+        page.keyboard.press("Shift+Enter" if i < count - 1 else "Control+Enter")
+        if "jp-CodeCell" in (cell.get_attribute("class") or ""):
+            prompt = cell.locator(".jp-InputPrompt")
+            end = time.monotonic() + timeout_ms / 1000
+            while not re.search(r"\[\d+\]", prompt.inner_text()):
+                assert time.monotonic() < end, f"cell {i} did not finish"
+                time.sleep(0.05)
+
+
+def drag_slider(page, slider, fraction):
+    """Drag a noUiSlider handle to `fraction` of its track, as a mouse would."""
+    slider.scroll_into_view_if_needed()
+    track = slider.locator(".noUi-target").bounding_box()
+    handle = slider.locator(".noUi-handle").bounding_box()
+    page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(track["x"] + fraction * track["width"], handle["y"] + handle["height"] / 2,
+                    steps=8)
+    page.mouse.up()
+
+
+def number(locator):
+    """The number a label shows (SVG text has no innerText: read its textContent); the slider
+    readouts write minus as U+2212."""
+    return float(locator.text_content().split()[0].replace("\u2212", "-"))
+
+
+def browse_live_circuit(root_dir, workdir, screenshot):
+    """Open the notebook, run it, drag x; returns (x, y, dz before, dz after) as displayed."""
+    from playwright.sync_api import sync_playwright
+    with jupyter_lab(root_dir, workdir) as (base, token), sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        page = None
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}")
+            page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=30000)
+            wait_for_kernel(page, base, token)
+            run_every_cell(page)
+            widget = page.locator(".jp-OutputArea-output").filter(
+                has=page.locator("svg text.grad")).filter(has=page.locator(".widget-slider"))
+            widget.first.wait_for(timeout=15000)
+            dz = widget.locator('svg text.grad[data-wire="z"]')
+            before = number(dz)
+            x_slider = widget.locator(".widget-slider").first
+            y = number(widget.locator(".widget-slider").nth(1).locator(".widget-readout"))
+            drag_slider(page, x_slider, 0.8)  # x from -2 to about 3 on a -5..5 track
+            # The kernel redraws after every intermediate slider value: wait for the last one.
+            end = time.monotonic() + 10
+            while True:
+                x, after = number(x_slider.locator(".widget-readout")), number(dz)
+                if abs(after - (x + y)) <= 0.011 or time.monotonic() > end:
+                    break
+                time.sleep(0.1)
+            widget.first.scroll_into_view_if_needed()
+            return x, y, before, after
+        finally:
+            if page is not None:  # also on failure: the picture says what went wrong
+                page.screenshot(path=str(screenshot))
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def release_02(tmp_path_factory):
+    """The student release of 02, built by nbgrader into a temporary course root."""
+    root = make_root(tmp_path_factory.mktemp("nbgrader"))
+    nbgrader(root, "generate_assignment", "02_chain_rule", "--force")
+    folder = root / "release" / "02_chain_rule"
+    assert "live_circuit(" in (folder / NOTEBOOK).read_text(), (
+        "the release of 02 has no live_circuit(...) cell to drive")
+    return folder
+
+
+@pytest.mark.browser
+def test_dragging_x_updates_the_gradient_on_z_in_the_browser(release_02, tmp_path):
+    """In JupyterLab, after running the release of 02 and dragging x, does the page show
+    df/dz = x + y for the new x (the stub backward means numerical gradients are drawn)?"""
+    assert os.access(CHROMIUM, os.X_OK), f"{CHROMIUM} is missing: install Debian's chromium"
+    ARTIFACTS.mkdir(exist_ok=True)
+    started = time.monotonic()
+    x, y, before, after = browse_live_circuit(release_02, tmp_path,
+                                              ARTIFACTS / "browser-02-live-circuit.png")
+    assert before == 3.00  # x + y at the lecture's x=-2, y=5
+    assert x > 1.0 and after != before
+    assert abs(after - (x + y)) <= 0.011  # both shown to 2 decimals
+    assert time.monotonic() - started < 90
