@@ -175,7 +175,7 @@ EXERCISES = {
         title="neuron backward with one sigmoid gate", returns=("dw", "dx"),
         draw=_grouped_inputs, reference=neuron_backward_grouped,
         fixed=(dict(**EXAMPLE, dout=1.0),), forward=neuron, wrt=("w", "x"),
-        mistakes=(
-            Mistake.produces("the mul gates swap: the gradient on w0 is scaled by x0, the one "
-                             "on x0 by w0.", _unswapped(neuron_backward_grouped), ("dw", "dx")))),
+        mistakes=(Mistake.produces("the mul gates swap: the gradient on w0 is scaled by x0, "
+                                   "the one on x0 by w0.", _unswapped(neuron_backward_grouped),
+                                   ("dw", "dx")),)),
 }
