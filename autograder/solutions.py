@@ -33,11 +33,11 @@ def clean(assignment):
     nb = nbformat.read(str(SOURCES / assignment / f"{assignment}.ipynb"), as_version=4)
     for pp in (ClearHiddenTests(), ClearMarkScheme(), ClearOutput()):
         nb, _ = pp.preprocess(nb, {})
+    nb.cells.insert(0, banner(assignment))
     for cell in nb.cells:
         cell.source = _MARKER_LINE.sub("", cell.source)
         cell.metadata.pop("nbgrader", None)
         cell.pop("id", None)  # ids would change on each run; nbformat 4.4 cells have none
-    nb.cells.insert(0, banner(assignment))
     nb.nbformat_minor = 4
     return nb
 
@@ -55,15 +55,16 @@ def execute(nb, assignment):
     return nb
 
 
-def generate(names=None, course=None):
-    """Regenerate solutions/notebooks/ (and the executed copies under <root>/solutions/)."""
+def generate(names=None, course=None, out=OUT):
+    """Regenerate `out` (solutions/notebooks/) and the executed copies under <root>/solutions/."""
     course = course or Course()
-    OUT.mkdir(parents=True, exist_ok=True)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
     written = []
     for assignment in names or assignments():
         nb = clean(assignment)
         executed = execute(nb, assignment)
-        target = OUT / f"{assignment}.ipynb"
+        target = out / f"{assignment}.ipynb"
         nbformat.write(nb, str(target))
         bad = [m for m in HIDDEN_CODE if m in target.read_text()]
         if bad:

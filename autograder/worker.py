@@ -23,7 +23,8 @@ def execute(nb, cwd, student, cell_timeout, log=None):
     notebook. The kernel inherits this process's environment, so the hidden tests draw this
     student's cases (course.grading.seeds reads BACKPROP_STUDENT_ID)."""
     os.environ["BACKPROP_STUDENT_ID"] = student
-    executor = Execute(timeout=cell_timeout, interrupt_on_timeout=True,
+    # "immediate": the kernel is thrown away after one notebook, so there is nothing to wait for.
+    executor = Execute(timeout=cell_timeout, interrupt_on_timeout=True, shutdown_kernel="immediate",
                        extra_arguments=["--HistoryManager.hist_file=:memory:"])
     if log is not None:
         executor.log = log

@@ -67,6 +67,10 @@ class Course:
     def gradebook(self):
         """nbgrader's Gradebook of this course (use as a context manager)."""
         from nbgrader.api import Gradebook
+        # Creating a gradebook runs `alembic` from PATH: make it this venv's, as env() does.
+        bindir = str(Path(sys.executable).parent)
+        if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+            os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
         return Gradebook(self.db_url, self.config().CourseDirectory.course_id)
 
     def __repr__(self):
