@@ -1,8 +1,10 @@
 """Call drivers: run a layer class or a network function on one case, the same way for the
 student's code and the reference."""
 import numpy as np
+import pytest
 
 from course.gradcheck import numerical_gradient, rel_error
+from course.grading import GradingError
 from course.grading.drivers import (affine_layer, network_backward_call, network_forward_call,
                                     one_input_layer, train_call, two_input_layer)
 from course.grading.hidden import load
@@ -46,10 +48,22 @@ def test_two_input_layer_returns_out_and_gradients():
     assert (out, dx, dy) == (-6.0, -1.0, 1.5)
 
 
-def test_two_input_layer_exposes_a_shared_cache():
-    """Does a cache shared between layer objects give wrong gradients under the driver?"""
-    _, dx, dy = two_input_layer(SharedScale, dict(x=3.0, y=-2.0, dout=0.5))
-    assert (dx, dy) != (-1.0, 1.5)
+def test_two_input_layer_explains_a_shared_cache():
+    """Is a cache shared between layer objects reported as such, naming the class?"""
+    with pytest.raises(GradingError, match="SharedScale: .* must keep its own cache"):
+        two_input_layer(SharedScale, dict(x=3.0, y=-2.0, dout=0.5))
+
+
+def test_one_input_layer_explains_a_shared_cache():
+    """Does the one-input driver catch a cache kept on the class, too?"""
+    class SharedSquare(Square):
+        def forward(self, x):
+            SharedSquare.x = x
+            return x * x
+    with pytest.raises(GradingError, match="its own cache"):
+        one_input_layer(SharedSquare, dict(x=np.array([1.0, -2.0]), dout=np.ones(2)))
+    out, dx = one_input_layer(Square, dict(x=np.array([1.0, -2.0]), dout=np.ones(2)))
+    assert np.array_equal(dx, [2.0, -4.0])
 
 
 def test_inputs_are_copied():

@@ -7,33 +7,69 @@ array in place cannot change the case.
 """
 import numpy as np
 
+from .report import GradingError
+
 
 def _copy(value):
     return np.array(value, dtype=float) if isinstance(value, (np.ndarray, list)) else value
 
 
+def _same(a, b):
+    try:
+        return all(np.allclose(u, v, rtol=1e-9, atol=1e-12, equal_nan=True) for u, v in zip(a, b))
+    except (TypeError, ValueError):
+        return True  # not comparable: the checker reports what is wrong with the outputs
+
+
+def _own_cache(layer_class, alone, interleaved):
+    """Raise unless a layer's gradients are the same whether or not another object of its class
+    ran forward between its forward and backward."""
+    if not _same(alone, interleaved):
+        name = getattr(layer_class, "__name__", "layer")
+        raise GradingError(
+            f"{name}: backward gives different gradients when another {name} object runs forward "
+            f"between this one's forward and backward. Each layer object must keep its own cache "
+            f"(on self): a network holds several layers of one class at once.")
+
+
+def _as_tuple(grads):
+    return tuple(grads) if isinstance(grads, (tuple, list)) else (grads,)
+
+
 def two_input_layer(layer_class, case):
     """(out, dx, dy) of a layer with forward(x, y) and backward(dout) -> (dx, dy).
 
-    A second layer of the same class runs forward on other numbers in between: every layer
-    object must keep its own cache (a chain of layers holds several of them at once).
+    The layer is run twice: alone, and with a second object of its class running forward on
+    other numbers in between. Both must give the same gradients (every layer object keeps its own
+    cache; a chain of layers holds several at once).
     """
-    x, y, dout = (_copy(case[k]) for k in ("x", "y", "dout"))
+    def fresh():
+        return (_copy(case[k]) for k in ("x", "y", "dout"))
+    x, y, dout = fresh()
+    solo = layer_class()
+    solo.forward(x, y)
+    alone = _as_tuple(solo.backward(dout))
+    x, y, dout = fresh()
     layer, other = layer_class(), layer_class()
     out = layer.forward(x, y)
     other.forward(_copy(case["y"]) * 0.5 - 1.0, _copy(case["x"]) + 2.0)
-    grads = layer.backward(dout)
-    return (out, *grads) if isinstance(grads, (tuple, list)) else (out, grads)
+    grads = _as_tuple(layer.backward(dout))
+    _own_cache(layer_class, alone, grads)
+    return (out, *grads)
 
 
 def one_input_layer(layer_class, case):
     """(out, dx) of a layer with forward(x) and backward(dout) -> dx, built with no arguments.
-    As above, a second layer object runs forward in between."""
-    x, dout = _copy(case["x"]), _copy(case["dout"])
+    As above, run alone and with a second layer object running forward in between."""
+    solo = layer_class()
+    solo.forward(_copy(case["x"]))
+    alone = solo.backward(_copy(case["dout"]))
     layer, other = layer_class(), layer_class()
-    out = layer.forward(x)
+    out = layer.forward(_copy(case["x"]))
     other.forward(-2.0 * _copy(case["x"]) + 0.5)
-    return out, layer.backward(dout)
+    dx = layer.backward(_copy(case["dout"]))
+    _own_cache(layer_class, (alone,), (dx,))
+    return out, dx
 
 
 def affine_layer(layer_class, case):

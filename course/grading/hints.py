@@ -165,6 +165,32 @@ def _rel_error_signed(case):
     return any(close(case.got["err"], float(np.max(d / scale))) for d in (a - b, b - a))
 
 
+def _batch_size(case):
+    batch = case.inputs.get("X", case.inputs.get("P"))
+    return None if batch is None else len(batch)
+
+
+def _not_averaged(case):
+    n, wrong = _batch_size(case), case.wrong()
+    return bool(n and n > 1 and wrong) and all(
+        n_.startswith("d") and close(case.got[n_], n * np.asarray(case.expected[n_]))
+        for n_ in wrong)
+
+
+def _losses(case, which):
+    return np.ravel(np.asarray(getattr(case, which)["losses"], dtype=float))
+
+
+def _loss_grows(case):
+    got, want = _losses(case, "got"), _losses(case, "expected")
+    return got.size > 1 and got[-1] > got[0] and want[-1] < want[0]
+
+
+def _loss_after_update(case):
+    got, want = _losses(case, "got"), _losses(case, "expected")
+    return got.size == want.size > 1 and close(got[:-1], want[1:])
+
+
 def _fork_overwritten(case):
     # Measured on the STAGED circuit by centred differences: explains the answer, never computes it.
     from ..circuits import STAGED
@@ -218,6 +244,17 @@ NAMED = {
                 "divides by the larger one, max(|a|, |b|).", _rel_error_min),
         Mistake("a difference of the wrong sign seems to count as small: the error of an entry "
                 "is the size of a - b, whatever its sign.", _rel_error_signed)),
+    "mse_loss": (Mistake(
+        "the gradients look N times too large (N = the batch size): the loss is a mean over the "
+        "N examples, so each example gets 1/N of the gradient.", _not_averaged),),
+    "network_backward": (Mistake(
+        "the gradients look N times too large (N = the batch size): the loss is a mean over the "
+        "N examples, so each example gets 1/N of the gradient.", _not_averaged),),
+    "train": (
+        Mistake("the loss grows from step to step: a gradient-descent step goes *against* the "
+                "gradient, downhill.", _loss_grows),
+        Mistake("your losses are one step ahead: record each step's loss before that step's "
+                "update.", _loss_after_update)),
     "staged_backward": (Mistake(FORK_HINT, _fork_overwritten),),
     "pattern_circuit": (Mistake(
         "these gradients are half what they should be: the last gate multiplies by 2, so its "

@@ -138,6 +138,17 @@ def _no_output_sigmoid(W1, b1, W2, b2, X):
     return h @ W2 + b2
 
 
+def _preactivation_backward(W1, b1, W2, b2, X, Y):
+    """network_backward with the hidden sigmoid's derivative taken from its input (a mistake)."""
+    Z1 = X @ W1 + b1
+    H = 1.0 / (1.0 + np.exp(-Z1))
+    P = 1.0 / (1.0 + np.exp(-(H @ W2 + b2)))
+    loss, dP = mse_loss(P, Y)
+    dZ2 = dP * (1 - P) * P
+    dZ1 = (dZ2 @ W2.T) * (1 - Z1) * Z1
+    return X.T @ dZ1, dZ1.sum(axis=0), H.T @ dZ2, dZ2.sum(axis=0), loss
+
+
 EXERCISES = {
     "network_forward": Exercise(
         title="network forward pass", returns=("P",), draw=_forward_inputs,
@@ -149,13 +160,17 @@ EXERCISES = {
         title="mean squared error", returns=("loss", "dP"), draw=_loss_inputs,
         reference=mse_loss, cases=30,
         mistakes=(Mistake.produces(
-            "dP looks N times too large: the loss is a mean over the N examples, and so is each "
-            "example's share of its gradient.",
-            lambda P, Y: (float(np.mean((P - Y) ** 2)), 2.0 * (P - Y)), ("loss", "dP")),)),
+            "dP looks like the gradient of (P - Y)^2 / N without the 2 (the derivative of a "
+            "square): d/dP of (P - Y)^2 is 2 (P - Y).",
+            lambda P, Y: (float(np.mean((P - Y) ** 2)), (P - Y) / len(P)), ("loss", "dP")),)),
     "network_backward": Exercise(
         title="network backward pass", returns=("dW1", "db1", "dW2", "db2", "loss"),
         draw=_backward_inputs, reference=network_backward, call=network_backward_call,
-        forward=_loss_of, wrt=PARAMS),
+        forward=_loss_of, wrt=PARAMS,
+        mistakes=(Mistake.produces(
+            "the hidden layer's gradients look like sigmoid'(z) computed as (1 - z) z from the "
+            "pre-activation z: (1 - sigma) sigma is written in terms of the sigmoid's *output*.",
+            _preactivation_backward, ("dW1", "db1", "dW2", "db2", "loss")),)),
     "train": Exercise(
         title="training loop", returns=(*PARAMS, "losses", "accuracy"), draw=_train_inputs,
         reference=train, call=partial(train_call, accuracy=_accuracy), fixed=(_XOR_RUN,),

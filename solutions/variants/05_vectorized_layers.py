@@ -44,6 +44,12 @@ def matmul_backward(W, X, dD):
     dX = np.dot(W.T, dD)
     return dX, dW
 '''),
+    "matmul_dX_right_multiplied": bug("matmul_backward_answer", MATMUL, "dX = dD W^T", '''
+def matmul_backward(W, X, dD):
+    dW = dD @ X.T
+    dX = dD @ W.T
+    return dW, dX
+'''),
     "matmul_np_dot": alt("matmul_backward_answer", "np.dot and .transpose()", '''
 def matmul_backward(W, X, dD):
     return np.dot(dD, X.transpose()), np.dot(W.transpose(), dD)
