@@ -38,6 +38,15 @@ def nbgrader(*args, cwd=REPO, check=True, timeout=None, course=None):
     return proc
 
 
+def _driver(url):
+    """SQLAlchemy 2.1 reads postgresql:// as psycopg 3; this venv has psycopg2 (requirements-test),
+    so a plain postgresql:// URL is given that driver when psycopg 3 is not installed."""
+    import importlib.util
+    if url.startswith("postgresql://") and importlib.util.find_spec("psycopg") is None:
+        return "postgresql+psycopg2://" + url.removeprefix("postgresql://")
+    return url
+
+
 class Course:
     """One nbgrader course on disk: its root folder (release/, submitted/, autograded/, ...)
     and its gradebook. The default is the repository's work/ with SQLite; tests and the demo
@@ -45,7 +54,7 @@ class Course:
 
     def __init__(self, root=None, db=None):
         self.root = Path(root or WORK).resolve()
-        self.db_url = db or f"sqlite:///{self.root / 'gradebook.db'}"
+        self.db_url = _driver(db) if db else f"sqlite:///{self.root / 'gradebook.db'}"
         self.root.mkdir(parents=True, exist_ok=True)
         # nbgrader reads the assignments from <root>/source: the source notebooks, never a copy.
         source = self.root / "source"
