@@ -7,7 +7,7 @@ import pytest
 
 from course.circuits import STAGED, XYZ
 from course.widget_plots import perceptron_figure, sigmoid_figure
-from course.training_view import training_figure
+from course.training_plot import TrainingPicture, training_figure
 from course.widgets import live_circuit, perceptron_widget, sigmoid_widget, training_view
 from tests.svg_labels import flagged, numbers
 
@@ -227,3 +227,19 @@ def test_training_figure_accepts_column_probabilities():
     """Does predict returning shape (m, 1) draw, with the step and loss in the title?"""
     fig = training_figure([50, 100], [0.3, 0.2], lambda P: (P[:, :1] > 0.5).astype(float))
     assert fig.axes[0].get_title() == "step 100: loss 0.2"
+
+
+def test_training_picture_lays_out_again_only_when_the_loss_leaves_its_axes():
+    """Does the repainted picture keep its axes while the loss stays inside, and widen them
+    (steps doubling, loss range) when it leaves, always drawing the whole loss curve?"""
+    picture = TrainingPicture(first_steps=100)
+    flat = lambda P: P[:, 0] * 0 + 0.25  # noqa: E731  (everything false)
+    first = picture.png([50], [0.5], flat)
+    background = picture.blit.background
+    picture.png([50, 100], [0.5, 0.4], flat)
+    assert picture.blit.background is background  # inside the axes: repainted only
+    picture.png([50, 100, 150], [0.5, 0.4, 0.01], flat)
+    assert picture.blit.background is not background
+    assert picture.ax_loss.get_xlim() == (0, 200) and picture.ax_loss.get_ylim()[0] <= 0.01 / 3
+    assert list(picture.line.get_xdata()) == [50, 100, 150]
+    assert picture.ax_xor.get_title() == "50% of XOR right" and first[:4] == b"\x89PNG"
