@@ -15,6 +15,7 @@ help:
 	@echo "make test      run the whole test suite"
 	@echo "make release   build the student release of every assignment into work/release"
 	@echo "make solutions regenerate solutions/notebooks from the source notebooks"
+	@echo "make demo      release, collect, grade, feedback and export a simulated class (work/demo)"
 	@echo "make clean-work delete work/ (nbgrader state: release, submissions, gradebook)"
 
 $(VENV)/bin/python:
@@ -45,6 +46,10 @@ test: install-test
 
 solutions: install
 	$(BIN)/python -m autograder solutions
+
+# The instructor pipeline's round trip on a simulated class of 40, in work/demo (rebuilt each run).
+demo: install
+	$(BIN)/python -m autograder.demo --root $(CURDIR)/work/demo
 
 clean-work:
 	rm -rf work
