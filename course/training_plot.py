@@ -19,7 +19,7 @@ class TrainingPicture:
 
     def __init__(self, first_steps=1000):
         self.fig = Figure(figsize=(8, 3.6))
-        self.fig.subplots_adjust(left=0.08, right=0.97, bottom=0.14, top=0.9, wspace=0.3)
+        self.fig.subplots_adjust(left=0.1, right=0.97, bottom=0.14, top=0.9, wspace=0.3)
         self.ax_loss, self.ax_xor = self.fig.subplots(1, 2)
         self.ax_loss.set(xlabel="step", ylabel="loss")
         self.ax_xor.set(xlim=BOX, ylim=BOX, xlabel="x1", ylabel="x2", aspect="equal")

@@ -18,10 +18,11 @@ from .datasets import truth_table
 from .plots_perceptron import _panel
 
 WRONG, BLUE = "#cf222e", "#0969da"
+BOX = (-0.5, 1.5)  # the square around the truth-table points (as in plots_perceptron)
 
 
-def png(fig, dpi=72):
-    """PNG bytes of a whole figure."""
+def png(fig, dpi="figure"):
+    """PNG bytes of a whole figure, by default at its own dpi (as Blit paints it)."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, pil_kwargs={"compress_level": 1})
     return buf.getvalue()
@@ -64,9 +65,12 @@ def perceptron_errors(w1, w2, b, dataset, predict=None):
 
 
 def perceptron_axes():
+    """The still part: axes laid out as plots_perceptron's panel will leave them."""
     fig = Figure(figsize=(4, 4))
     fig.subplots_adjust(left=0.19, right=0.95, bottom=0.13, top=0.9)  # tight_layout costs 60 ms
-    return fig, fig.add_subplot()
+    ax = fig.add_subplot()
+    ax.set(xlim=BOX, ylim=BOX, aspect="equal", xlabel="x1", ylabel="x2")
+    return fig, ax
 
 
 def perceptron_marks(ax, w1, w2, b, dataset="AND", predict=None):
@@ -77,7 +81,8 @@ def perceptron_marks(ax, w1, w2, b, dataset="AND", predict=None):
     pred, _ = perceptron_errors(w1, w2, b, dataset, predict)
     before = set(ax.get_children())
     _panel(ax, X, y, np.array([w1, w2], float), float(b), pred, dataset)
-    return [a for a in ax.get_children() if a not in before] + [ax.title]
+    # the spines too: the shading is painted over the background they were part of
+    return [a for a in ax.get_children() if a not in before] + [*ax.spines.values(), ax.title]
 
 
 def perceptron_figure(w1, w2, b, dataset="AND", predict=None):
