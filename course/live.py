@@ -49,9 +49,11 @@ def default_call(circuit):
     return call
 
 
-def grouped(*groups):
+def grouped(*groups, then=()):
     """A `call` for backward functions that take arrays: grouped(("w0", "w1"), ("x0", "x1"))
-    calls backward(array([w0, w1]), array([x0, x1]), dout) and reads back (dw, dx)."""
+    calls backward(array([w0, w1]), array([x0, x1]), dout) and reads back (dw, dx); names in
+    `then` are further scalar gradients returned after those, e.g. then=("d", "e") for
+    backward -> (dw, dx, dd, de)."""
     import numpy as np
 
     def call(backward, values, dout):
@@ -59,17 +61,26 @@ def grouped(*groups):
         grads = backward(*arrays, dout)
         if grads is None:
             return None
-        if len(grads) != len(groups):
-            raise ValueError(f"returned {len(grads)} arrays, expected {len(groups)}")
+        if len(grads) != len(groups) + len(then):
+            raise ValueError(f"returned {len(grads)} values, expected "
+                             f"{len(groups) + len(then)}")
         out = {}
-        for group, g in zip(groups, grads):
+        for group, g in zip((*groups, *((w,) for w in then)), grads):
             g = np.ravel(np.asarray(g, dtype=float))
             if g.size != len(group):
-                raise ValueError(f"gradient for {', '.join(group)} has {g.size} entries, "
+                raise ValueError(f"the gradient for {', '.join(group)} has {g.size} entries, "
                                  f"expected {len(group)}")
             out.update(zip(group, g.tolist()))
         return out
     return call
+
+
+def failure(fn, exc):
+    """One line saying why the student's function gave nothing (shown, never raised)."""
+    name = getattr(fn, "__name__", "your function")
+    if isinstance(exc, NotImplementedError):
+        return f"{name} is not written yet"
+    return f"{name} raised {type(exc).__name__}: {exc}"
 
 
 def _student_grads(circuit, backward, call, values, dout):
@@ -77,10 +88,8 @@ def _student_grads(circuit, backward, call, values, dout):
     name = getattr(backward, "__name__", "backward")
     try:
         got = call(backward, dict(values), dout)
-    except NotImplementedError:
-        return {}, f"{name} is not written yet"
     except Exception as exc:  # the student's bug must not break the widget: show it instead
-        return {}, f"{name} raised {type(exc).__name__}: {exc}"
+        return {}, failure(backward, exc)
     if got is None:
         return {}, f"{name} returned None (is a `return` missing?)"
     grads = {}

@@ -11,6 +11,7 @@ import time
 
 import ipywidgets as widgets
 
+from .live import failure
 from .training_plot import TrainingPicture
 
 
@@ -45,7 +46,7 @@ class TrainingView(widgets.VBox):
         try:
             loss = float(self.step_fn(n))
         except Exception as exc:  # the student's bug stops training and is shown, not raised
-            self.status.value = f"step raised {type(exc).__name__}: {exc}"
+            self.status.value = failure(self.step_fn, exc) + ": training stopped."
             return False
         if not math.isfinite(loss):  # kept out of the history: it cannot be plotted
             self.status.value = f"The loss became {loss} at step {self.done + n}: stopped."
@@ -63,7 +64,7 @@ class TrainingView(widgets.VBox):
         try:
             self.image.value = self.picture.png(self.steps, self.losses, self.predict)
         except Exception as exc:  # the student's predict failed: say so, keep the old picture
-            self.status.value = f"predict raised {type(exc).__name__}: {exc}"
+            self.status.value = failure(self.predict, exc) + ": no decision boundary to draw."
 
     def start(self):
         """Train until Stop or max_steps: as a task if an event loop runs (Jupyter), else here."""

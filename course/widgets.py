@@ -133,8 +133,8 @@ class PerceptronWidget(_FigureWidget):
             try:
                 plots.perceptron_errors(w1, w2, b, dataset, predict)
             except Exception as exc:  # a student's bug is shown, never raised into the widget
-                self.message.value = (f"{_name(predict)} raised {type(exc).__name__}: {exc}; "
-                                      "showing the threshold rule instead. " + self.LEGEND)
+                self.message.value = (f"{live.failure(predict, exc)}: showing the threshold "
+                                      "rule instead. " + self.LEGEND)
                 predict = None
         self.errors = plots.perceptron_errors(w1, w2, b, dataset, predict)[1]
         return plots.perceptron_marks(self.ax, w1, w2, b, dataset, predict)
@@ -175,10 +175,8 @@ class SigmoidWidget(_FigureWidget):
             if got is None:
                 return f"{name} returned None (is a `return` missing?)"
             got = float(np.ravel(got)[0])
-        except NotImplementedError:
-            return f"{name} is not written yet."
         except Exception as exc:  # shown, never raised into the widget
-            return f"{name} raised {type(exc).__name__}: {exc}"
+            return live.failure(self.backward, exc) + "."
         ok = abs(got - ds) <= live.ATOL + live.RTOL * abs(ds)
         return f"your {name}({x:.2f}, 1) = {got:.6g}: " + ("agrees ✓" if ok else "differs ✗")
 

@@ -98,3 +98,27 @@ def test_staged_circuit_numbers_match_the_lecture():
     svg = picture(STAGED, state)
     assert numbers(svg, "value")["f"] == 1.55
     assert (numbers(svg, "grad")["x"], numbers(svg, "grad")["y"]) == (2.06, 1.59)
+
+
+def test_gate_by_gate_neuron_checks_the_inner_wires_too():
+    """With then=(...), are the inner gradients (dd, de, dnz, dz) compared, so a bug inside the
+    chain is flagged on the wire where it starts?"""
+    def gate_by_gate(w, x, dout, bug=False):
+        z = w[0] * x[0] + w[1] * x[1] + w[2]
+        e = math.exp(-z)
+        d = 1 + e
+        dd = -dout / d ** 2            # f = 1/d
+        de = dd                        # d = 1 + e
+        dnz = de * e * (-1 if bug else 1)  # e = exp(nz); the bug flips the sign here
+        dz = -dnz                      # nz = -z
+        return np.array([x[0], x[1], 1.0]) * dz, np.array(w[:2]) * dz, dd, de, dnz, dz
+    inputs = dict(w0=2.0, x0=-1.0, w1=-3.0, x1=-2.0, w2=-3.0)
+    call = grouped(("w0", "w1", "w2"), ("x0", "x1"), then=("d", "e", "nz", "z"))
+    good = live_state(NEURON, inputs, gate_by_gate, call=call)
+    assert good.mismatch == () and len(good.student) == 9
+    assert good.student["nz"] == pytest.approx(-0.1966119, abs=1e-7)
+    bad = live_state(NEURON, inputs, lambda w, x, dout: gate_by_gate(w, x, dout, bug=True),
+                     call=call)
+    assert bad.mismatch == ("w0", "x0", "w1", "x1", "w2", "z", "nz")
+    wrong_count = live_state(NEURON, inputs, lambda w, x, dout: (1, 2), call=call)
+    assert "returned 2 values, expected 6" in wrong_count.message

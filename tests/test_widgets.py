@@ -270,3 +270,22 @@ def test_repainted_widget_picture_matches_the_full_figure(make, move, full):
     # Only the axes frame may differ: it is painted twice (background, then over the shading),
     # which darkens its anti-aliased edge pixels: under 1% of the picture.
     assert (np.abs(shown - fresh).sum(-1) > 30).mean() < 0.01
+
+
+def test_release_stubs_give_working_widgets_that_say_what_is_missing():
+    """With the release's stubs (raising NotImplementedError), does every widget still draw
+    and say in words which function is not written yet?"""
+    def perceptron_predict(w, b, X):
+        raise NotImplementedError()
+
+    def step(n=1):
+        raise NotImplementedError()
+
+    def predict(P):
+        raise NotImplementedError()
+    p = perceptron_widget(perceptron_predict, w1=1.0, w2=1.0, b=-1.5)
+    assert "perceptron_predict is not written yet" in p.message.value and p.errors == 0
+    view = training_view(step, predict)
+    assert view.status.value == "predict is not written yet: no decision boundary to draw."
+    view.buttons["Step"].click()
+    assert view.status.value == "step is not written yet: training stopped." and view.done == 0
