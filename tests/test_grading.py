@@ -144,3 +144,15 @@ def test_forbidden_method_is_refused_and_restored():
     with pytest.raises(GradingError, match="write it yourself"):
         check("02_chain_rule", "circuit_backward", lazy)
     assert XYZ.numerical_grads(dict(x=-2.0, y=5.0, z=-4.0))["z"] == pytest.approx(3.0)
+
+
+def test_one_element_list_is_a_value_not_a_wrapper():
+    """Is a one-element list compared as the array it is (shape (1,)), not unwrapped?"""
+    expect(lambda X: [1.0], dict(X=np.ones((1, 2))), dict(out=np.array([1.0])), title="predict")
+
+
+def test_non_gradient_exercises_get_no_gradient_hints():
+    """Does a perceptron exercise's failure avoid the max-gate and chain-rule hints?"""
+    text = message(lambda w, x, dout: (0.0, 1.0), dict(w=1.0, x=1.0, dout=1.0),
+                   dict(dw=1.0, db=1.0), exercise="perceptron_update")
+    assert "max gate" not in text and "Hint" not in text

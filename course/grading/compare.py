@@ -26,7 +26,7 @@ def unpack(got, returns, fn_name):
         return None, (f"{fn_name} returned None: is a `return` statement missing? "
                       f"It should return {', '.join(returns)}.")
     if len(returns) == 1:
-        if isinstance(got, (tuple, list)) and len(got) == 1:
+        if isinstance(got, tuple) and len(got) == 1:  # `return out,` -- a list may be the value
             got = got[0]
         return [got], None
     if isinstance(got, dict):

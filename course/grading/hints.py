@@ -263,10 +263,15 @@ NAMED = {
 }
 
 
+# Exercises whose outputs are not gradients: the generic gradient hints would mislead there.
+NOT_GRADIENTS = {"perceptron_predict", "perceptron_update", "train_perceptron", "xor_network"}
+
+
 def diagnose(case, exercise=None, extra=()):
     """Hints of every mistake this case looks like (named ones first, then generic)."""
     found = []
-    for mistake in (*extra, *NAMED.get(exercise, ()), *GENERIC):
+    generic = () if exercise in NOT_GRADIENTS else GENERIC
+    for mistake in (*extra, *NAMED.get(exercise, ()), *generic):
         try:
             if mistake.matches(case) and mistake.hint not in found:
                 found.append(mistake.hint)
