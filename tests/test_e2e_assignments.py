@@ -97,3 +97,14 @@ def _manual_points(graded):
     nb = nbformat.read(str(graded["release"] / f"{graded['assignment']}.ipynb"), as_version=4)
     return sum(c.metadata["nbgrader"].get("points", 0) for c in nb.cells
                if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "markdown")
+
+
+def test_untouched_release_errors_only_in_test_cells(graded):
+    """Before a student writes anything, do only test cells fail (pictures and widgets still run)?"""
+    a = graded["assignment"]
+    nb = nbformat.read(str(graded["root"] / "autograded" / "untouched" / a / f"{a}.ipynb"),
+                       as_version=4)
+    broken = [c.source.splitlines()[0] for c in nb.cells if c.cell_type == "code"
+              and not c.metadata.get("nbgrader", {}).get("grade")
+              and any(o.output_type == "error" for o in c.outputs)]
+    assert not broken, broken
