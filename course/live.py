@@ -8,6 +8,8 @@ import math
 from dataclasses import dataclass, field
 from html import escape
 
+import numpy as np
+
 from .circuit_svg import draw_circuit
 
 RTOL, ATOL = 1e-4, 1e-6
@@ -54,8 +56,6 @@ def grouped(*groups, then=()):
     calls backward(array([w0, w1]), array([x0, x1]), dout) and reads back (dw, dx); names in
     `then` are further scalar gradients returned after those, e.g. then=("d", "e") for
     backward -> (dw, dx, dd, de)."""
-    import numpy as np
-
     def call(backward, values, dout):
         arrays = [np.array([values[w] for w in group]) for group in groups]
         grads = backward(*arrays, dout)
@@ -96,10 +96,13 @@ def _student_grads(circuit, backward, call, values, dout):
     for wire, g in got.items():
         if wire not in circuit.wires:
             return {}, f"{name} gave a gradient for {wire!r}, which is not a wire of this circuit"
-        try:
-            grads[wire] = float(g)
+        try:  # a number, or an array holding one (np.float64, shape (1,) or (1, 1))
+            g = np.asarray(g, dtype=float)
         except (TypeError, ValueError):
             return {}, f"{name} returned {g!r} for d{wire}, which is not a number"
+        if g.size != 1:
+            return {}, f"{name} returned an array of shape {g.shape} for d{wire}, not a number"
+        grads[wire] = float(g.reshape(-1)[0])
     return grads, None
 
 

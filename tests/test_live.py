@@ -56,6 +56,7 @@ def test_a_wrong_backward_is_flagged_on_its_wrong_wires_only():
     (lambda x, y, z, dout: 1 / 0, "ZeroDivisionError: division by zero"),
     (lambda x, y, z, dout: (1.0, 2.0), "returned 2 gradient(s), expected 3"),
     (lambda x, y, z, dout: ("a", 1.0, 1.0), "not a number"),
+    (lambda x, y, z, dout: (np.ones(3), 1.0, 1.0), "array of shape (3,) for dx, not a number"),
 ])
 def test_unwritten_or_broken_backward_shows_numerical_and_says_why(backward, words):
     """Does a missing or failing backward leave the numerical gradients up, with the reason?"""
@@ -63,6 +64,16 @@ def test_unwritten_or_broken_backward_shows_numerical_and_says_why(backward, wor
     assert words in state.message and state.message.count("\n") == 0
     assert state.student == {} and state.mismatch == ()
     assert numbers(picture(XYZ, state), "grad")["z"] == 3.0
+
+
+def test_gradients_as_one_element_arrays_are_read_as_numbers():
+    """Are np.float64 and shape-(1,) answers taken as the numbers they hold, silently?"""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's array-to-float deprecation would fail here
+        state = live_state(XYZ, SEED, lambda x, y, z, dout: (
+            np.float64(dout * z), np.array([dout * z]), np.array([[dout * (x + y)]])))
+    assert state.student == {"x": -4.0, "y": -4.0, "z": 3.0} and state.mismatch == ()
 
 
 def test_dout_scales_every_gradient():
