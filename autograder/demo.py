@@ -28,6 +28,7 @@ FIRST = ["ada", "alan", "barbara", "claude", "donald", "edsger", "frances", "gra
          "bjarne", "cynthia", "dennis", "elena", "fei", "geoffrey", "hal", "ingrid", "judea",
          "ken", "lynn", "marvin", "noam", "olga", "pat", "quinn", "raj", "sophie"]
 DEADLINE = datetime(2025, 3, 1, 23, 59, tzinfo=timezone.utc)
+BUG_WEIGHT = {"max": 3, "bwd": 2, "mul": 2}
 KILL_KERNEL = "import os\nos._exit(1)  # simulates a crash that takes the kernel down\n"
 
 
@@ -38,7 +39,11 @@ def plan(assignment, n):
     alts = [(k, v.answers) for k, v in variants if v.kind == "alternative"]
     kinds = [("correct", {})] * max(1, n // 4) + [(f"alt:{k}", a) for k, a in alts[: n // 8]]
     kinds += [("blank", None)] * 3 + [("broken", None), ("kernel-dies", None)]
-    kinds += [(f"bug:{k}", a) for k, a in bugs[: max(0, n - len(kinds))]]
+    # Some gates trip more students than others, as in a real class (names start with the gate).
+    weight = lambda name: BUG_WEIGHT.get(name.split("_")[0], 1)  # noqa: E731
+    weighted = [b for _, _, b in sorted((i, -weight(b[0]), b) for b in bugs
+                                        for i in range(weight(b[0])))]
+    kinds += [(f"bug:{k}", a) for k, a in weighted[: max(0, n - len(kinds))]]
     kinds += [("correct", {})] * max(0, n - len(kinds))
     return [(f"{FIRST[i % len(FIRST)]}{i:02d}", kind, answers)
             for i, (kind, answers) in enumerate(kinds[:n])]

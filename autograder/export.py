@@ -55,8 +55,9 @@ def rows(assignment, course=None):
                             "total": 0, "max": maximum, "late_penalty": 0})
                 continue
             scores = {g.name: g.score for nb in sub.notebooks for g in nb.grades}
+            # No score of any kind yet: a written answer no grader has marked.
             pending.update(g.name for nb in sub.notebooks for g in nb.grades
-                           if g.needs_manual_grade and g.manual_score is None)
+                           if g.auto_score is None and g.manual_score is None)
             review = any(g.needs_manual_grade for nb in sub.notebooks for g in nb.grades)
             out.append({**row, "status": "needs manual grading" if review else "graded",
                         **{g: scores.get(g, 0) for g, _ in cells},

@@ -15,7 +15,7 @@ from tests.pipeline_course import new_course
 
 A = "02_chain_rule"
 SPY = 'import os\nprint("graded as", os.environ.get("BACKPROP_STUDENT_ID"))\n'
-LIMIT = 25
+LIMIT = 15
 STUCK = ("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)  # ignores interrupts\n"
          "while True:\n    pass\n")
 
