@@ -8,6 +8,7 @@ notebook without a browser (nbclient, nbgrader) never waits for anything.
 import asyncio
 import math
 import time
+from html import escape
 
 import ipywidgets as widgets
 
@@ -46,7 +47,7 @@ class TrainingView(widgets.VBox):
         try:
             loss = float(self.step_fn(n))
         except Exception as exc:  # the student's bug stops training and is shown, not raised
-            self.status.value = failure(self.step_fn, exc) + ": training stopped."
+            self.status.value = escape(failure(self.step_fn, exc)) + ": training stopped."
             return False
         if not math.isfinite(loss):  # kept out of the history: it cannot be plotted
             self.status.value = f"The loss became {loss} at step {self.done + n}: stopped."
@@ -64,7 +65,8 @@ class TrainingView(widgets.VBox):
         try:
             self.image.value = self.picture.png(self.steps, self.losses, self.predict)
         except Exception as exc:  # the student's predict failed: say so, keep the old picture
-            self.status.value = failure(self.predict, exc) + ": no decision boundary to draw."
+            problem = escape(failure(self.predict, exc))
+            self.status.value = f"{problem}: no decision boundary to draw."
 
     def start(self):
         """Train until Stop or max_steps: as a task if an event loop runs (Jupyter), else here."""

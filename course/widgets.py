@@ -5,6 +5,8 @@ Each widget keeps its last picture's data as attributes (`state`, `figure`, `err
 can set `.value` on a control and read what was redrawn, with no browser and no kernel.
 Nothing here starts work on its own: the training view runs only when Start is pressed.
 """
+from html import escape
+
 import ipywidgets as widgets
 import numpy as np
 
@@ -70,7 +72,7 @@ class LiveCircuit(widgets.VBox):
                                      dout=clean(self.dout.value))
         self.picture.value = live.picture(self.circuit, self.state)
         color = "#cf222e" if self.state.mismatch else "#24292f"
-        self.message.value = f'<span style="color:{color}">{self.state.message}</span>'
+        self.message.value = f'<span style="color:{color}">{escape(self.state.message)}</span>'
         self.table.value = live.table_html(self.state)
 
 
@@ -133,8 +135,8 @@ class PerceptronWidget(_FigureWidget):
             try:
                 plots.perceptron_errors(w1, w2, b, dataset, predict)
             except Exception as exc:  # a student's bug is shown, never raised into the widget
-                self.message.value = (f"{live.failure(predict, exc)}: showing the threshold "
-                                      "rule instead. " + self.LEGEND)
+                self.message.value = (f"{escape(live.failure(predict, exc))}: showing the "
+                                      "threshold rule instead. " + self.LEGEND)
                 predict = None
         self.errors = plots.perceptron_errors(w1, w2, b, dataset, predict)[1]
         return plots.perceptron_marks(self.ax, w1, w2, b, dataset, predict)
@@ -164,7 +166,8 @@ class SigmoidWidget(_FigureWidget):
     def marks(self, x):
         self.point = s, ds = plots.sigmoid_point(x)
         text = f"σ({x:.2f}) = {s:.4f}; local gradient dσ/dx = {ds:.4f} (centred differences)"
-        self.message.value = text if self.backward is None else f"{text}<br>{self._yours(x, ds)}"
+        yours = "" if self.backward is None else "<br>" + escape(self._yours(x, ds))
+        self.message.value = text + yours
         return plots.sigmoid_marks(self.ax, x)
 
     def _yours(self, x, ds):

@@ -289,3 +289,13 @@ def test_release_stubs_give_working_widgets_that_say_what_is_missing():
     assert view.status.value == "predict is not written yet: no decision boundary to draw."
     view.buttons["Step"].click()
     assert view.status.value == "step is not written yet: training stopped." and view.done == 0
+
+
+def test_student_text_is_escaped_in_the_html_lines():
+    """Does an error mentioning <lambda> or markup show as text, not vanish as an HTML tag?"""
+    w = live_circuit(XYZ, lambda x, y, z, dout: 1 / 0)
+    assert "&lt;lambda&gt; raised ZeroDivisionError" in w.message.value
+    def predict(P):
+        raise ValueError("<b>bold</b>")
+    view = training_view(lambda n: 1.0, predict)
+    assert "&lt;b&gt;bold&lt;/b&gt;" in view.status.value
