@@ -77,7 +77,8 @@ def cases(n):
     sweep = list(np.linspace(-1.9, 2.9, n))  # distinct values, so every set is a real change
     xyz = dict(x=-2.0, y=5.0, z=-4.0)
     neuron = dict(w0=2.0, x0=-1.0, w1=-3.0, x1=-2.0, w2=-3.0)
-    yield "live_circuit XYZ (numerical only)", setter(live_circuit(XYZ, inputs=xyz).sliders["x"]), sweep
+    yield ("live_circuit XYZ (numerical only)",
+           setter(live_circuit(XYZ, inputs=xyz).sliders["x"]), sweep)
     yield ("live_circuit XYZ + student backward",
            setter(live_circuit(XYZ, xyz_backward, inputs=xyz).sliders["x"]), sweep)
     yield "live_circuit PATTERN (4 inputs)", setter(live_circuit(PATTERN).sliders["x"]), sweep

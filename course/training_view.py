@@ -26,7 +26,8 @@ class TrainingView(widgets.VBox):
         self.pause, self.frame = pause, frame  # seconds between ticks, between pictures
         self.steps, self.losses = [], []
         self.running, self.task, self.picture = False, None, TrainingPicture()
-        self.buttons = {name: widgets.Button(description=name) for name in ("Start", "Stop", "Step")}
+        self.buttons = {name: widgets.Button(description=name)
+                        for name in ("Start", "Stop", "Step")}
         self.buttons["Start"].on_click(lambda _: self.start())
         self.buttons["Stop"].on_click(lambda _: self.stop())
         self.buttons["Step"].on_click(lambda _: self.tick() and self.redraw())

@@ -1,4 +1,4 @@
-"""The widgets' matplotlib pictures (perceptron, sigmoid), as pure functions: numbers in, a Figure out.
+"""The widgets' matplotlib pictures (perceptron, sigmoid) as pure functions: numbers in, Figure out.
 
 They build `matplotlib.figure.Figure` directly (no pyplot): no global state, nothing displayed
 behind the caller's back, no figure leaks when a widget redraws a thousand times.

@@ -102,7 +102,7 @@ def test_and_is_solved_by_one_one_minus_one_and_a_half():
 
 
 def test_decision_line_is_where_w_dot_x_plus_b_is_zero():
-    """Does the drawn line satisfy w1*x1 + w2*x2 + b = 0 at both ends (and stand upright if w2=0)?"""
+    """Does the drawn line satisfy w1*x1 + w2*x2 + b = 0 at both ends (upright if w2 = 0)?"""
     (line,) = perceptron_figure(2.0, -1.0, 0.5).axes[0].lines
     x1, x2 = line.get_data()
     assert np.allclose(2.0 * np.asarray(x1) - np.asarray(x2) + 0.5, 0)
