@@ -89,6 +89,8 @@ EXERCISES = {
     "perceptron_predict": Exercise(
         title="perceptron prediction", returns=("labels",), draw=_predict_inputs,
         reference=perceptron_predict, fixed=TIES,
+        # The perceptron widget's fallback rule is the same threshold: not usable here.
+        forbid=("course.widget_plots._sign", "course.widget_plots.perceptron_errors"),
         mistakes=(
             Mistake.produces("a score of exactly 0 is labelled -1: the unit fires only when "
                              "w.x + b is strictly positive.",
