@@ -1,8 +1,9 @@
 """Autograde every collected submission of an assignment, N notebooks at a time.
 
-This process is the gradebook's only writer: it sanitizes each submission and saves its grades
-with nbgrader's own preprocessors (autograder.steps), while worker processes (autograder.pool)
-only execute notebooks, each in a fresh kernel. A submission that cannot be graded gets a reason,
+This process is the gradebook's only writer: it records each submission and saves its grades
+with nbgrader's own SaveAutoGrades and AssignLatePenalties, while worker processes
+(autograder.pool, autograder.worker) run the rest of nbgrader's autograde chains, sanitizing and
+executing each notebook in a fresh kernel and only reading the gradebook. A submission that cannot be graded gets a reason,
 and the batch goes on. A submission graded before is skipped unless it, or the assignment's
 source or reference, changed (a sha256 fingerprint), or `force` is given; regrading never
 touches manual grades (nbgrader's SaveAutoGrades only sets auto_score).
@@ -10,10 +11,12 @@ touches manual grades (nbgrader's SaveAutoGrades only sets auto_score).
 import hashlib
 import json
 import os
+import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import nbformat
+from nbgrader.api import Gradebook
 
 from .pool import Pool
 from .progress import Progress, table
@@ -78,28 +81,17 @@ def _notebooks(course, assignment):
         return [nb.name for nb in gb.find_assignment(assignment).notebooks]
 
 
-def _prepare(steps, assignment, student, folder, notebook, log):
-    """Sanitize one submitted notebook; a worker task, or a failure reason."""
-    src = Path(folder) / f"{notebook}.ipynb"
-    if not src.exists():
-        return None, f"{notebook}.ipynb is missing from the submission"
-    try:
-        nb = nbformat.read(str(src), as_version=4)
-    except Exception as exc:  # invalid JSON, not a notebook, wrong nbformat
-        return None, f"{notebook}.ipynb is not a readable notebook ({type(exc).__name__}: " \
-                     f"{str(exc).strip().splitlines()[0][:120] if str(exc).strip() else ''})"
-    dest = steps.coursedir.format_path(steps.coursedir.autograded_directory, student, assignment)
-    resources = steps.resources(assignment, student, notebook, dest)
-    try:
-        nb = steps.sanitize(nb, resources)
-    except Exception as exc:  # e.g. CheckCellMetadata: a student edited nbgrader's metadata
-        return None, f"nbgrader could not sanitize {notebook}.ipynb: {exc}"
-    stage = _state_dir(steps.course, assignment, student)
-    task = {"student": student, "notebook": notebook, "cwd": dest, "log": str(log),
-            "input": str(stage / f"{notebook}.in.ipynb"),
-            "output": str(stage / f"{notebook}.out.ipynb"), "cell_timeout": steps.cell_timeout}
-    nbformat.write(nb, task["input"])
-    return task, None
+def _read_only_gradebook(course, assignment):
+    """The URL workers read the gradebook from. SQLite: a snapshot copy, so the only process
+    that opens the real file is the writer; other databases handle concurrent readers."""
+    with Gradebook(course.db_url):
+        pass  # creates nbgrader's "default_course" row now, so a worker never has to write it
+    if not course.db_url.startswith("sqlite:///"):
+        return course.db_url
+    snapshot = course.root / ".autograder" / assignment / "gradebook-snapshot.db"
+    snapshot.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(course.db_url.removeprefix("sqlite:///"), snapshot)
+    return f"sqlite:///{snapshot}"
 
 
 def grade(assignment, course=None, workers=None, cell_timeout=None, notebook_timeout=300,
@@ -107,8 +99,6 @@ def grade(assignment, course=None, workers=None, cell_timeout=None, notebook_tim
     """Grade the submissions of `assignment` (all, or `students`); a list of Outcomes."""
     course = course or Course()
     steps = Steps(course)
-    if cell_timeout:
-        steps.cell_timeout = cell_timeout
     notebooks = _notebooks(course, assignment)
     found = submissions(course, assignment)
     if students:
@@ -120,43 +110,47 @@ def grade(assignment, course=None, workers=None, cell_timeout=None, notebook_tim
             outcomes[student] = Outcome(**{**asdict(last), "status": "unchanged"})
         else:
             todo.append((student, folder, fp))
+    if not todo:
+        return [outcomes[s] for s in sorted(outcomes)]
+    read_db = _read_only_gradebook(course, assignment)
     bar = Progress(len(todo), f"grading {assignment}", stream=open(os.devnull, "w") if quiet else None)
-    pool = Pool(workers or os.cpu_count() or 1, notebook_timeout)
+    pool = Pool(workers or os.cpu_count() or 1, notebook_timeout, course)
     waiting, partial = 0, {}
     for student, folder, fp in todo:
-        _state_dir(course, assignment, student).mkdir(parents=True, exist_ok=True)
+        stage = _state_dir(course, assignment, student)
+        stage.mkdir(parents=True, exist_ok=True)
         log = course.root / "logs" / assignment / f"{student}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         log.write_text(f"grading {assignment} for {student} from {folder}\n")
-        outcome = Outcome(student, "graded", seconds=0.0, fingerprint=fp, log=str(log))
-        partial[student] = [outcome, len(notebooks)]
+        partial[student] = [Outcome(student, "graded", seconds=0.0, fingerprint=fp, log=str(log)),
+                            len(notebooks)]
         steps.start_submission(assignment, student, folder)
         for notebook in notebooks:
-            task, reason = _prepare(steps, assignment, student, folder, notebook, log)
-            if task:
+            task = {"assignment": assignment, "student": student, "notebook": notebook,
+                    "input": str(Path(folder) / f"{notebook}.ipynb"), "log": str(log),
+                    "output": str(stage / f"{notebook}.out.ipynb"), "read_db": read_db,
+                    "cell_timeout": cell_timeout}
+            if Path(task["input"]).exists():
                 pool.submit(task)
                 waiting += 1
             else:
-                _done(steps, assignment, partial, outcomes, bar, {"student": student, "notebook":
-                      notebook, "log": str(log)}, {"status": "failed", "reason": reason}, course)
+                _done(steps, partial, outcomes, bar, task, {
+                    "status": "failed", "reason": f"{notebook}.ipynb is missing"})
     for _ in range(waiting):
-        _done(steps, assignment, partial, outcomes, bar, *pool.results.get(), course)
+        _done(steps, partial, outcomes, bar, *pool.results.get())
     pool.close()
     bar.close()
     return [outcomes[s] for s in sorted(outcomes)]
 
 
-def _done(steps, assignment, partial, outcomes, bar, task, reply, course):
-    """Save one executed notebook's grades (or its failure); finish the student when complete."""
-    student, notebook = task["student"], task["notebook"]
+def _done(steps, partial, outcomes, bar, task, reply):
+    """Save one graded notebook (or its failure); finish the student when all are in."""
+    assignment, student, notebook = task["assignment"], task["student"], task["notebook"]
     outcome = partial[student][0]
     outcome.seconds += reply.get("seconds") or 0.0
     if reply["status"] == "ok":
         try:
-            dest = steps.coursedir.format_path(steps.coursedir.autograded_directory, student,
-                                               assignment)
-            nb = nbformat.read(task["output"], as_version=4)
-            steps.finish(nb, steps.resources(assignment, student, notebook, dest), dest)
+            steps.save(nbformat.read(task["output"], as_version=4), assignment, student, notebook)
         except Exception as exc:
             reply = {"status": "failed", "reason": f"saving the grades failed: {exc}"}
     if reply["status"] != "ok":
@@ -168,11 +162,11 @@ def _done(steps, assignment, partial, outcomes, bar, task, reply, course):
     partial[student][1] -= 1
     if partial[student][1]:
         return
-    with course.gradebook() as gb:
+    with steps.course.gradebook() as gb:
         submission = gb.find_submission(assignment, student)
         outcome.score, outcome.max_score = submission.score, submission.max_score
     outcome.seconds = round(outcome.seconds, 2)
-    _remember(course, assignment, outcome)
+    _remember(steps.course, assignment, outcome)
     outcomes[student] = outcome
     bar.step(failed=outcome.status == "failed")
 

@@ -18,9 +18,10 @@ STARTUP_ALLOWANCE = 60
 """Seconds a new worker may take to start (imports) on top of its first notebook's limit."""
 
 
-def worker_command():
+def worker_command(course):
     """The command that starts one worker. A sandbox wraps this (e.g. prefixes `bwrap ...`)."""
-    return [sys.executable, "-m", "autograder.worker"]
+    return [sys.executable, "-m", "autograder.worker", "--root", str(course.root),
+            "--db", course.db_url]
 
 
 def kill_tree(proc):
@@ -43,8 +44,8 @@ def kill_tree(proc):
 class Worker:
     """One worker process and the pipe to it."""
 
-    def __init__(self, extra_env=None):
-        self.proc = subprocess.Popen(worker_command(), cwd=REPO, env={**env(), **(extra_env or {})},
+    def __init__(self, course):
+        self.proc = subprocess.Popen(worker_command(course), cwd=REPO, env=env(),
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, text=True, bufsize=1)
         self.fresh = True
@@ -87,8 +88,8 @@ class Worker:
 class Pool:
     """Run tasks on `n` workers; results come back on `results` as (task, reply) pairs."""
 
-    def __init__(self, n, limit):
-        self.n, self.limit = n, limit
+    def __init__(self, n, limit, course):
+        self.n, self.limit, self.course = n, limit, course
         self.tasks, self.results = queue.Queue(), queue.Queue()
         self.threads = [threading.Thread(target=self._drive, daemon=True) for _ in range(n)]
         for t in self.threads:
@@ -101,7 +102,7 @@ class Pool:
             if task is None:
                 break
             if worker is None or not worker.alive():
-                worker = Worker()
+                worker = Worker(self.course)
             reply = worker.run(task, self.limit)
             if reply.pop("restart", False) or not worker.alive():
                 kill_tree(worker.proc)

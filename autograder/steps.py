@@ -1,11 +1,13 @@
-"""nbgrader's own autograde steps, split around execution.
+"""nbgrader's own autograde steps, split between the workers and the one gradebook writer.
 
 `nbgrader autograde` runs two preprocessor chains per notebook: sanitize (ClearOutput,
 DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata) and autograde (Execute,
 IgnorePattern, ClearMetadata, LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata).
 Here the same chains, taken from nbgrader's Autograde converter with the course's configuration,
-run in this process; only Execute is cut out and done by a worker (autograder.worker). So every
-gradebook read and write happens in one process, one notebook at a time.
+are cut in two: the preprocessors that write to the gradebook (WRITERS) run in the grading
+process, one notebook at a time; all the others, Execute included, run in a worker, which only
+reads the gradebook (OverwriteCells restores locked cells and tests from it), from a private
+snapshot when it is SQLite.
 """
 import os
 import shutil
@@ -15,12 +17,14 @@ from pathlib import Path
 import nbformat
 from nbgrader.converters import Autograde
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.preprocessors import Execute
+from nbgrader.preprocessors import AssignLatePenalties, Execute, SaveAutoGrades
 from nbgrader.utils import find_all_files
+
+WRITERS = (SaveAutoGrades, AssignLatePenalties)
 
 
 class Steps:
-    """The preprocessors of nbgrader's Autograde for one course, instantiated once per run."""
+    """The preprocessors of nbgrader's Autograde for one course, instantiated once per process."""
 
     def __init__(self, course):
         self.course = course
@@ -28,17 +32,45 @@ class Steps:
         self.coursedir = CourseDirectory(config=self.config)
         converter = Autograde(coursedir=self.coursedir, config=self.config)
         chain = list(converter.autograde_preprocessors)
-        cut = chain.index(Execute)
-        self.before = [pp(config=self.config) for pp in converter.sanitize_preprocessors]
-        self.after = [pp(config=self.config) for pp in chain[cut + 1:]]
-        self.cell_timeout = Execute(config=self.config).timeout
+        after = chain[chain.index(Execute) + 1:]
+        self.sanitizers = [pp(config=self.config) for pp in converter.sanitize_preprocessors]
+        self.checkers = [pp(config=self.config) for pp in after if pp not in WRITERS]
+        self.writers = [pp(config=self.config) for pp in after if pp in WRITERS]
 
-    def resources(self, assignment, student, notebook, cwd):
+    def executor(self, cell_timeout=None):
+        """nbgrader's Execute with this course's settings (a fresh kernel per notebook)."""
+        executor = Execute(config=self.config)
+        executor.timeout = cell_timeout or executor.timeout
+        # The kernel is thrown away after one notebook: nothing to wait for at shutdown.
+        executor.shutdown_kernel = "immediate"
+        return executor
+
+    def autograded(self, assignment, student):
+        return Path(self.coursedir.format_path(self.coursedir.autograded_directory, student,
+                                               assignment))
+
+    def resources(self, assignment, student, notebook, db_url=None):
         """What nbgrader's converter hands its preprocessors (see BaseConverter)."""
         return {"unique_key": notebook, "output_files_dir": f"{notebook}_files",
-                "metadata": {"path": str(cwd)},
+                "metadata": {"path": str(self.autograded(assignment, student))},
                 "nbgrader": {"student": student, "assignment": assignment, "notebook": notebook,
-                             "db_url": self.course.db_url}}
+                             "db_url": db_url or self.course.db_url}}
+
+    # --- worker side: reads the gradebook, never writes it ------------------------------------
+
+    def sanitize(self, nb, resources):
+        """nbgrader's sanitize chain: restore locked cells and tests from the gradebook."""
+        for pp in self.sanitizers:
+            nb, resources = pp(nb, resources)
+        return nb
+
+    def check(self, nb, resources):
+        """nbgrader's chain after Execute, minus the gradebook writers."""
+        for pp in self.checkers:
+            nb, resources = pp(nb, resources)
+        return nb
+
+    # --- grading process: the only gradebook writer -------------------------------------------
 
     def start_submission(self, assignment, student, submitted):
         """Record the submission (with its timestamp) in the gradebook and lay out its
@@ -54,8 +86,7 @@ class Steps:
                 gb.update_or_create_submission(assignment, student, timestamp=timestamp)
             else:
                 gb.update_or_create_submission(assignment, student)
-        dest = Path(self.coursedir.format_path(self.coursedir.autograded_directory, student,
-                                               assignment))
+        dest = self.autograded(assignment, student)
         if dest.exists():
             shutil.rmtree(dest)
         dest.mkdir(parents=True)
@@ -67,17 +98,12 @@ class Steps:
                 shutil.copy(name, target)
         return dest
 
-    def sanitize(self, nb, resources):
-        """nbgrader's sanitize chain: restore locked cells and tests from the gradebook."""
-        for pp in self.before:
+    def save(self, nb, assignment, student, notebook):
+        """Save the grades of an executed notebook, then write the autograded notebook."""
+        resources = self.resources(assignment, student, notebook)
+        for pp in self.writers:
             nb, resources = pp(nb, resources)
-        return nb
-
-    def finish(self, nb, resources, dest):
-        """nbgrader's chain after Execute (saves the grades), then write the autograded notebook."""
-        for pp in self.after:
-            nb, resources = pp(nb, resources)
-        nbformat.write(nb, str(Path(dest) / f"{resources['unique_key']}.ipynb"))
+        nbformat.write(nb, str(self.autograded(assignment, student) / f"{notebook}.ipynb"))
 
     def record_failure(self, assignment, student, notebook, reason):
         """A submission that could not be graded: zero auto score, flagged for manual grading, and

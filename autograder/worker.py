@@ -1,13 +1,17 @@
-"""A grading worker: a long-lived process that executes one notebook at a time, each in a fresh
-kernel, and never touches the gradebook (the grading process is its only writer).
+"""A grading worker: a long-lived process that grades one submitted notebook at a time, each in a
+fresh kernel, without writing to the gradebook (the grading process is its only writer).
 
-Protocol: one JSON task per line on stdin, one JSON reply per line on the original stdout.
-Everything else the worker and the kernel write (nbclient's log, the kernel's stderr) goes to the
-submission's log file: fd 1 and 2 are pointed at it for the duration of each task.
+For each task it runs nbgrader's sanitize chain, executes the notebook, runs the rest of
+nbgrader's chain except the gradebook writers (autograder.steps), and writes the result for the
+grading process to save. Protocol: one JSON task per line on stdin, one JSON reply per line on
+the original stdout; everything else the worker and its kernel write goes to the submission's
+log file (fd 1 and 2 point at it during the task).
 
-Run as `python -m autograder.worker`; the grading process starts N of them. A sandbox (e.g.
-bubblewrap) can wrap the whole worker command, or just `execute`, the one place a kernel starts.
+Run as `python -m autograder.worker --root R --db URL`; the grading process starts N of them.
+A sandbox (e.g. bubblewrap) can wrap the whole worker command, or just `execute`, the one place
+a kernel starts.
 """
+import argparse
 import json
 import logging
 import os
@@ -15,47 +19,55 @@ import sys
 import time
 
 import nbformat
-from nbgrader.preprocessors import Execute
+
+from .steps import Steps
+from .workspace import Course
 
 
-def execute(nb, cwd, student, cell_timeout, log=None):
-    """Run every cell of `nb` in a fresh python3 kernel started in `cwd`; returns the executed
-    notebook. The kernel inherits this process's environment, so the hidden tests draw this
-    student's cases (course.grading.seeds reads BACKPROP_STUDENT_ID)."""
+def execute(nb, executor, cwd, student):
+    """Run every cell of `nb` with nbgrader's Execute in a fresh kernel started in `cwd`. The
+    kernel inherits this process's environment, so the hidden tests draw this student's cases
+    (course.grading.seeds reads BACKPROP_STUDENT_ID)."""
     os.environ["BACKPROP_STUDENT_ID"] = student
-    # "immediate": the kernel is thrown away after one notebook, so there is nothing to wait for.
-    executor = Execute(timeout=cell_timeout, interrupt_on_timeout=True, shutdown_kernel="immediate",
-                       extra_arguments=["--HistoryManager.hist_file=:memory:"])
-    if log is not None:
-        executor.log = log
     nb, _ = executor.preprocess(nb, {"metadata": {"path": str(cwd)}})
     return nb
 
 
 def _explain(exc):
     """The failure reason an instructor reads in the summary table."""
-    name = type(exc).__name__
+    name, text = type(exc).__name__, str(exc).strip()
     if name == "DeadKernelError":
         return "the kernel died while executing (os._exit, a crash, or out of memory)"
-    if name in ("CellTimeoutError", "TimeoutError"):
-        return f"a cell did not finish in time: {exc}"
-    return f"{name}: {str(exc).strip().splitlines()[0] if str(exc).strip() else 'no message'}"
+    return f"{name}: {text.splitlines()[0][:160] if text else 'no message'}"
 
 
-def run_task(task, log):
-    """Execute one task's notebook and write the executed copy; returns the reply dict."""
+def grade_one(steps, task, log):
+    """Sanitize, execute and check one submitted notebook; returns the reply dict."""
     start = time.monotonic()
+    res = steps.resources(task["assignment"], task["student"], task["notebook"], task["read_db"])
     try:
         nb = nbformat.read(task["input"], as_version=4)
-        nb = execute(nb, task["cwd"], task["student"], task["cell_timeout"], log)
+    except Exception as exc:  # not JSON, not a notebook, unknown nbformat
+        return {"status": "failed", "reason": f"{task['notebook']}.ipynb is not a readable "
+                f"notebook ({_explain(exc)})", "seconds": 0.0}
+    try:
+        nb = steps.sanitize(nb, dict(res))
+        nb = execute(nb, steps.executor(task["cell_timeout"]), res["metadata"]["path"],
+                     task["student"])
+        nb = steps.check(nb, dict(res))
         nbformat.write(nb, task["output"])
         return {"status": "ok", "seconds": time.monotonic() - start}
     except Exception as exc:  # any failure belongs to this submission only, never to the batch
-        log.exception("executing %s failed", task["input"])
+        log.exception("grading %s failed", task["input"])
         return {"status": "failed", "reason": _explain(exc), "seconds": time.monotonic() - start}
 
 
 def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--root", required=True, help="nbgrader course folder")
+    parser.add_argument("--db", required=True, help="gradebook URL (for the configuration)")
+    args = parser.parse_args()
+    steps = Steps(Course(args.root, args.db))
     # Keep the real stdout for replies; everything printed otherwise lands in the current log.
     replies = os.fdopen(os.dup(1), "w", buffering=1)
     log = logging.getLogger("autograder.worker")
@@ -71,8 +83,8 @@ def main():
         with open(task["log"], "a") as sink:
             os.dup2(sink.fileno(), 1)
             os.dup2(sink.fileno(), 2)
-        log.info("worker %d executing %s for %s", os.getpid(), task["input"], task["student"])
-        reply = run_task(task, log)
+        log.info("worker %d grading %s for %s", os.getpid(), task["input"], task["student"])
+        reply = grade_one(steps, task, log)
         log.info("done: %s", reply)
         sys.stdout.flush()
         sys.stderr.flush()
