@@ -60,18 +60,27 @@ def generate(names=None, course=None, out=OUT):
     course = course or Course()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    written = []
+    written, failed = [], []
     for assignment in names or assignments():
-        nb = clean(assignment)
-        executed = execute(nb, assignment)
-        target = out / f"{assignment}.ipynb"
-        nbformat.write(nb, str(target))
-        bad = [m for m in HIDDEN_CODE if m in target.read_text()]
-        if bad:
-            target.unlink()
-            raise RuntimeError(f"the solution of {assignment} still contains {bad}; removed it")
-        copy = Path(course.root) / "solutions" / f"{assignment}.ipynb"
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(executed, str(copy))
-        written.append((target, copy))
+        try:
+            written.append(_generate_one(assignment, course, out))
+        except Exception as exc:  # one broken source must not hold back the others
+            failed.append(f"{assignment}: {exc}")
+    if failed:
+        raise RuntimeError("\n".join(failed) + f"\n(written: {[str(t) for t, _ in written]})")
     return written
+
+
+def _generate_one(assignment, course, out):
+    nb = clean(assignment)
+    executed = execute(nb, assignment)
+    target = out / f"{assignment}.ipynb"
+    nbformat.write(nb, str(target))
+    bad = [m for m in HIDDEN_CODE if m in target.read_text()]
+    if bad:
+        target.unlink()
+        raise RuntimeError(f"the solution of {assignment} still contains {bad}; removed it")
+    copy = Path(course.root) / "solutions" / f"{assignment}.ipynb"
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(executed, str(copy))
+    return target, copy
