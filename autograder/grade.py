@@ -102,7 +102,11 @@ def grade(assignment, course=None, workers=None, cell_timeout=None, notebook_tim
     notebooks = _notebooks(course, assignment)
     found = submissions(course, assignment)
     if students:
-        found = {s: found[s] for s in students if s in found}
+        missing = [s for s in students if s not in found]
+        if missing:
+            raise RuntimeError(f"no submission of {assignment} from {', '.join(missing)} "
+                               f"in {course.root / 'submitted'}")
+        found = {s: found[s] for s in students}
     outcomes, todo = {}, []
     for student, folder in found.items():
         fp, last = fingerprint(folder, assignment), _last(course, assignment, student)
@@ -154,7 +158,8 @@ def _done(steps, partial, outcomes, bar, task, reply):
         except Exception as exc:
             reply = {"status": "failed", "reason": f"saving the grades failed: {exc}"}
     if reply["status"] != "ok":
-        steps.record_failure(assignment, student, notebook, reply["reason"])
+        ran = nbformat.read(task["output"], as_version=4) if reply.get("partial") else None
+        steps.record_failure(assignment, student, notebook, reply["reason"], ran)
         outcome.status = "failed"
         outcome.reason = "; ".join(filter(None, [outcome.reason, reply["reason"]]))
     with open(task["log"], "a") as log:

@@ -105,9 +105,13 @@ class Steps:
             nb, resources = pp(nb, resources)
         nbformat.write(nb, str(self.autograded(assignment, student) / f"{notebook}.ipynb"))
 
-    def record_failure(self, assignment, student, notebook, reason):
+    def record_failure(self, assignment, student, notebook, reason, partial=None):
         """A submission that could not be graded: zero auto score, flagged for manual grading, and
-        the reason as the autograder's comment, so the formgrader shows why."""
+        the reason as the autograder's comment, so the formgrader shows why. `partial`, the
+        notebook as far as it ran, goes to autograded/ for the grader to read; its grades are
+        never saved (a test cell that did not run has no error and would look passed)."""
+        if partial is not None:
+            nbformat.write(partial, str(self.autograded(assignment, student) / f"{notebook}.ipynb"))
         with self.course.gradebook() as gb:
             nb = gb.find_submission_notebook(notebook, assignment, student)
             for grade in nb.grades:

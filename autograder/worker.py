@@ -50,8 +50,9 @@ def grade_one(steps, task, log):
     except Exception as exc:  # not JSON, not a notebook, unknown nbformat
         return {"status": "failed", "reason": f"{task['notebook']}.ipynb is not a readable "
                 f"notebook ({_explain(exc)})", "seconds": 0.0}
+    sanitized = None
     try:
-        nb = steps.sanitize(nb, dict(res))
+        nb = sanitized = steps.sanitize(nb, dict(res))
         nb = execute(nb, steps.executor(task["cell_timeout"]), res["metadata"]["path"],
                      task["student"])
         nb = steps.check(nb, dict(res))
@@ -59,7 +60,11 @@ def grade_one(steps, task, log):
         return {"status": "ok", "seconds": time.monotonic() - start}
     except Exception as exc:  # any failure belongs to this submission only, never to the batch
         log.exception("grading %s failed", task["input"])
-        return {"status": "failed", "reason": _explain(exc), "seconds": time.monotonic() - start}
+        reply = {"status": "failed", "reason": _explain(exc), "seconds": time.monotonic() - start}
+        if sanitized is not None:  # executed in place up to the failure: for the formgrader
+            nbformat.write(sanitized, task["output"])
+            reply["partial"] = True
+        return reply
 
 
 def main():

@@ -93,11 +93,13 @@ def main():
         if code:
             sys.exit("the pipeline failed: see " + str(ours.root / "logs"))
 
-        # Overhead: the same k sanitized notebooks, one worker vs bare nbclient.
-        sample = sorted((ours.root / ".autograder" / ASSIGNMENT).glob("*/*.in.ipynb"))[:args.k]
-        students = [p.parent.name for p in sample]
+        # Overhead: k notebooks as the pipeline graded them (sanitized; bare re-executes them
+        # from the top), one worker vs bare nbclient.
+        sample = sorted((ours.root / "autograded").glob(f"*/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"))
+        sample = sample[:args.k]
+        students = [p.parents[1].name for p in sample]
         print(f"overhead on {len(sample)} notebooks ...", flush=True)
-        t_bare = bare([(p, p.parent.name) for p in sample], Path(tmp))
+        t_bare = bare(list(zip(sample, students)), Path(tmp))
         t_one, _, _ = run_measured([sys.executable, "-m", "autograder", "grade", ASSIGNMENT,
                                     "-j", "1", "--root", str(single.root),
                                     *[a for s in students for a in ("--student", s)]])

@@ -76,6 +76,9 @@ def test_batch_grades_everyone_despite_broken_submissions(course):
     with Gradebook(course.db_url, "backprop") as gb:
         comments = gb.find_submission_notebook(A, A, "broken").comments
         assert any("Autograding failed" in (c.auto_comment or "") for c in comments)
+    # The notebook that killed its kernel is kept as far as it ran, for the formgrader.
+    partial = course.root / "autograded" / "kernel-dies" / A / f"{A}.ipynb"
+    assert partial.exists() and _grades(course, "kernel-dies")["add_backward_visible"][0] == 0
 
 
 def test_scores_match_what_each_student_wrote(course):
