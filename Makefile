@@ -41,6 +41,10 @@ lab: release
 	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) \
 	    --ServerApp.root_dir=$(CURDIR)/work/release --ServerApp.open_browser=False
 
+# Kernels wait on I/O as much as on the CPU: one pytest worker per core, each assignment's
+# class graded on one worker (--dist loadgroup).
+PYTEST_ARGS ?= -n auto --dist loadgroup
+
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
