@@ -77,8 +77,13 @@ def _remember(course, assignment, outcome):
 
 
 def _notebooks(course, assignment):
+    from nbgrader.api import MissingEntry
     with course.gradebook() as gb:
-        return [nb.name for nb in gb.find_assignment(assignment).notebooks]
+        try:
+            return [nb.name for nb in gb.find_assignment(assignment).notebooks]
+        except MissingEntry:
+            raise RuntimeError(f"{assignment} is not in the gradebook {course.db_url}: release "
+                               f"it first (python -m autograder release {assignment})") from None
 
 
 def _read_only_gradebook(course, assignment):
