@@ -45,9 +45,14 @@ class Worker:
     """One worker process and the pipe to it."""
 
     def __init__(self, course):
-        self.proc = subprocess.Popen(worker_command(course), cwd=REPO, env=env(),
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, text=True, bufsize=1)
+        # Until its first task points them at a submission's log, the worker's own messages
+        # (e.g. why it could not start) go to logs/workers.log.
+        self.log = log = course.root / "logs" / "workers.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with open(log, "a") as sink:
+            self.proc = subprocess.Popen(worker_command(course), cwd=REPO, env=env(),
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=sink, text=True, bufsize=1)
         self.fresh = True
 
     def _reply(self, wait):
@@ -61,7 +66,8 @@ class Worker:
         if self.fresh:  # its start-up (imports) is not the notebook's time
             self.fresh = False
             if self._reply(STARTUP_ALLOWANCE) is None:
-                return {"status": "failed", "reason": "the grading worker did not start"}
+                return {"status": "failed", "restart": True, "reason": "the grading worker did "
+                        f"not start (see {self.log})"}
         try:
             self.proc.stdin.write(json.dumps(task) + "\n")
             self.proc.stdin.flush()
