@@ -133,7 +133,9 @@ def measure(assignment):
     runner = Runner(assignment)
     report = {}
     for kind, gid, _ in runner.cells:
-        if kind == "solution":
+        # An answer cell with no test of its own (e.g. 06's paste-your-layers cell) is not a
+        # graded exercise: its mutants are nobody's to catch.
+        if kind == "solution" and runner.tests_of(gid):
             report[gid] = dict(bugs=[], alternatives=[], mutants=dict(total=0, caught=0,
                                equivalent=[], missed=[]))
     for name, v in load_variants(assignment).items():
@@ -142,7 +144,7 @@ def measure(assignment):
                    ok=failed == set(v.fails) if v.kind == "bug" else not failed)
         report[sorted(v.answers)[0]]["bugs" if v.kind == "bug" else "alternatives"].append(row)
     for i, (kind, gid, src) in enumerate(runner.cells):
-        if kind != "solution":
+        if gid not in report:
             continue
         original = source_notebook(assignment).cells
         full = next(c.source for c in original if c.metadata.get("nbgrader", {}).get("grade_id") == gid)
