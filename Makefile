@@ -41,9 +41,9 @@ lab: release
 	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) \
 	    --ServerApp.root_dir=$(CURDIR)/work/release --ServerApp.open_browser=False
 
-# Kernels wait on I/O as much as on the CPU: one pytest worker per core, each assignment's
-# class graded on one worker (--dist loadgroup).
-PYTEST_ARGS ?= -n auto --dist loadgroup
+# One pytest worker per core; --dist loadfile keeps a test module (and its module-scoped
+# fixtures, such as a class graded once per assignment) on one worker.
+PYTEST_ARGS ?= -n auto --dist loadfile
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -9,8 +9,7 @@ from autograder.workspace import assignments
 GRADED = [a for a in assignments() if load_variants(a)]
 
 
-@pytest.fixture(scope="module", params=[pytest.param(a, marks=pytest.mark.xdist_group(f"acc-{a}"))
-                                        for a in GRADED])
+@pytest.fixture(scope="module", params=GRADED)
 def report(request):
     return request.param, measure_in_subprocess(request.param)
 

@@ -12,9 +12,7 @@ from autograder.workspace import assignments
 from tests.nbgrader_run import make_root, nbgrader, scores
 
 
-# One xdist worker per assignment (make test runs `--dist loadgroup`): the class is graded once.
-@pytest.fixture(scope="module", params=[pytest.param(a, marks=pytest.mark.xdist_group(a))
-                                        for a in assignments()])
+@pytest.fixture(scope="module", params=assignments())
 def graded(request, tmp_path_factory):
     """One assignment released, submitted by a small class and autograded in one nbgrader run."""
     assignment = request.param
