@@ -15,13 +15,12 @@ import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import nbformat
-from nbgrader.api import Gradebook
-
 from .pool import Pool
 from .progress import Progress, table
-from .steps import Steps
 from .workspace import SOLUTIONS, SOURCES, Course
+
+# nbformat and nbgrader are imported inside the functions that use them: importing them takes
+# seconds, which the workers, started first, spend importing the same in parallel.
 
 
 @dataclass
@@ -89,6 +88,7 @@ def _notebooks(course, assignment):
 def _read_only_gradebook(course, assignment):
     """The URL workers read the gradebook from. SQLite: a snapshot copy, so the only process
     that opens the real file is the writer; other databases handle concurrent readers."""
+    from nbgrader.api import Gradebook
     with Gradebook(course.db_url):
         pass  # creates nbgrader's "default_course" row now, so a worker never has to write it
     if not course.db_url.startswith("sqlite:///"):
@@ -103,8 +103,6 @@ def grade(assignment, course=None, workers=None, cell_timeout=None, notebook_tim
           force=False, students=None, quiet=False):
     """Grade the submissions of `assignment` (all, or `students`); a list of Outcomes."""
     course = course or Course()
-    steps = Steps(course)
-    notebooks = _notebooks(course, assignment)
     found = submissions(course, assignment)
     if students:
         missing = [s for s in students if s not in found]
@@ -121,9 +119,16 @@ def grade(assignment, course=None, workers=None, cell_timeout=None, notebook_tim
             todo.append((student, folder, fp))
     if not todo:
         return [outcomes[s] for s in sorted(outcomes)]
+    pool = Pool(min(workers or os.cpu_count() or 1, len(todo)), notebook_timeout, course)
+    from .steps import Steps
+    steps = Steps(course)
+    try:
+        notebooks = _notebooks(course, assignment)
+    except RuntimeError:
+        pool.close()
+        raise
     read_db = _read_only_gradebook(course, assignment)
     bar = Progress(len(todo), f"grading {assignment}", stream=open(os.devnull, "w") if quiet else None)
-    pool = Pool(workers or os.cpu_count() or 1, notebook_timeout, course)
     waiting, partial = 0, {}
     for student, folder, fp in todo:
         stage = _state_dir(course, assignment, student)
@@ -154,6 +159,7 @@ def grade(assignment, course=None, workers=None, cell_timeout=None, notebook_tim
 
 def _done(steps, partial, outcomes, bar, task, reply):
     """Save one graded notebook (or its failure); finish the student when all are in."""
+    import nbformat
     assignment, student, notebook = task["assignment"], task["student"], task["notebook"]
     outcome = partial[student][0]
     outcome.seconds += reply.get("seconds") or 0.0

@@ -102,7 +102,7 @@ class Pool:
             t.start()
 
     def _drive(self):
-        worker = None
+        worker = Worker(self.course)  # now: it imports while the grading process prepares
         while True:
             task = self.tasks.get()
             if task is None:
