@@ -39,7 +39,8 @@ release: install
 lab: release
 	@echo "Serving the student release from work/release (students never see the sources)."
 	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) \
-	    --ServerApp.root_dir=$(CURDIR)/work/release --ServerApp.open_browser=False
+	    --ServerApp.root_dir=$(CURDIR)/work/release --ServerApp.open_browser=False \
+	    $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # One pytest worker per core; --dist loadfile keeps a test module (and its module-scoped
 # fixtures, such as a class graded once per assignment) on one worker.
