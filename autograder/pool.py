@@ -15,7 +15,7 @@ import psutil
 from .workspace import REPO, env
 
 STARTUP_ALLOWANCE = 60
-"""Seconds a new worker may take to start (imports) on top of its first notebook's limit."""
+"""Seconds a new worker may take to start (its imports), before its first notebook's limit runs."""
 
 
 def worker_command(course):
