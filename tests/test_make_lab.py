@@ -3,18 +3,26 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 
 from autograder.workspace import REPO
+from tests.test_browser import free_port
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def get_json(url, wait=30):
+    """GET a JSON document, waiting up to `wait` seconds for the server to accept connections."""
+    deadline = time.time() + wait
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=30) as reply:
+                return json.load(reply)
+        except urllib.error.URLError as exc:
+            if not isinstance(exc.reason, ConnectionRefusedError) or time.time() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 def test_make_lab_serves_the_release_and_not_the_sources():
@@ -34,13 +42,12 @@ def test_make_lab_serves_the_release_and_not_the_sources():
         assert url, "make lab printed no URL:\n" + "".join(seen[-40:])
         token = url.split("token=")[1]
         api = f"http://127.0.0.1:{port}/api/contents/%s?token={token}"
-        top = json.load(urllib.request.urlopen(api % "", timeout=30))
+        top = get_json(api % "")
         names = {item["name"] for item in top["content"]}
         assert "02_chain_rule" in names and "source" not in names
-        folder = json.load(urllib.request.urlopen(api % "02_chain_rule", timeout=30))
+        folder = get_json(api % "02_chain_rule")
         assert "02_chain_rule.ipynb" in {item["name"] for item in folder["content"]}
-        nb = json.load(urllib.request.urlopen(api % "02_chain_rule/02_chain_rule.ipynb",
-                                              timeout=30))["content"]
+        nb = get_json(api % "02_chain_rule/02_chain_rule.ipynb")["content"]
         text = json.dumps(nb)
         assert "BEGIN SOLUTION" not in text and "raise NotImplementedError()" in text
     finally:
