@@ -33,6 +33,16 @@ class Variant:
     extra: dict = field(default_factory=dict)
 
 
+def bug(cell, tests, note, source):
+    """A typical bug in one answer cell, which must lose exactly the test cells `tests`."""
+    return Variant({cell: source}, frozenset(tests), "bug", note)
+
+
+def alt(cell, note, source):
+    """A differently written correct answer for one cell, which must get full marks."""
+    return Variant({cell: source}, frozenset(), "alternative", note)
+
+
 def _nbgrader(cell):
     return cell.get("metadata", {}).get("nbgrader", {})
 

@@ -1,14 +1,8 @@
 """Simulated answers for assignment 06: typical bugs (each must lose exactly its exercise's
 points) and differently written correct answers (each must get full marks)."""
-from autograder.submissions import Variant
+from autograder.submissions import Variant, alt, bug  # noqa: F401
 
 
-def bug(cell, tests, note, source):
-    return Variant({cell: source}, frozenset(tests), "bug", note)
-
-
-def alt(cell, note, source):
-    return Variant({cell: source}, frozenset(), "alternative", note)
 
 
 FWD = ("network_forward_visible", "network_forward_hidden")
