@@ -23,6 +23,12 @@ from course.grading.compare import close
 CACHE = ("x", "y", "sigy", "num", "sigx", "xpy", "xpysqr", "den", "invden")
 
 
+# The course's circuit model evaluates and differentiates STAGED and PATTERN numerically: the
+# exercises must be the student's own staging.
+CIRCUIT_HELPERS = ("course.circuits._sigmoid", "course.circuits.Circuit.forward",
+                   "course.circuits.Circuit.numerical_grads")
+
+
 def _sigmoid(v):
     return 1.0 / (1.0 + math.exp(-v))
 
@@ -159,7 +165,7 @@ EXERCISES = {
         reference=staged_forward, call=with_cache(*CACHE),
         fixed=(dict(x=3.0, y=-4.0),),
         # course.circuits evaluates the STAGED circuit with its own sigmoid: not to be used here.
-        forbid=("course.circuits._sigmoid",)),
+        forbid=CIRCUIT_HELPERS),
     "staged_backward": Exercise(
         title="staged backward pass", returns=("dx", "dy"), draw=_backward_inputs,
         reference=staged_backward,
@@ -170,13 +176,13 @@ EXERCISES = {
                           "(sigx, sigy), not its input.", _sigmoid_from_input),
                   Mistake.produces("the local gradient of 1/v is -1/v^2: mind the sign.",
                                    _inverse_sign_flipped, ("dx", "dy"))),
-        forbid=("course.circuits._sigmoid",)),
+        forbid=CIRCUIT_HELPERS),
     "pattern_circuit": Exercise(
         title="pattern circuit", returns=("f", "dx", "dy", "dz", "dw"), draw=_pattern_inputs,
         reference=pattern_circuit, cases=40,
         fixed=(dict(x=3.0, y=-4.0, z=2.0, w=-1.0, dout=1.0),),
         # PATTERN.numerical_grads would answer this exercise by centred differences.
-        forbid=("course.circuits.OPS",)),
+        forbid=CIRCUIT_HELPERS),
     "score_backward": Exercise(
         title="score backward", returns=("dw", "dx"), draw=_score_inputs,
         reference=score_backward, fixed=(dict(w=_W, x=_X, dout=1.0),
