@@ -65,7 +65,18 @@ def build_parser():
                        help="regenerate the clean solution notebooks in solutions/notebooks/")
     p.add_argument("assignment", nargs="*", help="assignment ids (default: all)")
     p.set_defaults(func=commands.solutions)
+
+    p = sub.add_parser("accuracy", help="measure the tests: bugs caught, correct answers "
+                       "accepted, mutants caught (same as python -m autograder.accuracy)")
+    p.add_argument("assignment", nargs="*", help="assignment ids (default: all with variants)")
+    p.add_argument("--out", help="also write the markdown report to this file")
+    p.set_defaults(func=lambda args: _accuracy(args))
     return parser
+
+
+def _accuracy(args):
+    from .accuracy import main as accuracy_main
+    return accuracy_main([*args.assignment, *(["--out", args.out] if args.out else [])])
 
 
 def main(argv=None):
