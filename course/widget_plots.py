@@ -16,6 +16,7 @@ from PIL import Image
 from .circuits import _sigmoid  # the course's one sigma (04's hidden tests refuse it)
 from .datasets import truth_table
 from .plots_perceptron import _panel
+from .plots_sigmoid import sigmoid_figure as sigmoid_curves
 
 WRONG, BLUE = "#cf222e", "#0969da"
 BOX = (-0.5, 1.5)  # the square around the truth-table points (as in plots_perceptron)
@@ -99,17 +100,11 @@ def sigmoid_point(x, h=1e-5):
 
 
 def sigmoid_axes(lo=-8.0, hi=8.0):
-    """sigma and its derivative on [lo, hi]: the still part of the sigmoid picture."""
+    """sigma and its derivative on [lo, hi] (notebook 03's picture): the still part."""
     t = np.linspace(lo, hi, 321)
     st, dst = np.array([sigmoid_point(v) for v in t]).T
-    fig = Figure(figsize=(6, 3.4))
-    fig.subplots_adjust(left=0.08, right=0.97, bottom=0.15, top=0.9)
-    ax = fig.add_subplot()
-    ax.plot(t, st, color=BLUE, label="σ(x)")
-    ax.plot(t, dst, color=WRONG, label="dσ/dx")
-    ax.set(xlim=(lo, hi), ylim=(-0.05, 1.05), xlabel="x")
-    ax.legend(loc="center left")
-    return fig, ax
+    fig = sigmoid_curves(t, st, dst)
+    return fig, fig.axes[0]
 
 
 def sigmoid_marks(ax, x):
