@@ -43,10 +43,17 @@ def jupyter_lab(root_dir, workdir, deadline=40):
     """A JupyterLab server serving root_dir; yields its base URL and token; stopped by its PID."""
     port, token = free_port(), secrets.token_hex(16)
     log = open(Path(workdir) / "jupyter.log", "w")
+    # JupyterLab 4 skips rendering off-screen cells ('contentVisibility'), so whether an output
+    # counts as visible would depend on where the last Shift+Enter left the scroll position.
+    # Every cell stays attached and rendered: what the test sees no longer depends on scrolling.
+    settings = Path(workdir) / "user-settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
     proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", "--allow-root",
          "--ip=127.0.0.1", f"--port={port}", f"--ServerApp.token={token}",
          f"--ServerApp.root_dir={root_dir}", f"--LabApp.workspaces_dir={workdir}",
+         f"--LabApp.user_settings_dir={Path(workdir) / 'user-settings'}",
          "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
         cwd=workdir, env={**env(), "JUPYTER_RUNTIME_DIR": str(workdir)},
         stdout=log, stderr=subprocess.STDOUT)
@@ -136,9 +143,17 @@ def browse_live_circuit(root_dir, workdir, screenshot):
             page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=30000)
             wait_for_kernel(page, base, token)
             run_every_cell(page)
-            widget = page.locator(".jp-OutputArea-output").filter(
+            cell = page.locator(".jp-Notebook .jp-CodeCell").filter(has_text="live_circuit(")
+            assert cell.count() >= 1, "no cell calling live_circuit(...) on the page"
+            cell.first.scroll_into_view_if_needed()
+            widget = cell.first.locator(".jp-OutputArea-output").filter(
                 has=page.locator("svg text.grad")).filter(has=page.locator(".widget-slider"))
-            widget.first.wait_for(timeout=15000)
+            try:
+                widget.first.wait_for(timeout=30000)
+            except Exception as error:
+                shown = cell.first.locator(".jp-OutputArea").inner_text()[:1500]
+                raise AssertionError(f"the live circuit did not render within 30 s; the cell's "
+                                     f"output area shows: {shown!r}") from error
             dz = widget.locator('svg text.grad[data-wire="z"]')
             before = number(dz)
             x_slider = widget.locator(".widget-slider").first
