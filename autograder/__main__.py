@@ -50,6 +50,9 @@ def build_parser():
     p.add_argument("--force", action="store_true",
                    help="regrade unchanged submissions too (manual grades are kept)")
     p.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    p.add_argument("--no-sandbox", action="store_true",
+                   help="run kernels without bubblewrap and without the clean-room check (only "
+                   "for notebooks you trust: a notebook can then change its own grade)")
     p.set_defaults(func=commands.grade)
 
     p = sub.add_parser("feedback", parents=common, help="per-student feedback HTML")

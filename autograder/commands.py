@@ -41,10 +41,15 @@ def grade(args):
     from .grade import summary
     outcomes = run(args.assignment, _course(args), workers=args.workers,
                    cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
-                   force=args.force, students=args.student)
+                   force=args.force, students=args.student, sandboxed=not args.no_sandbox)
     if not outcomes:
         raise RuntimeError(f"no submissions of {args.assignment} to grade: run collect first")
     print(summary(outcomes))
+    flagged = [o for o in outcomes if o.flags]
+    if flagged:
+        print(f"flagged for review ({len(flagged)}):")
+        for o in flagged:
+            print("\n".join(f"  {o.student}: {flag}" for flag in o.flags))
     print(f"logs: {_course(args).root / 'logs' / args.assignment}/<student>.log")
 
 

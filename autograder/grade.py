@@ -37,6 +37,9 @@ class Outcome:
     """Why it failed, for the instructor."""
     fingerprint: str = ""
     log: str = ""
+    flags: list = None
+    """What the instructor should look at: repairs of a tampered notebook, an execution stopped
+    early, clean-room disagreements."""
 
 
 def submissions(course, assignment):
@@ -100,8 +103,13 @@ def _read_only_gradebook(course, assignment):
 
 
 def grade(assignment, course=None, workers=None, cell_timeout=None, notebook_timeout=300,
-          force=False, students=None, quiet=False):
-    """Grade the submissions of `assignment` (all, or `students`); a list of Outcomes."""
+          force=False, students=None, quiet=False, sandboxed=True):
+    """Grade the submissions of `assignment` (all, or `students`); a list of Outcomes.
+    Kernels run in bubblewrap sandboxes and are re-checked in a clean room unless `sandboxed`
+    is False (for trusted notebooks only: without it a notebook can change its own grade)."""
+    if sandboxed:
+        from .sandbox import check
+        check()
     course = course or Course()
     found = submissions(course, assignment)
     if students:
@@ -119,7 +127,8 @@ def grade(assignment, course=None, workers=None, cell_timeout=None, notebook_tim
             todo.append((student, folder, fp))
     if not todo:
         return [outcomes[s] for s in sorted(outcomes)]
-    pool = Pool(min(workers or os.cpu_count() or 1, len(todo)), notebook_timeout, course)
+    pool = Pool(min(workers or os.cpu_count() or 1, len(todo)), notebook_timeout, course,
+                sandboxed)
     from .steps import Steps
     steps = Steps(course)
     try:
@@ -136,14 +145,16 @@ def grade(assignment, course=None, workers=None, cell_timeout=None, notebook_tim
         log = course.root / "logs" / assignment / f"{student}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         log.write_text(f"grading {assignment} for {student} from {folder}\n")
-        partial[student] = [Outcome(student, "graded", seconds=0.0, fingerprint=fp, log=str(log)),
-                            len(notebooks)]
+        partial[student] = [Outcome(student, "graded", seconds=0.0, fingerprint=fp, log=str(log),
+                                    flags=[]), len(notebooks)]
         steps.start_submission(assignment, student, folder)
         for notebook in notebooks:
             task = {"assignment": assignment, "student": student, "notebook": notebook,
                     "input": str(Path(folder) / f"{notebook}.ipynb"), "log": str(log),
                     "output": str(stage / f"{notebook}.out.ipynb"), "read_db": read_db,
                     "cell_timeout": cell_timeout}
+            if not Path(task["input"]).exists():
+                _renamed(task, folder, notebook, notebooks)
             if Path(task["input"]).exists():
                 pool.submit(task)
                 waiting += 1
@@ -157,12 +168,22 @@ def grade(assignment, course=None, workers=None, cell_timeout=None, notebook_tim
     return [outcomes[s] for s in sorted(outcomes)]
 
 
+def _renamed(task, folder, notebook, notebooks):
+    """A missing notebook with exactly one unknown notebook beside it (a renamed download, e.g.
+    "02_chain_rule (1).ipynb"): grade that one, and say so."""
+    others = [p for p in Path(folder).glob("*.ipynb") if p.stem not in notebooks]
+    if len(others) == 1:
+        task["input"] = str(others[0])
+        task["renamed"] = f"{notebook}: graded {others[0].name} in place of the missing {notebook}.ipynb"
+
+
 def _done(steps, partial, outcomes, bar, task, reply):
     """Save one graded notebook (or its failure); finish the student when all are in."""
     import nbformat
     assignment, student, notebook = task["assignment"], task["student"], task["notebook"]
     outcome = partial[student][0]
     outcome.seconds += reply.get("seconds") or 0.0
+    outcome.flags += reply.get("flags") or []
     if reply["status"] == "ok":
         try:
             steps.save(nbformat.read(task["output"], as_version=4), assignment, student, notebook)
@@ -175,6 +196,7 @@ def _done(steps, partial, outcomes, bar, task, reply):
         outcome.reason = "; ".join(filter(None, [outcome.reason, reply["reason"]]))
     with open(task["log"], "a") as log:
         log.write(f"{notebook}: {reply['status']} {reply.get('reason', '')}\n")
+        log.writelines(f"  flag: {flag}\n" for flag in reply.get("flags") or [])
     partial[student][1] -= 1
     if partial[student][1]:
         return
@@ -192,6 +214,8 @@ def summary(outcomes):
     rows = [{**asdict(o), "score": "" if o.score is None else f"{o.score:g}/{o.max_score:g}"}
             for o in outcomes]
     counts = {s: sum(o.status == s for o in outcomes) for s in ("graded", "failed", "unchanged")}
+    for row, o in zip(rows, outcomes):
+        row["flags"] = f"{len(o.flags)}: {o.flags[0][:70]}" if o.flags else ""
     return table(rows, [("student", "student"), ("status", "status"), ("score", "score"),
-                        ("seconds", "exec s"), ("reason", "reason")]) + \
+                        ("seconds", "exec s"), ("reason", "reason"), ("flags", "flags")]) + \
         "\n" + ", ".join(f"{n} {s}" for s, n in counts.items())

@@ -18,10 +18,11 @@ STARTUP_ALLOWANCE = 60
 """Seconds a new worker may take to start (its imports), before its first notebook's limit runs."""
 
 
-def worker_command(course):
-    """The command that starts one worker. A sandbox wraps this (e.g. prefixes `bwrap ...`)."""
+def worker_command(course, slot=0, sandboxed=True):
+    """The command that starts worker number `slot` (its kernels run in sandboxes of their own,
+    autograder.sandbox, unless sandboxed is False)."""
     return [sys.executable, "-m", "autograder.worker", "--root", str(course.root),
-            "--db", course.db_url]
+            "--db", course.db_url, "--slot", str(slot)] + ([] if sandboxed else ["--no-sandbox"])
 
 
 def kill_tree(proc):
@@ -44,13 +45,13 @@ def kill_tree(proc):
 class Worker:
     """One worker process and the pipe to it."""
 
-    def __init__(self, course):
+    def __init__(self, course, slot=0, sandboxed=True):
         # Until its first task points them at a submission's log, the worker's own messages
         # (e.g. why it could not start) go to logs/workers.log.
         self.log = log = course.root / "logs" / "workers.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         with open(log, "a") as sink:
-            self.proc = subprocess.Popen(worker_command(course), cwd=REPO, env=env(),
+            self.proc = subprocess.Popen(worker_command(course, slot, sandboxed), cwd=REPO, env=env(),
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                          stderr=sink, text=True, bufsize=1)
         self.fresh = True
@@ -94,21 +95,23 @@ class Worker:
 class Pool:
     """Run tasks on `n` workers; results come back on `results` as (task, reply) pairs."""
 
-    def __init__(self, n, limit, course):
-        self.n, self.limit, self.course = n, limit, course
+    def __init__(self, n, limit, course, sandboxed=True):
+        self.n, self.limit, self.course, self.sandboxed = n, limit, course, sandboxed
         self.tasks, self.results = queue.Queue(), queue.Queue()
-        self.threads = [threading.Thread(target=self._drive, daemon=True) for _ in range(n)]
+        self.threads = [threading.Thread(target=self._drive, args=(slot,), daemon=True)
+                        for slot in range(n)]
         for t in self.threads:
             t.start()
 
-    def _drive(self):
-        worker = Worker(self.course)  # now: it imports while the grading process prepares
+    def _drive(self, slot):
+        # now: it imports while the grading process prepares
+        worker = Worker(self.course, slot, self.sandboxed)
         while True:
             task = self.tasks.get()
             if task is None:
                 break
             if worker is None or not worker.alive():
-                worker = Worker(self.course)
+                worker = Worker(self.course, slot, self.sandboxed)
             reply = worker.run(task, self.limit)
             if reply.pop("restart", False) or not worker.alive():
                 kill_tree(worker.proc)

@@ -37,13 +37,22 @@ class Steps:
         self.checkers = [pp(config=self.config) for pp in after if pp not in WRITERS]
         self.writers = [pp(config=self.config) for pp in after if pp in WRITERS]
 
-    def executor(self, cell_timeout=None):
+    executor_class = Execute
+
+    def executor(self, cell_timeout=None, cls=None):
         """nbgrader's Execute with this course's settings (a fresh kernel per notebook)."""
-        executor = Execute(config=self.config)
+        executor = (cls or Execute)(config=self.config)
         executor.timeout = cell_timeout or executor.timeout
         # The kernel is thrown away after one notebook: nothing to wait for at shutdown.
         executor.shutdown_kernel = "immediate"
         return executor
+
+    def source_folder(self, assignment):
+        return Path(self.coursedir.format_path(self.coursedir.source_directory, ".", assignment))
+
+    def source_notebook(self, assignment, notebook):
+        """The instructor's notebook: what repairs and the clean room go by."""
+        return self.source_folder(assignment) / f"{notebook}.ipynb"
 
     def autograded(self, assignment, student):
         return Path(self.coursedir.format_path(self.coursedir.autograded_directory, student,
@@ -93,6 +102,8 @@ class Steps:
         source = Path(self.coursedir.format_path(self.coursedir.source_directory, ".", assignment))
         for folder in (submitted, source):
             for name in find_all_files(str(folder), self.coursedir.ignore + ["*.ipynb"]):
+                if os.path.islink(name):  # a link could point at anything on the grader's disk
+                    continue
                 target = dest / os.path.relpath(name, folder)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy(name, target)
@@ -115,8 +126,9 @@ class Steps:
         with self.course.gradebook() as gb:
             nb = gb.find_submission_notebook(notebook, assignment, student)
             for grade in nb.grades:
-                grade.auto_score = 0
-                grade.needs_manual_grade = True
+                written = grade.cell.cell_type == "markdown"
+                grade.auto_score = None if written else 0
+                grade.needs_manual_grade = written
             for comment in nb.comments:
                 comment.auto_comment = f"Autograding failed: {reason}"
             gb.db.commit()

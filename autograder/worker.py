@@ -15,19 +15,44 @@ import argparse
 import json
 import logging
 import os
+import shutil
 import sys
 import time
+from pathlib import Path
 
 import nbformat
+from nbformat.v4 import new_notebook, new_output
 
+from . import judge, repair, sandbox
 from .steps import Steps
 from .workspace import Course
 
 
+class OutputLimit(RuntimeError):
+    """The notebook printed more than the sandbox's output allowance."""
+
+
+def limited(executor_class, limit):
+    """A subclass of nbgrader's Execute that stops a notebook whose outputs pass `limit` bytes
+    (a print loop would otherwise fill the grader's memory before any time limit)."""
+    class LimitedExecute(executor_class):
+        def preprocess(self, nb, resources=None, km=None):
+            self._output_bytes = 0
+            return super().preprocess(nb, resources, km=km)
+
+        def output(self, outs, msg, display_id, cell_index):
+            content = msg.get("content", {})
+            self._output_bytes += sum(len(str(v)) for v in content.values())
+            if self._output_bytes > limit:
+                raise OutputLimit(f"the notebook printed more than {limit >> 20} MB of output")
+            return super().output(outs, msg, display_id, cell_index)
+    return LimitedExecute
+
+
 def execute(nb, executor, cwd, student):
-    """Run every cell of `nb` with nbgrader's Execute in a fresh kernel started in `cwd`. The
-    kernel inherits this process's environment, so the hidden tests draw this student's cases
-    (course.grading.seeds reads BACKPROP_STUDENT_ID)."""
+    """Run every cell of `nb` with nbgrader's Execute in a fresh kernel started in `cwd`, without a
+    sandbox (--no-sandbox). The kernel inherits this process's environment, so the hidden tests
+    draw this student's cases (course.grading.seeds reads BACKPROP_STUDENT_ID)."""
     os.environ["BACKPROP_STUDENT_ID"] = student
     nb, _ = executor.preprocess(nb, {"metadata": {"path": str(cwd)}})
     return nb
@@ -38,29 +63,147 @@ def _explain(exc):
     name, text = type(exc).__name__, str(exc).strip()
     if name == "DeadKernelError":
         return "the kernel died while executing (os._exit, a crash, or out of memory)"
+    if name == "CellTimeoutError":
+        return "a cell did not finish within the cell time limit"
     return f"{name}: {text.splitlines()[0][:160] if text else 'no message'}"
 
 
-def grade_one(steps, task, log):
-    """Sanitize, execute and check one submitted notebook; returns the reply dict."""
+def _copy_files(src, dest):
+    """Regular files of `src` into `dest` (links are not followed: they could point anywhere)."""
+    for root, dirs, files in os.walk(src):
+        rel = Path(root).relative_to(src)
+        dirs[:] = [d for d in dirs if not os.path.islink(Path(root) / d)]
+        for name in files:
+            path = Path(root) / name
+            if name.endswith(".ipynb") or path.is_symlink() or not path.is_file():
+                continue
+            (dest / rel).mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, dest / rel / name)
+
+
+def trusted_tests(source):
+    """{grade_id: source} of the instructor's test cells."""
+    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells
+            if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")
+            and not c.metadata["nbgrader"].get("solution")}
+
+
+def run_sandboxed(nb, steps, task, files, trusted, slot):
+    """Execute `nb` in a fresh sandboxed kernel, then judge its test cells outside it.
+    Returns (verdicts, why it stopped early or None)."""
+    student = task["student"]
+    scratch = sandbox.Scratch()
+    try:
+        _copy_files(files, scratch.work)
+        for assignment, exercise in {c for src in trusted.values()
+                                     for c in judge.test_calls(src)[0]}:
+            folder = scratch.cases / assignment
+            folder.mkdir(parents=True, exist_ok=True)
+            spec = judge.hidden.case_file(assignment, exercise, student)
+            (folder / f"{exercise}.json").write_text(json.dumps(spec))
+        executor = steps.executor(task["cell_timeout"],
+                                  limited(steps.executor_class, sandbox.LIMITS.output))
+        executor.kernel_manager_class = sandbox.kernel_manager(scratch, student, slot)
+        stopped = None
+        try:
+            executor.preprocess(nb, {"metadata": {"path": str(scratch.work)}})
+        except Exception as exc:  # the kernel died, printed too much, ...: judge what ran
+            stopped = _explain(exc)
+        for cell in nb.cells:  # the executor stopped before these: say so in each
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if stopped and cell.cell_type == "code" and meta.get("grade") and \
+                    cell.get("execution_count") is None and not meta.get("solution"):
+                cell.outputs = [new_output("error", ename="NotRun", evalue=f"not run: {stopped}",
+                                           traceback=[f"not run: {stopped}"])]
+        records = judge.read_records(scratch.record)
+    finally:
+        scratch.remove()
+    return judge.judge(nb, records, student, trusted), stopped
+
+
+def clean_room(steps, task, source, answers, trusted, slot):
+    """Run the student's answer cells alone, in the instructor's notebook (every other cell as
+    the instructor wrote it), in a fresh sandbox; {grade_id: Verdict}."""
+    cells = []
+    for cell in source.cells:
+        if cell.cell_type != "code":
+            continue
+        new = nbformat.from_dict(dict(cell))
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution"):
+            new.source = answers.get(meta["grade_id"], "")
+        new.outputs, new.execution_count = [], None
+        cells.append(new)
+    nb = new_notebook(cells=cells, metadata=source.metadata)
+    verdicts, _ = run_sandboxed(nb, steps, task, steps.source_folder(task["assignment"]),
+                                trusted, slot)
+    return verdicts
+
+
+def _first_line(text):
+    return (text.strip().splitlines() or [""])[0][:200]
+
+
+def combine(nb, verdicts, clean):
+    """The lower of the two verdicts per test cell; the flags for the instructor."""
+    flags = []
+    for cell in nb.cells:
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        mine, theirs = verdicts.get(gid), clean.get(gid)
+        if mine is None or theirs is None or mine.passed == theirs.passed:
+            continue
+        if mine.passed:
+            message = ("Clean-room check (your answer cells alone, in a fresh process): "
+                       + theirs.message)
+            cell.outputs = list(cell.outputs) + [new_output(
+                "error", ename="CleanRoomCheck", evalue=message, traceback=[message])]
+            flags.append(f"{gid}: passed in the notebook, failed in the clean room "
+                         f"({_first_line(theirs.message)})")
+        else:
+            flags.append(f"{gid}: failed in the notebook, passed in the clean room (the "
+                         "notebook's failure stands)")
+    return flags
+
+
+def grade_one(steps, task, log, slot=0, sandboxed=True):
+    """Repair, sanitize, execute (sandboxed) and judge one submitted notebook; the reply dict."""
     start = time.monotonic()
     res = steps.resources(task["assignment"], task["student"], task["notebook"], task["read_db"])
     try:
         nb = nbformat.read(task["input"], as_version=4)
-    except Exception as exc:  # not JSON, not a notebook, unknown nbformat
-        return {"status": "failed", "reason": f"{task['notebook']}.ipynb is not a readable "
+        nbformat.validate(nb)
+    except Exception as exc:  # not JSON, not UTF-8, not a notebook, unknown nbformat
+        return {"status": "failed", "reason": f"{Path(task['input']).name} is not a readable "
                 f"notebook ({_explain(exc)})", "seconds": 0.0}
+    source = nbformat.read(steps.source_notebook(task["assignment"], task["notebook"]),
+                           as_version=4)
+    answers = {c.metadata["nbgrader"]["grade_id"]: repair.answer_source(nb, c)
+               for c in source.cells
+               if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
+    flags = [f"{task['notebook']}: {note}" for note in repair.repair(nb, source)]
+    if task.get("renamed"):
+        flags.append(task["renamed"])
     sanitized = None
     try:
         nb = sanitized = steps.sanitize(nb, dict(res))
-        nb = execute(nb, steps.executor(task["cell_timeout"]), res["metadata"]["path"],
-                     task["student"])
+        if sandboxed:
+            trusted = trusted_tests(source)
+            files = res["metadata"]["path"]
+            verdicts, stopped = run_sandboxed(nb, steps, task, files, trusted, slot)
+            if stopped:
+                flags.append(f"{task['notebook']}: execution stopped early: {stopped}")
+            flags += combine(nb, verdicts, clean_room(steps, task, source, answers, trusted,
+                                                      slot))
+        else:
+            nb = execute(nb, steps.executor(task["cell_timeout"]), res["metadata"]["path"],
+                         task["student"])
         nb = steps.check(nb, dict(res))
         nbformat.write(nb, task["output"])
-        return {"status": "ok", "seconds": time.monotonic() - start}
+        return {"status": "ok", "seconds": time.monotonic() - start, "flags": flags}
     except Exception as exc:  # any failure belongs to this submission only, never to the batch
         log.exception("grading %s failed", task["input"])
-        reply = {"status": "failed", "reason": _explain(exc), "seconds": time.monotonic() - start}
+        reply = {"status": "failed", "reason": _explain(exc), "seconds": time.monotonic() - start,
+                 "flags": flags}
         if sanitized is not None:  # executed in place up to the failure: for the formgrader
             nbformat.write(sanitized, task["output"])
             reply["partial"] = True
@@ -71,6 +214,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--root", required=True, help="nbgrader course folder")
     parser.add_argument("--db", required=True, help="gradebook URL (for the configuration)")
+    parser.add_argument("--slot", type=int, default=0, help="this worker's number (sandbox uid)")
+    parser.add_argument("--no-sandbox", action="store_true", help="run kernels unsandboxed")
     args = parser.parse_args()
     steps = Steps(Course(args.root, args.db))
     # Keep the real stdout for replies; everything printed otherwise lands in the current log.
@@ -89,7 +234,7 @@ def main():
             os.dup2(sink.fileno(), 1)
             os.dup2(sink.fileno(), 2)
         log.info("worker %d grading %s for %s", os.getpid(), task["input"], task["student"])
-        reply = grade_one(steps, task, log)
+        reply = grade_one(steps, task, log, args.slot, not args.no_sandbox)
         log.info("done: %s", reply)
         sys.stdout.flush()
         sys.stderr.flush()

@@ -26,6 +26,8 @@ def with_cache(*names):
                                f"{', '.join(repr(n) for n in missing)}: the backward pass needs "
                                f"it (keys found: {', '.join(map(repr, cache)) or 'none'}).")
         return (out, *(cache[n] for n in names))
+    # how a sandboxed kernel rebuilds this driver (course.grading.record)
+    call.sandbox_spec = {"name": "course.grading.cache.with_cache", "args": list(names)}
     return call
 
 

@@ -105,12 +105,65 @@ def network_backward_call(fn, case):
     return dict(loss=loss, **{f"d{k}": grads.get(k) for k in PARAMS})
 
 
+class Bowl:
+    """A gradient function for training checks that needs no network: the quadratic bowl
+    L = sum over k of sum(curve[k] * (params[k] - target[k])^2), minimal at `target`."""
+
+    def __init__(self, target, curve):
+        self.target = {k: np.asarray(v, dtype=float) for k, v in target.items()}
+        self.curve = {k: np.asarray(v, dtype=float) for k, v in curve.items()}
+
+    def __call__(self, params, X, Y):
+        diff = {k: np.asarray(params[k], dtype=float) - self.target[k] for k in self.target}
+        loss = float(sum(np.sum(self.curve[k] * d ** 2) for k, d in diff.items()))
+        return loss, {k: 2.0 * self.curve[k] * d for k, d in diff.items()}
+
+
+class Path:
+    """A gradient function that replays a recorded run of gradient descent: at parameters on the
+    recorded path it returns that step's loss and gradients (a correct loop stays on the path; one
+    that leaves it is wrong whatever it gets back, so it gets the nearest step's)."""
+
+    def __init__(self, params, losses, grads):
+        self.keys = sorted(params[0])
+        self.points = np.array([self._flat(p) for p in params])
+        self.losses, self.grads = [float(v) for v in losses], grads
+        self.calls = 0
+
+    def _flat(self, params):
+        return np.concatenate([np.asarray(params[k], dtype=float).ravel() for k in self.keys])
+
+    def __call__(self, params, X, Y):
+        try:
+            here = self._flat(params)
+        except (KeyError, ValueError, TypeError):
+            here = None
+        k = min(self.calls, len(self.points) - 1)
+        if here is not None and here.shape == self.points[k].shape and \
+                not np.allclose(here, self.points[k], rtol=1e-9, atol=1e-12):
+            if here.shape == self.points.shape[1:]:
+                k = int(np.argmin(np.sum((self.points - here) ** 2, axis=1)))
+        self.calls += 1
+        return self.losses[k], {key: np.array(v, dtype=float) for key, v in self.grads[k].items()}
+
+
+def grad_function(spec):
+    """The gradient function a training case names: a callable as it is, or as data
+    {"bowl": {"target": ..., "curve": ...}} or {"path": {"params", "losses", "grads"}}."""
+    if callable(spec):
+        return spec
+    if "bowl" in spec:
+        return Bowl(**spec["bowl"])
+    return Path(**spec["path"])
+
+
 def train_call(fn, case, accuracy=None):
     """fn(params, X, Y, grad_fn, lr, steps) -> (params, losses), as a dict of named outputs:
-    the trained parameters, the losses and (with `accuracy(params, X, Y)`) the accuracy."""
+    the trained parameters, the losses and (with `accuracy(params, X, Y)`) the accuracy.
+    The case's grad_fn may be a function or data (see grad_function)."""
     params = params_of(case)
-    result = fn(params, _copy(case["X"]), _copy(case["Y"]), case["grad_fn"], case["lr"],
-                case["steps"])
+    result = fn(params, _copy(case["X"]), _copy(case["Y"]), grad_function(case["grad_fn"]),
+                case["lr"], case["steps"])
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         return result
     trained, losses = result

@@ -3,13 +3,18 @@
 A hidden test cell is one line, e.g. `hidden.check("02_chain_rule", "mul_backward", mul_backward)`.
 The cases and the reference come from the instructor's solutions/reference/<assignment>.py,
 found through BACKPROP_SOLUTIONS (nbgrader_config.py sets it); students never have that folder.
+
+Two ways to run: directly (plain nbgrader, the project's tests), where this process has the
+reference and decides; or sandboxed (the course's grading pipeline), where the kernel only runs
+the student's code on case inputs the grader wrote and records what came back
+(course.grading.record), and the grader decides outside with `judge` below.
 """
 import importlib.util
 import os
 from pathlib import Path
 
-from . import seeds
-from .check import run_case
+from . import record, seeds
+from .check import _default_call, run_case
 from .report import GradingError
 
 NUMERIC_RTOL, NUMERIC_ATOL = 1e-4, 1e-6
@@ -49,14 +54,85 @@ def cases(assignment, name, student=None):
 
 
 def check(assignment, name, fn):
-    """Check `fn` on every case against the reference, then against centred differences."""
+    """Check `fn` on every case against the reference, then against centred differences.
+    In a sandboxed kernel: run `fn` on the grader's cases and record the results instead."""
+    if record.sandboxed():
+        return _record(assignment, name, fn)
     ex = load(assignment).EXERCISES[name]
-    todo = cases(assignment, name)
+    _judge_cases(ex, name, fn, cases(assignment, name), [ex.call] * ex.cases)
+    print(passed_message(ex, name, cases=None))
+
+
+def passed_message(ex, name, cases):
+    count = cases if cases is not None else len(ex.fixed) + ex.cases
+    return f"{ex.title}: all {count} hidden cases pass."
+
+
+def _judge_cases(ex, name, fn, todo, calls):
     for i, inputs in enumerate(todo, 1):
-        opts = dict(title=ex.title, exercise=name, call=ex.call, mistakes=ex.mistakes,
+        call = calls[i - 1] if i - 1 < len(calls) else ex.call
+        opts = dict(title=ex.title, exercise=name, call=call, mistakes=ex.mistakes,
                     forbid=ex.forbid, label=f" (case {i} of {len(todo)})")
         run_case(fn, inputs, ex.expected(inputs), rtol=ex.rtol, atol=ex.atol, **opts)
         if ex.forward is not None:
             run_case(fn, inputs, ex.numeric(inputs), rtol=NUMERIC_RTOL, atol=NUMERIC_ATOL,
                      **opts)
-    print(f"{ex.title}: all {len(todo)} hidden cases pass.")
+
+
+# --- sandboxed: the grader's half ---------------------------------------------------------------
+
+def call_spec(call):
+    """How a sandboxed kernel finds a course-level call driver: {"name", "args"?} or None."""
+    if call is None:
+        return None
+    spec = getattr(call, "sandbox_spec", None) or (
+        {"name": record.dotted(call)} if record.dotted(call) else None)
+    if spec is None:
+        raise ValueError(f"{call!r} is not a course-level driver: give the Exercise a kernel_call")
+    return spec
+
+
+def case_file(assignment, name, student):
+    """What a sandboxed kernel gets for one exercise: data, never an expected value."""
+    ex = load(assignment).EXERCISES[name]
+    todo = cases(assignment, name, student)
+    prepared = [ex.prepare(dict(c)) if ex.prepare else c for c in todo]
+    return {"title": ex.title, "call": call_spec(ex.kernel_call or ex.call),
+            "forbid": list(ex.forbid), "cases": [record.encode(c) for c in prepared]}
+
+
+def judge(assignment, name, fn_name, results, student):
+    """The verdict on one recorded hidden check: None if it passes, else the message."""
+    ex = load(assignment).EXERCISES[name]
+    todo = cases(assignment, name, student)
+    if not isinstance(results, list) or len(results) != len(todo) or \
+            not all(isinstance(r, dict) for r in results):
+        return (f"{ex.title}: the hidden test did not record a result for each of its "
+                f"{len(todo)} cases, so it cannot be checked.")
+    finish = ex.finish
+    calls = [record.replay(r, finish) for r in results]
+    try:
+        _judge_cases(ex, name, record.Named(fn_name), todo, calls)
+    except GradingError as error:
+        return str(error)
+    return None
+
+
+# --- sandboxed: the kernel's half ---------------------------------------------------------------
+
+def _kernel_call(spec):
+    if spec is None:
+        return _default_call
+    target = record.resolve(spec["name"])
+    return target(*spec["args"]) if "args" in spec else target
+
+
+def _record(assignment, name, fn):
+    spec = record.load_cases(assignment, name)
+    call = _kernel_call(spec["call"])
+    results = [record.outcome(call, fn, inputs, spec["forbid"], spec["title"])
+               for inputs in spec["cases"]]
+    record.write({"kind": "hidden", "assignment": assignment, "exercise": name,
+                  "fn": getattr(fn, "__name__", type(fn).__name__), "results": results})
+    print(f"{spec['title']}: your code ran on {len(results)} hidden cases; the grader checks "
+          "what it returned.")

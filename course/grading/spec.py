@@ -43,6 +43,15 @@ class Exercise:
     """Dotted names the student's code may not call here (helpers they are asked to write)."""
     extra: dict = field(default_factory=dict)
     """Free-form settings for exercises with a custom check."""
+    prepare: Callable = None
+    """For a sandboxed kernel, which has no reference: prepare(inputs) -> the data the kernel's
+    call gets instead (e.g. a reference cache computed here). Default: the inputs themselves."""
+    kernel_call: Callable = None
+    """The course-level driver the sandboxed kernel calls with the prepared inputs (default:
+    `call`, which must then be course-level, or a positional call)."""
+    finish: Callable = None
+    """finish(inputs, got) -> the outputs to compare, from what the kernel's call returned
+    (e.g. an accuracy measured with the reference). Default: as returned."""
 
     def expected(self, inputs):
         """Reference outputs for one case, by name."""

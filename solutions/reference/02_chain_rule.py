@@ -4,9 +4,8 @@ Each Exercise draws this student's random cases (course.grading.seeds), computes
 outputs with the reference below, and (where `forward` is given) also checks against centred
 differences of the forward function.
 """
-import math
-
 from course.grading import Exercise, Mistake
+from course.grading.testfuncs import bowl, cube, wave
 
 
 # --- references -------------------------------------------------------------------------------
@@ -58,18 +57,6 @@ def _max_inputs(rng):
         gap = 10 ** rng.uniform(-4, -2) * rng.choice([-1.0, 1.0])
         return dict(x=x, y=x + gap, dout=dout)
     return dict(x=x, y=_value(rng), dout=dout)
-
-
-def cube(v):
-    return v ** 3
-
-
-def wave(v):
-    return math.sin(3 * v) + v * v
-
-
-def bowl(v):
-    return 2.0 * v * v - 5.0 * v
 
 
 def _derivative_inputs(rng):

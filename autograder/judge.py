@@ -1,0 +1,161 @@
+"""Verdicts reached outside the student's kernel, from what the kernel recorded.
+
+After a sandboxed run, every test cell is judged here, in the grading worker, with pristine
+libraries and the instructor's reference: a hidden test cell passes only if its record holds the
+student's results for every case and they match; a visible test cell passes only if it raised
+nothing in the kernel and every `expect` it recorded also passes when compared here. The cells'
+outputs are then rewritten so that nbgrader's own scoring (an error output = no credit) agrees.
+What the kernel printed cannot pass a test: no record, no credit.
+"""
+import ast
+import json
+import os
+import stat
+from dataclasses import dataclass
+
+from nbformat.v4 import new_output
+
+from course.grading import hidden, record
+from course.grading.check import run_case
+from course.grading.report import GradingError
+
+MAX_RECORD_BYTES = 64 << 20
+
+
+@dataclass
+class Verdict:
+    passed: bool
+    message: str = ""
+
+
+def read_records(path):
+    """The kernel's records, one dict per line; never follows a link, never reads a huge file."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return []
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_RECORD_BYTES:
+            return []
+        lines = handle.read().decode("utf-8", "replace").splitlines()
+    records = []
+    for line in lines:
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict):
+            records.append(entry)
+    return records
+
+
+def test_calls(source):
+    """(hidden checks [(assignment, exercise)], number of expect calls) in a test cell's source
+    (the instructor's: nbgrader restores test cells from the gradebook before they run)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return [], 0
+    checks, expects = [], 0
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        if name == "check" and len(node.args) >= 2 and all(
+                isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args[:2]):
+            checks.append((node.args[0].value, node.args[1].value))
+        elif name == "expect":
+            expects += 1
+    return checks, expects
+
+
+def _error(message, name="GradingError"):
+    return new_output("error", ename=name, evalue=message, traceback=[f"{name}: {message}"])
+
+
+def _kernel_error(cell):
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error":
+            return f"{out.get('ename', 'Error')}: {str(out.get('evalue', ''))[:300]}"
+    return None
+
+
+def _judge_hidden(checks, recs, student, cell):
+    """None if every hidden check of the cell recorded passing results, else the message."""
+    messages = []
+    for assignment, exercise in checks:
+        rec = next((r for r in recs if r.get("kind") == "hidden"
+                    and r.get("assignment") == assignment and r.get("exercise") == exercise), None)
+        if rec is None:
+            why = _kernel_error(cell)
+            messages.append(f"the hidden test of {exercise} did not run"
+                            + (f" (the cell stopped with {why})" if why else "") + ".")
+            continue
+        try:
+            message = hidden.judge(assignment, exercise, rec.get("fn", ""), rec.get("results"),
+                                   student)
+        except GradingError as error:
+            message = str(error)
+        except Exception as error:  # an unreadable record is a failed test, not a crash
+            message = f"the hidden test's record of {exercise} is unreadable ({error})."
+        if message:
+            messages.append(message)
+    return "\n".join(messages) or None
+
+
+def _judge_visible(rec):
+    try:
+        inputs = record.decode(rec["inputs"], functions=False)
+        expected = record.decode(rec["expected"], functions=False)
+        run_case(record.Named(rec.get("fn", "")), dict(inputs), dict(expected),
+                 title=str(rec.get("title", "")), exercise=str(rec.get("exercise", "")),
+                 call=record.replay(rec["result"]), rtol=float(rec.get("rtol", 1e-6)),
+                 atol=float(rec.get("atol", 1e-9)))
+    except GradingError as error:
+        return str(error)
+    except Exception as error:
+        return f"a visible check's record is unreadable ({type(error).__name__})."
+    return None
+
+
+def judge(nb, records, student, trusted):
+    """Judge every test cell of an executed notebook in place; {grade_id: Verdict}.
+
+    `trusted` maps each test cell's grade_id to the instructor's source of that cell."""
+    verdicts = {}
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        grade_id = meta.get("grade_id")
+        if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution") \
+                or grade_id not in trusted:
+            continue
+        count = cell.get("execution_count")
+        recs = [r for r in records if count is not None and r.get("count") == count]
+        checks, expects = test_calls(trusted[grade_id])
+        if checks:
+            message = _judge_hidden(checks, recs, student, cell)
+            if message:
+                cell.outputs = [_error(message)]
+            else:
+                text = "".join(hidden.passed_message(hidden.load(a).EXERCISES[e], e, None) + "\n"
+                               for a, e in checks)
+                cell.outputs = [new_output("stream", name="stdout", text=text)]
+            verdicts[grade_id] = Verdict(message is None, message or "")
+            continue
+        # visible tests: what the kernel said, and the same comparisons repeated here
+        outputs = [o for o in cell.outputs if o.get("output_type") not in ("execute_result",)
+                   and not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+        message = _kernel_error(cell)
+        visible = [r for r in recs if r.get("kind") == "visible"]
+        if message is None and expects and not visible:
+            message = "this test cell did not run its checks."
+        if message is None:
+            message = next(filter(None, (_judge_visible(r) for r in visible)), None)
+            if message:
+                message = "Checked again outside your notebook: " + message
+        if message and not any(o.get("output_type") == "error" for o in outputs):
+            outputs.append(_error(message))
+        cell.outputs = outputs
+        verdicts[grade_id] = Verdict(message is None, message or "")
+    return verdicts
