@@ -13,6 +13,7 @@ Against the instructor's source notebook:
 """
 import ast
 import copy
+import re
 
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
@@ -54,9 +55,22 @@ def _restored(cell):
     return new
 
 
+class _Notes:
+    """What was repaired, one line per kind of repair, naming the cells."""
+
+    def __init__(self):
+        self.kinds = {}
+
+    def add(self, kind, gid):
+        self.kinds.setdefault(kind, []).append(str(gid))
+
+    def lines(self):
+        return [f"{kind}: {', '.join(ids)}" for kind, ids in self.kinds.items()]
+
+
 def repair(nb, source):
     """Repair `nb` in place against the `source` notebook; a list of what was changed."""
-    notes = []
+    notes = _Notes()
     ids = {_meta(c)["grade_id"]: c for c in source.cells if _meta(c).get("grade_id")}
     order = [_meta(c)["grade_id"] for c in source.cells if _meta(c).get("grade_id")]
     seen = set()
@@ -67,16 +81,16 @@ def repair(nb, source):
         gid = meta.get("grade_id")
         if gid not in ids:
             cell.metadata.pop("nbgrader", None)
-            notes.append(f"a cell with unknown grade_id {gid!r} was treated as an ordinary cell")
+            notes.add("cells with unknown grade_ids were treated as ordinary cells", gid)
             continue
         if gid in seen:
             cell.metadata.pop("nbgrader", None)
-            notes.append(f"a second cell with grade_id {gid!r} was treated as an ordinary cell")
+            notes.add("second cells with the same grade_id were treated as ordinary cells", gid)
             continue
         seen.add(gid)
         original = ids[gid]
         if _semantic(meta) != _semantic(_meta(original)):
-            notes.append(f"the nbgrader metadata of {gid} was edited and was reset")
+            notes.add("edited nbgrader metadata was reset", gid)
         for key in KEYS:
             if key in _meta(original):
                 cell.metadata["nbgrader"][key] = copy.deepcopy(_meta(original)[key])
@@ -84,7 +98,7 @@ def repair(nb, source):
                 cell.metadata["nbgrader"].pop(key, None)
         cell.metadata["nbgrader"]["cell_type"] = original.cell_type
         if cell.cell_type != original.cell_type:
-            notes.append(f"{gid} was turned into a {cell.cell_type} cell and was turned back")
+            notes.add("cells whose type was changed were turned back", gid)
             cell.cell_type = original.cell_type
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
@@ -92,11 +106,19 @@ def repair(nb, source):
                 cell.pop("outputs", None)
                 cell.pop("execution_count", None)
             cell.pop("attachments", None) if cell.cell_type == "code" else None
-    # missing cells go back after the nearest earlier cell of the source that is present
+    # cells whose metadata was stripped get it back; missing cells go back after the nearest
+    # earlier cell of the source that is present
     for i, gid in enumerate(order):
         if gid in seen:
             continue
         original = ids[gid]
+        same = _stripped_copy(nb, original)
+        if same is not None:
+            same.metadata["nbgrader"] = {**copy.deepcopy(_meta(original)),
+                                         "cell_type": original.cell_type}
+            seen.add(gid)
+            notes.add("cells that had lost their nbgrader metadata got it back", gid)
+            continue
         where = 0
         for earlier in reversed(order[:i]):
             hit = next((k for k, c in enumerate(nb.cells) if _meta(c).get("grade_id") == earlier),
@@ -106,9 +128,29 @@ def repair(nb, source):
                 break
         nb.cells.insert(where, _restored(original))
         seen.add(gid)
-        notes.append(f"{gid} was missing and was restored"
-                     + (" empty" if _meta(original).get("solution") else ""))
-    return notes
+        notes.add("missing answer cells were restored empty" if _meta(original).get("solution")
+                  else "missing cells were restored", gid)
+    return notes.lines()
+
+
+def _released(source):
+    """A test cell's source as students get it: without its hidden part."""
+    return re.sub(r"(?ms)^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", "",
+                  source).strip()
+
+
+def _stripped_copy(nb, original):
+    """An ordinary cell of `nb` that is `original` without its metadata: the same source for a
+    test or locked cell, the same functions and classes defined for an answer cell."""
+    wanted = defined_names(original.source) if _meta(original).get("solution") else None
+    for cell in nb.cells:
+        if _meta(cell) or cell.cell_type != original.cell_type:
+            continue
+        if wanted is None and _released(cell.source) == _released(original.source):
+            return cell
+        if wanted and wanted <= defined_names(cell.source):
+            return cell
+    return None
 
 
 def answer_source(nb, source_cell):

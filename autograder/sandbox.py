@@ -167,6 +167,9 @@ def kernel_manager(scratch, student, slot=0, limits=LIMITS):
             self.connection_file = str(scratch.conn / "kernel.json")
 
         def format_kernel_cmd(self, extra_arguments=None):
+            # A signal to the launched process would not reach the kernel inside the sandbox's
+            # PID namespace: interrupts go as messages on the control channel instead.
+            self.kernel_spec.interrupt_mode = "message"
             argv = super().format_kernel_cmd(extra_arguments)
             return wrap(argv, scratch, environment(scratch, student), slot, limits)
 

@@ -9,6 +9,7 @@ process, one notebook at a time; all the others, Execute included, run in a work
 reads the gradebook (OverwriteCells restores locked cells and tests from it), from a private
 snapshot when it is SQLite.
 """
+import copy
 import os
 import shutil
 import warnings
@@ -41,11 +42,14 @@ class Steps:
 
     def executor(self, cell_timeout=None, cls=None):
         """nbgrader's Execute with this course's settings (a fresh kernel per notebook)."""
-        executor = (cls or Execute)(config=self.config)
-        executor.timeout = cell_timeout or executor.timeout
+        # Settings go through the config: nbconvert re-reads it when the notebook starts, so an
+        # attribute set on the instance would be overwritten (the cell limit would be ignored).
+        config = copy.deepcopy(self.config)
+        if cell_timeout:
+            config.Execute.timeout = cell_timeout
         # The kernel is thrown away after one notebook: nothing to wait for at shutdown.
-        executor.shutdown_kernel = "immediate"
-        return executor
+        config.Execute.shutdown_kernel = "immediate"
+        return (cls or Execute)(config=config)
 
     def source_folder(self, assignment):
         return Path(self.coursedir.format_path(self.coursedir.source_directory, ".", assignment))

@@ -1,15 +1,16 @@
 """A grading worker: a long-lived process that grades one submitted notebook at a time, each in a
 fresh kernel, without writing to the gradebook (the grading process is its only writer).
 
-For each task it runs nbgrader's sanitize chain, executes the notebook, runs the rest of
+For each task it repairs tampered metadata (autograder.repair), runs nbgrader's sanitize chain,
+executes the notebook in a sandboxed kernel (autograder.sandbox), judges its test cells outside
+the kernel (autograder.judge), re-runs the answer cells alone in a clean room, runs the rest of
 nbgrader's chain except the gradebook writers (autograder.steps), and writes the result for the
 grading process to save. Protocol: one JSON task per line on stdin, one JSON reply per line on
 the original stdout; everything else the worker and its kernel write goes to the submission's
 log file (fd 1 and 2 point at it during the task).
 
-Run as `python -m autograder.worker --root R --db URL`; the grading process starts N of them.
-A sandbox (e.g. bubblewrap) can wrap the whole worker command, or just `execute`, the one place
-a kernel starts.
+Run as `python -m autograder.worker --root R --db URL --slot K`; the grading process starts N
+of them (K = 0..N-1, which also picks the sandbox's uid).
 """
 import argparse
 import json

@@ -16,6 +16,7 @@ from itertools import combinations
 import numpy as np
 
 from course.forks import FORK_HINT
+from course.grading.drivers import positional
 from course.grading import Exercise, Mistake
 from course.grading.cache import with_cache
 from course.grading.compare import close
@@ -170,6 +171,9 @@ EXERCISES = {
         title="staged backward pass", returns=("dx", "dy"), draw=_backward_inputs,
         reference=staged_backward,
         call=_with_reference_cache, fixed=(dict(x=3.0, y=-4.0, dout=1.0),),
+        # sandboxed, the kernel gets the reference cache as data and calls fn(cache, dout)
+        prepare=lambda c: dict(cache=staged_forward(c["x"], c["y"])[1], dout=c["dout"]),
+        kernel_call=positional,
         forward=lambda x, y: staged_forward(x, y)[0], wrt=("x", "y"),
         mistakes=(Mistake.produces(FORK_HINT, _dx_last_branch_only, ("dx", "dy")),
                   Mistake("(1 - sigma) sigma is written in terms of the sigmoid gate's *output* "

@@ -1,0 +1,465 @@
+"""The hostile matrix: tampered, malicious and malformed submissions of 02, graded in one batch
+with good ones by `python -m autograder grade` (sandboxed kernels, clean-room check), plus faults.
+
+For every case: the batch finishes; the case has an explicit outcome (a score for every test
+cell, each lost point explained in its cell, or a failure with a reason); it gains nothing; the
+good students' grades are exactly those of a clean batch; the gradebook is otherwise untouched.
+"""
+import copy
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder.__main__ import main
+from autograder.submissions import build_submission, load_variants, submit
+from autograder.workspace import REPO, SOLUTIONS, SOURCES, env
+from tests.pipeline_course import new_course
+
+A = "02_chain_rule"
+GOOD = ("good-1", "good-2", "good-3")
+BUG = "mul_not_swapped"
+CELL_TIMEOUT = 6
+NOTEBOOK_TIMEOUT = 60
+
+
+def _meta(cell):
+    return cell.metadata.get("nbgrader", {})
+
+
+def _cells(nb, suffix):
+    return [c for c in nb.cells if str(_meta(c).get("grade_id", "")).endswith(suffix)]
+
+
+def _first_answer(nb):
+    return next(c for c in nb.cells if _meta(c).get("solution") and c.cell_type == "code")
+
+
+def _prepend(code):
+    """A case that puts `code` in a new cell before the first answer cell."""
+    def make(nb):
+        index = nb.cells.index(_first_answer(nb))
+        nb.cells.insert(index, nbformat.v4.new_code_cell(code))
+        return nb
+    return make
+
+
+def _in_first_answer(code):
+    def make(nb):
+        cell = _first_answer(nb)
+        cell.source = code + "\n" + cell.source
+        return nb
+    return make
+
+
+# --- the cases: name -> (answers: "correct" | "buggy" | "blank", how to break it, expected) -----
+# expected: "full" (every autograded point), "buggy" (exactly the bug's score), "zero", or
+# "failed" (no notebook to grade: zero with a reason), or "most" (some points lost to the attack
+# itself, e.g. the answer cell that ran os._exit, never more than full).
+
+def edit_tests(nb):
+    for cell in _cells(nb, "_visible") + _cells(nb, "_hidden"):
+        cell.source = "pass  # edited"
+    return nb
+
+
+def comment_tests(nb):
+    for cell in _cells(nb, "_hidden") + _cells(nb, "_visible"):
+        cell.source = "\n".join("# " + line for line in cell.source.splitlines())
+    return nb
+
+
+def delete_tests(nb):
+    nb.cells = [c for c in nb.cells if not _meta(c).get("grade") or _meta(c).get("solution")]
+    return nb
+
+
+def strip_metadata(nb):
+    for cell in nb.cells:
+        cell.metadata.pop("nbgrader", None)
+    return nb
+
+
+def change_points(nb):
+    for cell in _cells(nb, "_visible"):
+        cell.metadata.nbgrader["points"] = 100
+    return nb
+
+
+def hidden_to_markdown(nb):
+    for cell in _cells(nb, "_hidden"):
+        cell.cell_type = "markdown"
+        cell.pop("outputs", None)
+        cell.pop("execution_count", None)
+    return nb
+
+
+def duplicate_grade_id(nb):
+    copies = [copy.deepcopy(c) for c in _cells(nb, "_visible")]
+    nb.cells.extend(copies)
+    return nb
+
+
+def schema_version(nb):
+    for cell in nb.cells:
+        if "nbgrader" in cell.metadata:
+            cell.metadata.nbgrader["schema_version"] = 1
+    return nb
+
+
+def spoofed_test(nb):
+    cell = nbformat.v4.new_code_cell("print('all tests pass')")
+    cell.metadata["nbgrader"] = {"grade": True, "grade_id": "bonus_points", "locked": True,
+                                 "points": 50, "schema_version": 3, "solution": False}
+    nb.cells.append(cell)
+    return nb
+
+
+PATCH_NUMPY = ("import numpy as np\nnp.allclose = lambda *a, **k: True\n"
+               "np.isclose = lambda a, b, *r, **k: np.ones(np.shape(a), dtype=bool)\n"
+               "np.testing.assert_allclose = lambda *a, **k: None\n")
+PATCH_CHECKER = ("import course.grading as g, course.grading.check as c, course.grading.hidden as h\n"
+                 "g.expect = c.expect = lambda *a, **k: print('correct')\n"
+                 "c.run_case = lambda *a, **k: None\n"
+                 "h.check = lambda *a, **k: print('all hidden cases pass')\n")
+INPUT_TRANSFORMER = ("get_ipython().input_transformers_post.append("
+                     "lambda lines: ['pass\\n'])\n")
+AST_TRANSFORMER = ("import ast\nclass Blank(ast.NodeTransformer):\n"
+                   "    def visit_Module(self, node):\n"
+                   "        return ast.Module(body=[ast.Pass()], type_ignores=[])\n"
+                   "get_ipython().ast_transformers.append(Blank())\n")
+ALWAYS_EQUAL = '''
+class Anything(float):
+    def __eq__(self, other): return True
+    def __ne__(self, other): return False
+    def __array__(self, *a, **k):
+        import numpy as np
+        return np.array(0.0)
+    __hash__ = float.__hash__
+def mul_backward(x, y, dout):
+    return Anything(0.0), Anything(0.0)
+'''
+FAKE_SUCCESS = ("print('mul gate backward: all 32 hidden cases pass.')\n"
+                "print('mul_backward: correct at x=4, y=-3, dout=1.')\n")
+READ_SECRETS = f'''
+import glob, os
+for path in [{str(SOLUTIONS / "reference" / (A + ".py"))!r}, {str(SOURCES / A / (A + ".ipynb"))!r},
+             "gradebook.db", "../../gradebook.db", {str(REPO / "work" / "gradebook.db")!r}]:
+    try:
+        print("READ", path, open(path).read()[:80])
+    except OSError as e:
+        print("cannot read", path, type(e).__name__)
+print("found", [p for p in glob.glob({str(REPO.parent) + "/**/reference/*.py"!r}, recursive=True)][:3])
+'''
+WRITE_EVERYWHERE = '''
+import sqlite3
+try:
+    con = sqlite3.connect({db!r}); con.execute("UPDATE grade SET manual_score = 100"); con.commit()
+    print("WROTE", {db!r})
+except Exception as e:
+    print("cannot write", {db!r}, type(e).__name__)
+for path in [{src!r}, {ref!r}, {other!r}]:
+    try:
+        with open(path, "a") as f: f.write("# tampered")
+        print("WROTE", path)
+    except OSError as e:
+        print("cannot write", path, type(e).__name__)
+'''
+NETWORK = '''
+import socket, urllib.request
+for target in [("1.1.1.1", 80), ("127.0.0.1", 22), ("pypi.org", 443)]:
+    try:
+        socket.create_connection(target, timeout=3); print("CONNECTED", target)
+    except OSError as e:
+        print("no network", target, type(e).__name__)
+'''
+FORK_BOMB = '''
+import os
+kids = 0
+try:
+    while kids < 10000:
+        if os.fork() == 0:
+            import time
+            time.sleep(600)
+            os._exit(0)
+        kids += 1
+except OSError as e:
+    print("fork stopped after", kids, type(e).__name__)
+'''
+
+
+def invalid_json(path):
+    path.write_text('{"cells": [ {"cell_type": "code", ')
+
+
+def empty_file(path):
+    path.write_bytes(b"")
+
+
+def non_utf8(path):
+    path.write_bytes(path.read_bytes().replace(b'"cells"', b'"cells\xff\xfe"', 1))
+
+
+def nbformat3(path):
+    nb = nbformat.read(str(path), as_version=4)
+    nbformat.write(nbformat.convert(nb, 3), str(path), version=3)
+
+
+def renamed(path):
+    path.rename(path.with_name(f"{A} (1).ipynb"))
+
+
+def missing(path):
+    path.unlink()
+    (path.parent / "README.txt").write_text("I forgot the notebook")
+
+
+def extra_files(path):
+    (path.parent / "notes.txt").write_text("scratch work")
+    (path.parent / "data.bin").write_bytes(os.urandom(4096))
+    link = path.parent / "reference.py"
+    link.symlink_to(SOLUTIONS / "reference" / f"{A}.py")
+
+
+CASES = {
+    # tampering
+    "edit-tests": ("buggy", edit_tests, "buggy"),
+    "comment-tests": ("buggy", comment_tests, "buggy"),
+    "delete-tests": ("correct", delete_tests, "full"),
+    "strip-metadata": ("correct", strip_metadata, "full"),
+    "change-points": ("buggy", change_points, "buggy"),
+    "test-to-markdown": ("buggy", hidden_to_markdown, "buggy"),
+    "duplicate-grade-id": ("correct", duplicate_grade_id, "full"),
+    "schema-version": ("correct", schema_version, "full"),
+    "spoofed-test": ("buggy", spoofed_test, "buggy"),
+    # malicious code
+    "patch-numpy": ("buggy", _prepend(PATCH_NUMPY), "buggy"),
+    "patch-checker": ("buggy", _prepend(PATCH_CHECKER), "at most buggy"),
+    "input-transformer": ("blank", _prepend(INPUT_TRANSFORMER), "zero"),
+    "ast-transformer": ("blank", _prepend(AST_TRANSFORMER), "zero"),
+    "always-equal": ("correct", None, "most"),  # answers replaced below
+    "fake-success": ("blank", _prepend(FAKE_SUCCESS), "zero"),
+    "read-secrets": ("buggy", _prepend(READ_SECRETS), "buggy"),
+    "write-everywhere": ("buggy", None, "buggy"),  # code filled in by the fixture
+    "network": ("correct", _prepend(NETWORK), "full"),
+    "sys-exit": ("correct", _in_first_answer("import sys\nsys.exit(3)"), "most"),
+    "os-exit": ("correct", _in_first_answer("import os\nos._exit(0)"), "zero"),
+    "infinite-loop": ("correct", _in_first_answer("while True:\n    pass"), "most"),
+    "memory-bomb": ("correct", _prepend("hog = bytearray(64 * 2**30)"), "full"),
+    "memory-creep": ("correct", _prepend("hog = []\nwhile True:\n    hog.append(bytearray(2**26))"),
+                     "full"),
+    "fork-bomb": ("correct", _prepend(FORK_BOMB), "full"),
+    "huge-output": ("correct", _prepend("while True:\n    print('x' * 10**6)"), "zero"),
+    "big-file": ("correct", _prepend("open('big', 'wb').write(b'0' * (2 * 2**30))"), "full"),
+    # malformed files
+    "invalid-json": ("correct", invalid_json, "failed"),
+    "empty-file": ("correct", empty_file, "failed"),
+    "non-utf8": ("correct", non_utf8, "failed"),
+    "nbformat-3": ("correct", nbformat3, "full"),
+    "renamed": ("correct", renamed, "full"),
+    "missing": ("correct", missing, "failed"),
+    "extra-files": ("correct", extra_files, "full"),
+}
+FILE_CASES = {invalid_json, empty_file, non_utf8, nbformat3, renamed, missing, extra_files}
+
+
+def _cli(course, *argv):
+    assert main([*map(str, argv), "--root", str(course.root)]) == 0
+
+
+def _grades(course, students):
+    with Gradebook(course.db_url, "backprop") as gb:
+        out = {}
+        for student in students:
+            try:
+                sub = gb.find_submission(A, student)
+            except Exception:
+                continue
+            out[student] = {g.name: (g.auto_score, g.manual_score, g.needs_manual_grade)
+                            for nb in sub.notebooks for g in nb.grades}
+        return out
+
+
+def _states(course):
+    base = course.root / ".autograder" / A
+    return {p.parent.name: json.loads(p.read_text()) for p in base.glob("*/state.json")}
+
+
+def _submit_class(course, students):
+    """Write the submissions; returns (student -> case name)."""
+    release = nbformat.read(str(course.root / "release" / A / f"{A}.ipynb"), as_version=4)
+    bug = load_variants(A)[BUG]
+    answers = {"correct": None, "buggy": bug.answers}
+    for student in students:
+        case = CASES.get(student)
+        kind, make, _ = case if case else ("correct", None, None)
+        nb = build_submission(release, A, answers.get(kind), blank=kind == "blank")
+        if student == "always-equal":
+            cell = next(c for c in nb.cells if _meta(c).get("grade_id") == "mul_backward_answer")
+            cell.source = ALWAYS_EQUAL
+        if student == "write-everywhere":
+            make = _prepend(WRITE_EVERYWHERE.format(
+                src=str(SOURCES / A / f"{A}.ipynb"), ref=str(SOLUTIONS / "reference" / f"{A}.py"),
+                other=str(course.root / "autograded" / "good-1" / A / f"{A}.ipynb"),
+                db=str(course.root / "gradebook.db")))
+        if make is not None and make not in FILE_CASES:
+            nb = make(nb)
+        submit(course.root, student, A, nb)
+        if make in FILE_CASES:
+            make(course.root / "submitted" / student / A / f"{A}.ipynb")
+    return bug
+
+
+def _fingerprint(paths):
+    return {str(p): p.read_bytes() for p in paths}
+
+
+@pytest.fixture(scope="module")
+def batches(tmp_path_factory):
+    """A clean batch (the good students alone), then the hostile batch (good + every case)."""
+    protected = [SOURCES / A / f"{A}.ipynb", SOLUTIONS / "reference" / f"{A}.py"]
+    before_files = _fingerprint(protected)
+    clean = new_course(tmp_path_factory.mktemp("clean"))
+    _cli(clean, "release", A)
+    _submit_class(clean, GOOD)
+    started = time.monotonic()
+    _cli(clean, "grade", A, "-j", "2", "--cell-timeout", CELL_TIMEOUT,
+         "--notebook-timeout", NOTEBOOK_TIMEOUT)
+    clean.seconds = time.monotonic() - started
+
+    hostile = new_course(tmp_path_factory.mktemp("hostile"))
+    _cli(hostile, "release", A)
+    hostile.bug = _submit_class(hostile, GOOD + ("buggy-baseline",) + tuple(CASES))
+    # the baseline is a plain buggy submission: what "buggy" cases must score exactly
+    release = nbformat.read(str(hostile.root / "release" / A / f"{A}.ipynb"), as_version=4)
+    submit(hostile.root, "buggy-baseline", A, build_submission(release, A, hostile.bug.answers))
+    started = time.monotonic()
+    _cli(hostile, "grade", A, "-j", "2", "--cell-timeout", CELL_TIMEOUT,
+         "--notebook-timeout", NOTEBOOK_TIMEOUT)
+    hostile.seconds = time.monotonic() - started
+    print(f"\nclean batch ({len(GOOD)} notebooks): {clean.seconds:.1f} s; hostile batch "
+          f"({len(GOOD) + 1 + len(CASES)} notebooks): {hostile.seconds:.1f} s")
+    (REPO / "test-artifacts").mkdir(exist_ok=True)
+    (REPO / "test-artifacts" / "hostile-batch.json").write_text(json.dumps({
+        "clean_notebooks": len(GOOD), "clean_seconds": round(clean.seconds, 1),
+        "hostile_notebooks": len(GOOD) + 1 + len(CASES),
+        "hostile_seconds": round(hostile.seconds, 1)}, indent=1))
+    return clean, hostile, before_files, protected
+
+
+def test_matrix_has_at_least_30_cases():
+    assert len(CASES) >= 30
+
+
+def test_every_good_student_is_graded_exactly_as_in_a_clean_batch(batches):
+    clean, hostile, _, _ = batches
+    assert _grades(hostile, GOOD) == _grades(clean, GOOD)
+    states = _states(hostile)
+    for student in GOOD:
+        assert states[student]["status"] == "graded" and not states[student]["flags"], student
+
+
+def _auto(grades):
+    return {name: g for name, g in grades.items() if not name.endswith("written_answer")}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_case_has_an_explicit_outcome_and_gains_nothing(batches, case):
+    _, hostile, _, _ = batches
+    states = _states(hostile)
+    assert case in states, f"{case} has no recorded outcome"
+    state = states[case]
+    expected = CASES[case][2]
+    good = _auto(_grades(hostile, ["good-1"])["good-1"])
+    full = sum(score for score, _, _ in good.values())
+    if expected == "failed":
+        assert state["status"] == "failed" and state["reason"], state
+        grades = _auto(_grades(hostile, [case]).get(case, {}))
+        assert all(score == 0 and not manual for score, _, manual in grades.values()), grades
+        return
+    assert state["status"] == "graded", state
+    grades = _auto(_grades(hostile, [case])[case])
+    assert all(score is not None and not manual for score, _, manual in grades.values()), grades
+    total = sum(score for score, _, _ in grades.values())
+    baseline = sum(s for s, _, _ in _auto(_grades(hostile, ["buggy-baseline"])["buggy-baseline"])
+                   .values())
+    assert total <= full
+    if expected == "full":
+        assert total == full, (case, grades)
+    elif expected == "buggy":
+        assert total == baseline < full, (case, grades)
+    elif expected == "at most buggy":
+        assert total <= baseline < full, (case, grades)
+    elif expected == "zero":
+        assert total == 0, (case, grades)
+    # every lost point is explained in its cell of the autograded notebook
+    nb = nbformat.read(str(hostile.root / "autograded" / case / A / f"{A}.ipynb"), as_version=4)
+    for cell in nb.cells:
+        gid = _meta(cell).get("grade_id")
+        if gid in grades and grades[gid][0] == 0 and cell.cell_type == "code":
+            assert any(o.get("output_type") == "error" and (o.get("evalue") or o.get("ename"))
+                       for o in cell.outputs), (case, gid)
+
+
+def test_attacks_reached_nothing(batches):
+    clean, hostile, before_files, protected = batches
+    assert _fingerprint(protected) == before_files
+    text = {}
+    for case in ("read-secrets", "write-everywhere", "network"):
+        nb = nbformat.read(str(hostile.root / "autograded" / case / A / f"{A}.ipynb"),
+                           as_version=4)
+        text[case] = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    assert "READ" not in text["read-secrets"] and "cannot read" in text["read-secrets"]
+    assert "found []" in text["read-secrets"]
+    assert "WROTE" not in text["write-everywhere"] and "cannot write" in text["write-everywhere"]
+    assert "CONNECTED" not in text["network"] and "no network" in text["network"]
+    with Gradebook(hostile.db_url, "backprop") as gb:
+        assert all(g.manual_score is None for sub in gb.assignment_submissions(A)
+                   for nb in sub.notebooks for g in nb.grades)
+
+
+def test_flags_tell_the_instructor_what_happened(batches):
+    _, hostile, _, _ = batches
+    states = _states(hostile)
+    assert any("repaired" in f or "restored" in f or "got it back" in f
+               for f in states["strip-metadata"]["flags"])
+    assert any("kernel died" in f for f in states["os-exit"]["flags"])
+    assert any("output" in f for f in states["huge-output"]["flags"])
+    assert any("in place of" in f for f in states["renamed"]["flags"])
+    assert any("passed in the clean room" in f for f in states["patch-checker"]["flags"])
+
+
+def test_interrupted_batch_resumes_and_matches_a_clean_run(batches, tmp_path):
+    """Kill `grade` mid-batch, run it again: everyone graded once, grades as in the clean batch,
+    and a manual grade entered in between survives a --force regrade."""
+    clean, _, _, _ = batches
+    course = new_course(tmp_path / "course")
+    _cli(course, "release", A)
+    _submit_class(course, GOOD)
+    proc = subprocess.Popen([sys.executable, "-m", "autograder", "grade", A, "-j", "1",
+                             "--root", str(course.root)], cwd=REPO, env=env(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not _states(course) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert 1 <= len(_states(course)) < len(GOOD), "the batch was not interrupted mid-way"
+    _cli(course, "grade", A, "-j", "2")
+    assert _grades(course, GOOD) == _grades(clean, GOOD)
+    with Gradebook(course.db_url, "backprop") as gb:
+        grade = gb.find_grade("max_written_answer", A, A, "good-1")
+        grade.manual_score = 1.5
+        gb.db.commit()
+    _cli(course, "grade", A, "--force", "-j", "2")
+    after = _grades(course, GOOD)
+    assert after["good-1"]["max_written_answer"][1] == 1.5
+    assert {s: _auto(g) for s, g in after.items()} == \
+        {s: _auto(g) for s, g in _grades(clean, GOOD).items()}
