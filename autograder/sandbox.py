@@ -139,8 +139,10 @@ def wrap(argv, scratch, env, slot=0, limits=LIMITS):
     """The command that runs argv (a kernel) in a sandbox around `scratch`."""
     uid = str(UID_BASE + slot)
     inner = [BWRAP, "--unshare-all", "--uid", uid, "--gid", uid, "--cap-drop", "ALL",
-             "--die-with-parent", "--hostname", "sandbox", *_system_binds(), *_python_binds(),
+             "--die-with-parent", "--hostname", "sandbox", *_system_binds(),
              "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+             # after the tmpfs: a repository or venv under /tmp must stay visible
+             *_python_binds(),
              "--bind", str(scratch.root), str(scratch.root), "--chdir", str(scratch.work),
              "--clearenv"]
     for key, value in env.items():
