@@ -138,13 +138,13 @@ def judge(nb, records, student, trusted):
             if message:
                 cell.outputs = [_error(message)]
             else:
-                text = "".join(hidden.passed_message(hidden.load(a).EXERCISES[e], e, None) + "\n"
+                text = "".join(hidden.passed_message(hidden.load(a).EXERCISES[e]) + "\n"
                                for a, e in checks)
                 cell.outputs = [new_output("stream", name="stdout", text=text)]
             verdicts[grade_id] = Verdict(message is None, message or "")
             continue
         # visible tests: what the kernel said, and the same comparisons repeated here
-        outputs = [o for o in cell.outputs if o.get("output_type") not in ("execute_result",)
+        outputs = [o for o in cell.outputs if o.get("output_type") != "execute_result"
                    and not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
         message = _kernel_error(cell)
         visible = [r for r in recs if r.get("kind") == "visible"]

@@ -100,12 +100,12 @@ def repair(nb, source):
         if cell.cell_type != original.cell_type:
             notes.add("cells whose type was changed were turned back", gid)
             cell.cell_type = original.cell_type
-            if cell.cell_type == "code":
+            if cell.cell_type == "code":  # a code cell has outputs and no attachments
                 cell.outputs, cell.execution_count = [], None
+                cell.pop("attachments", None)
             else:
                 cell.pop("outputs", None)
                 cell.pop("execution_count", None)
-            cell.pop("attachments", None) if cell.cell_type == "code" else None
     # cells whose metadata was stripped get it back; missing cells go back after the nearest
     # earlier cell of the source that is present
     for i, gid in enumerate(order):

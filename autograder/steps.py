@@ -38,8 +38,6 @@ class Steps:
         self.checkers = [pp(config=self.config) for pp in after if pp not in WRITERS]
         self.writers = [pp(config=self.config) for pp in after if pp in WRITERS]
 
-    executor_class = Execute
-
     def executor(self, cell_timeout=None, cls=None):
         """nbgrader's Execute with this course's settings (a fresh kernel per notebook)."""
         # Settings go through the config: nbconvert re-reads it when the notebook starts, so an
@@ -103,8 +101,7 @@ class Steps:
         if dest.exists():
             shutil.rmtree(dest)
         dest.mkdir(parents=True)
-        source = Path(self.coursedir.format_path(self.coursedir.source_directory, ".", assignment))
-        for folder in (submitted, source):
+        for folder in (submitted, self.source_folder(assignment)):
             for name in find_all_files(str(folder), self.coursedir.ignore + ["*.ipynb"]):
                 if os.path.islink(name):  # a link could point at anything on the grader's disk
                     continue

@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 import nbformat
+from nbgrader.preprocessors import Execute
 from nbformat.v4 import new_notebook, new_output
 
 from . import judge, repair, sandbox
@@ -103,7 +104,7 @@ def run_sandboxed(nb, steps, task, files, trusted, slot):
             spec = judge.hidden.case_file(assignment, exercise, student)
             (folder / f"{exercise}.json").write_text(json.dumps(spec))
         executor = steps.executor(task["cell_timeout"],
-                                  limited(steps.executor_class, sandbox.LIMITS.output))
+                                  limited(Execute, sandbox.LIMITS.output))
         executor.kernel_manager_class = sandbox.kernel_manager(scratch, student, slot)
         stopped = None
         try:

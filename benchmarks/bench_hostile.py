@@ -18,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo's tests
 
 from autograder.__main__ import main  # noqa: E402
 from tests.pipeline_course import new_course  # noqa: E402
-from tests.test_hostile import (A, CASES, CELL_TIMEOUT, GOOD, NOTEBOOK_TIMEOUT,  # noqa: E402
-                                _submit_class)
+from tests.test_hostile import (A, BASELINE, CASES, CELL_TIMEOUT, GOOD,  # noqa: E402
+                                NOTEBOOK_TIMEOUT, _submit_class)
 
 
 def _grade(course, workers, *extra):
@@ -31,7 +31,7 @@ def _grade(course, workers, *extra):
 
 
 def run(workers):
-    hostile_class = GOOD + ("buggy-baseline",) + tuple(CASES)
+    hostile_class = GOOD + (BASELINE,) + tuple(CASES)
     clean_class = tuple(f"clean-{i:02d}" for i in range(len(hostile_class)))
     with tempfile.TemporaryDirectory() as tmp:
         rows = []

@@ -1,7 +1,5 @@
 import os
 
-import pytest
-
 from autograder.workspace import SOLUTIONS
 
 os.environ.setdefault("BACKPROP_SOLUTIONS", str(SOLUTIONS))

@@ -25,6 +25,8 @@ from tests.pipeline_course import new_course
 A = "02_chain_rule"
 GOOD = ("good-1", "good-2", "good-3")
 BUG = "mul_not_swapped"
+BASELINE = "buggy-baseline"
+"""A plain buggy submission in the hostile batch: what the "buggy" cases must score exactly."""
 CELL_TIMEOUT = 6
 NOTEBOOK_TIMEOUT = 60
 
@@ -297,8 +299,8 @@ def _submit_class(course, students):
     bug = load_variants(A)[BUG]
     answers = {"correct": None, "buggy": bug.answers}
     for student in students:
-        case = CASES.get(student)
-        kind, make, _ = case if case else ("correct", None, None)
+        kind, make, _ = CASES.get(student) or (
+            ("buggy", None, None) if student == BASELINE else ("correct", None, None))
         nb = build_submission(release, A, answers.get(kind), blank=kind == "blank")
         if student == "always-equal":
             cell = next(c for c in nb.cells if _meta(c).get("grade_id") == "mul_backward_answer")
@@ -335,10 +337,7 @@ def batches(tmp_path_factory):
 
     hostile = new_course(tmp_path_factory.mktemp("hostile"))
     _cli(hostile, "release", A)
-    hostile.bug = _submit_class(hostile, GOOD + ("buggy-baseline",) + tuple(CASES))
-    # the baseline is a plain buggy submission: what "buggy" cases must score exactly
-    release = nbformat.read(str(hostile.root / "release" / A / f"{A}.ipynb"), as_version=4)
-    submit(hostile.root, "buggy-baseline", A, build_submission(release, A, hostile.bug.answers))
+    hostile.bug = _submit_class(hostile, GOOD + (BASELINE,) + tuple(CASES))
     started = time.monotonic()
     _cli(hostile, "grade", A, "-j", "2", "--cell-timeout", CELL_TIMEOUT,
          "--notebook-timeout", NOTEBOOK_TIMEOUT)
@@ -387,7 +386,7 @@ def test_case_has_an_explicit_outcome_and_gains_nothing(batches, case):
     grades = _auto(_grades(hostile, [case])[case])
     assert all(score is not None and not manual for score, _, manual in grades.values()), grades
     total = sum(score for score, _, _ in grades.values())
-    baseline = sum(s for s, _, _ in _auto(_grades(hostile, ["buggy-baseline"])["buggy-baseline"])
+    baseline = sum(s for s, _, _ in _auto(_grades(hostile, [BASELINE])[BASELINE])
                    .values())
     assert total <= full
     if expected == "full":
@@ -427,8 +426,7 @@ def test_attacks_reached_nothing(batches):
 def test_flags_tell_the_instructor_what_happened(batches):
     _, hostile, _, _ = batches
     states = _states(hostile)
-    assert any("repaired" in f or "restored" in f or "got it back" in f
-               for f in states["strip-metadata"]["flags"])
+    assert any("got it back" in f for f in states["strip-metadata"]["flags"])
     assert any("kernel died" in f for f in states["os-exit"]["flags"])
     assert any("output" in f for f in states["huge-output"]["flags"])
     assert any("in place of" in f for f in states["renamed"]["flags"])

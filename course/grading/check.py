@@ -5,12 +5,9 @@ import io
 import warnings
 
 from .compare import ATOL, RTOL, problem, unpack
+from .drivers import positional
 from .hints import Case, diagnose
 from .report import GradingError, fmt_inputs
-
-
-def _default_call(fn, inputs):
-    return fn(*inputs.values())
 
 
 @contextlib.contextmanager
@@ -65,7 +62,7 @@ def run_case(fn, inputs, expected, *, title, exercise=None, call=None, rtol=RTOL
              mistakes=(), forbid=(), label=""):
     """Check one case; raise GradingError naming the wrong output(s) and likely mistakes."""
     returns = tuple(expected)
-    call = call or _default_call
+    call = call or positional
     where = f"{title}{label} at {fmt_inputs(inputs)}"
     with _forbidden(forbid, title), _quiet() as caught:
         try:
@@ -106,7 +103,7 @@ def expect(fn, inputs, expected, *, title=None, exercise=None, **options):
         entry = {"kind": "visible", "fn": _name(fn), "title": title_, "exercise": exercise_,
                  "inputs": record.encode(dict(inputs)), "expected": record.encode(dict(expected)),
                  "rtol": options.get("rtol", RTOL), "atol": options.get("atol", ATOL)}
-        entry["result"] = record.outcome(options.get("call") or _default_call, fn, inputs,
+        entry["result"] = record.outcome(options.get("call") or positional, fn, inputs,
                                          options.get("forbid", ()), title_)
         record.write(entry)
         options = {**options, "call": record.replay(entry["result"]), "forbid": ()}

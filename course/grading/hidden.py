@@ -14,7 +14,8 @@ import os
 from pathlib import Path
 
 from . import record, seeds
-from .check import _default_call, run_case
+from .check import run_case
+from .drivers import positional
 from .report import GradingError
 
 NUMERIC_RTOL, NUMERIC_ATOL = 1e-4, 1e-6
@@ -59,18 +60,18 @@ def check(assignment, name, fn):
     if record.sandboxed():
         return _record(assignment, name, fn)
     ex = load(assignment).EXERCISES[name]
-    _judge_cases(ex, name, fn, cases(assignment, name), [ex.call] * ex.cases)
-    print(passed_message(ex, name, cases=None))
+    _judge_cases(ex, name, fn, cases(assignment, name))
+    print(passed_message(ex))
 
 
-def passed_message(ex, name, cases):
-    count = cases if cases is not None else len(ex.fixed) + ex.cases
-    return f"{ex.title}: all {count} hidden cases pass."
+def passed_message(ex):
+    return f"{ex.title}: all {len(ex.fixed) + ex.cases} hidden cases pass."
 
 
-def _judge_cases(ex, name, fn, todo, calls):
+def _judge_cases(ex, name, fn, todo, calls=None):
+    """Run every case (with `calls[i]` for case i if given, else the exercise's call)."""
     for i, inputs in enumerate(todo, 1):
-        call = calls[i - 1] if i - 1 < len(calls) else ex.call
+        call = calls[i - 1] if calls else ex.call
         opts = dict(title=ex.title, exercise=name, call=call, mistakes=ex.mistakes,
                     forbid=ex.forbid, label=f" (case {i} of {len(todo)})")
         run_case(fn, inputs, ex.expected(inputs), rtol=ex.rtol, atol=ex.atol, **opts)
@@ -109,8 +110,7 @@ def judge(assignment, name, fn_name, results, student):
             not all(isinstance(r, dict) for r in results):
         return (f"{ex.title}: the hidden test did not record a result for each of its "
                 f"{len(todo)} cases, so it cannot be checked.")
-    finish = ex.finish
-    calls = [record.replay(r, finish) for r in results]
+    calls = [record.replay(r, ex.finish) for r in results]
     try:
         _judge_cases(ex, name, record.Named(fn_name), todo, calls)
     except GradingError as error:
@@ -122,7 +122,7 @@ def judge(assignment, name, fn_name, results, student):
 
 def _kernel_call(spec):
     if spec is None:
-        return _default_call
+        return positional
     target = record.resolve(spec["name"])
     return target(*spec["args"]) if "args" in spec else target
 

@@ -9,7 +9,6 @@ patches numpy or this module can change what is recorded, but not what it is com
 Values cross the boundary as tagged JSON (never pickle: the grader must not run code the
 student's kernel wrote).
 """
-import importlib
 import json
 import math
 import os
@@ -50,16 +49,9 @@ def resolve(name):
     """The course-level object a dotted name refers to (refuses anything outside `course`)."""
     if not name.startswith("course."):
         raise ValueError(f"not a course-level name: {name}")
-    parts = name.split(".")
-    for cut in range(len(parts) - 1, 0, -1):
-        try:
-            obj = importlib.import_module(".".join(parts[:cut]))
-        except ImportError:
-            continue
-        for attr in parts[cut:]:
-            obj = getattr(obj, attr)
-        return obj
-    raise ValueError(f"cannot resolve {name}")
+    from .check import _resolve
+    owner, attr = _resolve(name)
+    return getattr(owner, attr)
 
 
 def encode(value, depth=0):

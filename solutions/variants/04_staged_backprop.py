@@ -3,7 +3,7 @@ points) and differently written correct answers (each must get full marks).
 
 staged_backward's hidden test feeds it the reference forward pass's cache, so a buggy
 staged_forward in the same submission costs nothing there (see solutions/reference/04_...)."""
-from autograder.submissions import Variant, alt, bug  # noqa: F401
+from autograder.submissions import alt, bug
 
 
 

@@ -1,6 +1,6 @@
 """Simulated answers for assignment 05: typical bugs (each must lose exactly its exercise's
 points) and differently written correct answers (each must get full marks)."""
-from autograder.submissions import Variant, alt, bug  # noqa: F401
+from autograder.submissions import alt, bug
 
 
 
