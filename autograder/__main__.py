@@ -1,4 +1,5 @@
-"""python -m autograder <command>: the instructor's pipeline. Each command has --help.
+"""backprop-grade <command> (or python -m autograder <command>): the instructor's pipeline.
+Each command has --help.
 
 Every command works on an nbgrader course folder (default: work/, as nbgrader_config.py says) and
 its gradebook (default: SQLite work/gradebook.db; --db takes any SQLAlchemy URL, e.g.
@@ -19,7 +20,7 @@ def _course_options():
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__,
+    parser = argparse.ArgumentParser(prog="backprop-grade", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     common = [_course_options()]
@@ -73,13 +74,8 @@ def build_parser():
                        "accepted, mutants caught (same as python -m autograder.accuracy)")
     p.add_argument("assignment", nargs="*", help="assignment ids (default: all with variants)")
     p.add_argument("--out", help="also write the markdown report to this file")
-    p.set_defaults(func=lambda args: _accuracy(args))
+    p.set_defaults(func=commands.accuracy)
     return parser
-
-
-def _accuracy(args):
-    from .accuracy import main as accuracy_main
-    return accuracy_main([*args.assignment, *(["--out", args.out] if args.out else [])])
 
 
 def main(argv=None):

@@ -10,8 +10,10 @@
 Built from the release (never from the sources) and checked by release.leaks before it is
 written: no solution, hidden test, reference implementation or solutions/ folder gets out.
 """
+import json
 import shutil
 import tempfile
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -32,8 +34,8 @@ build-backend = "setuptools.build_meta"
 name = "backprop-course"
 version = "{version}"
 description = "The helper package imported by the backpropagation course notebooks"
-requires-python = ">=3.11"
-dependencies = ["numpy>=2,<3", "matplotlib>=3.8,<4", "ipywidgets>=8,<9"]
+requires-python = "{python}"
+dependencies = {dependencies}
 
 [tool.setuptools.packages.find]
 include = ["course", "course.*"]
@@ -64,9 +66,12 @@ def _requirements():
     return "# Install with: pip install -r requirements.txt\n" + "\n".join(pins) + "\n.\n"
 
 
-def _version():
-    import course
-    return course.__version__
+def _pyproject():
+    """The `course` package's own pyproject.toml: name, version, Python and dependencies as the
+    repository's pyproject.toml states them (the instructor-only extras left out)."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    return PYPROJECT.format(version=project["version"], python=project["requires-python"],
+                            dependencies=json.dumps(project["dependencies"]))
 
 
 def build(folder, names, course):
@@ -81,7 +86,7 @@ def build(folder, names, course):
     for release in releases:
         shutil.copytree(release, folder / release.name,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    (folder / "pyproject.toml").write_text(PYPROJECT.format(version=_version()))
+    (folder / "pyproject.toml").write_text(_pyproject())
     (folder / "requirements.txt").write_text(_requirements())
     (folder / "README.md").write_text(README.format(assignments=", ".join(names)))
 

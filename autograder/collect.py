@@ -11,7 +11,7 @@ import csv
 import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from nbgrader.utils import parse_utc
@@ -70,11 +70,11 @@ def _entries(source):
         with zipfile.ZipFile(source) as zf:
             for info in zf.infolist():
                 if not info.is_dir():
-                    date = datetime(*info.date_time, tzinfo=timezone.utc)
+                    date = datetime(*info.date_time, tzinfo=UTC)
                     yield PurePosixPath(info.filename), zf.read(info), date
     elif source.is_dir():
         for path in sorted(p for p in source.rglob("*") if p.is_file()):
-            date = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+            date = datetime.fromtimestamp(path.stat().st_mtime, UTC)
             yield PurePosixPath(path.relative_to(source).as_posix()), path.read_bytes(), date
     else:
         raise RuntimeError(f"{source} is neither a folder nor a zip file")
@@ -82,7 +82,7 @@ def _entries(source):
 
 def _stamp_in(name):
     m = _STAMP.search(name)
-    return datetime(*map(int, m.groups()), tzinfo=timezone.utc) if m else None
+    return datetime(*map(int, m.groups()), tzinfo=UTC) if m else None
 
 
 def _students_named(stem, roster):

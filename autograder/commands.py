@@ -67,6 +67,11 @@ def export(args):
     print(f"grades CSV: {csv_path}\nsummary PNG: {png_path}")
 
 
+def accuracy(args):
+    from .accuracy import report
+    return report(args.assignment, args.out)
+
+
 def solutions(args):
     from .solutions import generate
     for committed, executed in generate(args.assignment or None, _course(args)):

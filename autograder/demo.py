@@ -13,11 +13,12 @@ import shutil
 import sys
 import tempfile
 import zipfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import nbformat
 
+from . import cells
 from .submissions import build_submission, load_variants, submit
 from .workspace import WORK, Course
 
@@ -27,7 +28,7 @@ FIRST = ["ada", "alan", "barbara", "claude", "donald", "edsger", "frances", "gra
          "shafi", "tim", "ursula", "vint", "whitfield", "xavier", "yoshua", "zhang", "anita",
          "bjarne", "cynthia", "dennis", "elena", "fei", "geoffrey", "hal", "ingrid", "judea",
          "ken", "lynn", "marvin", "noam", "olga", "pat", "quinn", "raj", "sophie"]
-DEADLINE = datetime(2025, 3, 1, 23, 59, tzinfo=timezone.utc)
+DEADLINE = datetime(2025, 3, 1, 23, 59, tzinfo=UTC)
 BUG_WEIGHT = {"max": 3, "bwd": 2, "mul": 2}
 KILL_KERNEL = "import os\nos._exit(1)  # simulates a crash that takes the kernel down\n"
 
@@ -53,9 +54,8 @@ def _notebook_bytes(release_nb, assignment, kind, answers):
     if kind == "broken":
         return b'{"cells": [ {"cell_type": "code", "source": "truncated upl'
     if kind == "kernel-dies":
-        first = next(c for c in release_nb.cells
-                     if c.get("metadata", {}).get("nbgrader", {}).get("solution"))
-        answers = {first.metadata.nbgrader.grade_id: KILL_KERNEL}
+        first = next(iter(cells.answers(release_nb)))
+        answers = {first: KILL_KERNEL}
     nb = build_submission(release_nb, assignment, answers=answers, blank=kind == "blank")
     return nbformat.writes(nb).encode()
 

@@ -4,11 +4,8 @@ nbgrader_config.py puts ClearHiddenTests in GenerateFeedback's preprocessors, so
 each hidden test's result and message, never its code. This module checks that on every file it
 produces, and refuses to leave a feedback file that shows hidden test code.
 """
-from .release import leaks
+from .release import HIDDEN_CODE, leaks
 from .workspace import Course, nbgrader
-
-# What hidden test code looks like once it is in a page (the region markers, the call itself).
-HIDDEN_CODE = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "hidden.check(", "BACKPROP_SOLUTIONS")
 
 
 def feedback(assignment, course=None):

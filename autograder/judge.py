@@ -15,9 +15,12 @@ from dataclasses import dataclass
 
 from nbformat.v4 import new_output
 
-from course.grading import hidden, record
+from course.grading import grader, wire
 from course.grading.check import run_case
 from course.grading.report import GradingError
+from course.tolerance import EXACT, Tolerance
+
+from . import cells
 
 MAX_RECORD_BYTES = 64 << 20
 
@@ -61,7 +64,8 @@ def test_calls(source):
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
-        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         if name == "check" and len(node.args) >= 2 and all(
                 isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args[:2]):
             checks.append((node.args[0].value, node.args[1].value))
@@ -93,7 +97,7 @@ def _judge_hidden(checks, recs, student, cell):
                             + (f" (the cell stopped with {why})" if why else "") + ".")
             continue
         try:
-            message = hidden.judge(assignment, exercise, rec.get("fn", ""), rec.get("results"),
+            message = grader.judge(assignment, exercise, rec.get("fn", ""), rec.get("results"),
                                    student)
         except GradingError as error:
             message = str(error)
@@ -106,12 +110,13 @@ def _judge_hidden(checks, recs, student, cell):
 
 def _judge_visible(rec):
     try:
-        inputs = record.decode(rec["inputs"], functions=False)
-        expected = record.decode(rec["expected"], functions=False)
-        run_case(record.Named(rec.get("fn", "")), dict(inputs), dict(expected),
+        inputs = wire.decode(rec["inputs"], functions=False)
+        expected = wire.decode(rec["expected"], functions=False)
+        tol = Tolerance(float(rec.get("rtol", EXACT.rtol)),
+                        float(rec.get("atol", EXACT.atol)))
+        run_case(wire.Named(rec.get("fn", "")), dict(inputs), dict(expected),
                  title=str(rec.get("title", "")), exercise=str(rec.get("exercise", "")),
-                 call=record.replay(rec["result"]), rtol=float(rec.get("rtol", 1e-6)),
-                 atol=float(rec.get("atol", 1e-9)))
+                 call=wire.replay(rec["result"]), tol=tol)
     except GradingError as error:
         return str(error)
     except Exception as error:
@@ -125,10 +130,8 @@ def judge(nb, records, student, trusted):
     `trusted` maps each test cell's grade_id to the instructor's source of that cell."""
     verdicts = {}
     for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        grade_id = meta.get("grade_id")
-        if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution") \
-                or grade_id not in trusted:
+        grade_id = cells.grade_id(cell)
+        if not cells.is_test(cell) or grade_id not in trusted:
             continue
         count = cell.get("execution_count")
         recs = [r for r in records if count is not None and r.get("count") == count]
@@ -138,7 +141,7 @@ def judge(nb, records, student, trusted):
             if message:
                 cell.outputs = [_error(message)]
             else:
-                text = "".join(hidden.passed_message(hidden.load(a).EXERCISES[e]) + "\n"
+                text = "".join(grader.passed_message(grader.exercise(a, e)) + "\n"
                                for a, e in checks)
                 cell.outputs = [new_output("stream", name="stdout", text=text)]
             verdicts[grade_id] = Verdict(message is None, message or "")

@@ -6,23 +6,12 @@ stable id "<grade_id>:<line>:<col>:<operator>" so survivors can be explained by 
 import ast
 import copy
 
+from .cells import solution_lines
+
 _FLIP = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult,
          ast.MatMult: ast.Mult, ast.Pow: ast.Mult}
 _CMP = {ast.Gt: ast.Lt, ast.Lt: ast.Gt, ast.GtE: ast.LtE, ast.LtE: ast.GtE, ast.Eq: ast.NotEq,
         ast.NotEq: ast.Eq}
-
-
-def solution_lines(source):
-    """1-based line numbers strictly inside the SOLUTION region(s) of a cell."""
-    inside, lines = False, set()
-    for i, line in enumerate(source.splitlines(), 1):
-        if "BEGIN SOLUTION" in line:
-            inside = True
-        elif "END SOLUTION" in line:
-            inside = False
-        elif inside:
-            lines.add(i)
-    return lines
 
 
 def _edits(node):
@@ -36,7 +25,8 @@ def _edits(node):
         if not isinstance(node.op, (ast.Add, ast.Mult)):  # a+b, a*b: swapping changes nothing
             yield "swap_operands", ast.BinOp(node.right, node.op, node.left)
     elif isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _CMP:
-        yield "flip_comparison", ast.Compare(node.left, [_CMP[type(node.ops[0])]()], node.comparators)
+        flipped = [_CMP[type(node.ops[0])]()]
+        yield "flip_comparison", ast.Compare(node.left, flipped, node.comparators)
     elif isinstance(node, ast.AugAssign):
         yield "assign_not_accumulate", ast.Assign([node.target], node.value, lineno=node.lineno)
     elif isinstance(node, ast.Call) and len(node.args) >= 2:
@@ -73,7 +63,8 @@ def mutants(grade_id, source):
             mutated = copy.deepcopy(tree)
             twin = next(n for n in ast.walk(mutated) if ast.dump(n, include_attributes=True)
                         == ast.dump(node, include_attributes=True))
-            new_tree = ast.fix_missing_locations(_Replace(twin, copy.deepcopy(replacement)).visit(mutated))
+            new_tree = _Replace(twin, copy.deepcopy(replacement)).visit(mutated)
+            new_tree = ast.fix_missing_locations(new_tree)
             try:
                 text = ast.unparse(new_tree)
             except Exception:  # an edit that makes no valid program is not a mutant

@@ -51,9 +51,10 @@ class Worker:
         self.log = log = course.root / "logs" / "workers.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         with open(log, "a") as sink:
-            self.proc = subprocess.Popen(worker_command(course, slot, sandboxed), cwd=REPO, env=env(),
-                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         stderr=sink, text=True, bufsize=1)
+            self.proc = subprocess.Popen(worker_command(course, slot, sandboxed), cwd=REPO,
+                                         env=env(), stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=sink, text=True,
+                                         bufsize=1)
         self.fresh = True
 
     def _reply(self, wait):

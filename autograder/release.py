@@ -1,17 +1,20 @@
 """Build the student release of assignments and check that nothing graded leaks into it."""
 from pathlib import Path
 
+from course.grading.grader import SOLUTIONS_ENV
+
+from .cells import HIDDEN_MARKERS, INSTRUCTOR_MARKERS
 from .workspace import SOLUTIONS, Course, assignments, nbgrader
 
-# Text that only instructor material contains. Any of it in a release notebook is a leak.
-LEAK_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
-                "hidden.check(", "BACKPROP_SOLUTIONS", "solutions/reference")
-# Text that only a reference implementation contains: the table of hidden-test exercises.
-# (The `course` package legitimately names hidden.check and BACKPROP_SOLUTIONS in its own code,
-# so code files are checked against these and the solution/hidden-test markers only.)
+HIDDEN_CODE = (*HIDDEN_MARKERS, "hidden.check(", SOLUTIONS_ENV)
+"""What a hidden test looks like in a page: nbgrader's markers and this course's one call."""
+LEAK_MARKERS = (*INSTRUCTOR_MARKERS, *HIDDEN_CODE[2:], "solutions/reference")
+"""Text that only instructor material contains. Any of it in a release notebook is a leak."""
 REFERENCE_MARKERS = ("EXERCISES = {", "EXERCISES = dict(", "VARIANTS = {")
-CODE_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
-                *REFERENCE_MARKERS)
+"""Text that only a reference implementation or a variants table contains."""
+CODE_MARKERS = (*INSTRUCTOR_MARKERS, *REFERENCE_MARKERS)
+"""What code files are checked against: the `course` package legitimately names hidden.check
+and BACKPROP_SOLUTIONS in its own code."""
 
 
 def leaks(folder, markers=None):

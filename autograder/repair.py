@@ -13,10 +13,10 @@ Against the instructor's source notebook:
 """
 import ast
 import copy
-import re
 
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
+from .cells import grade_id, is_solution, meta, released
 
 KEYS = ("grade", "grade_id", "locked", "points", "solution", "schema_version")
 """What nbgrader metadata means; the release adds a checksum and cell_type, which are kept."""
@@ -24,10 +24,6 @@ KEYS = ("grade", "grade_id", "locked", "points", "solution", "schema_version")
 
 def _semantic(meta):
     return {k: meta.get(k) for k in KEYS}
-
-
-def _meta(cell):
-    return cell.get("metadata", {}).get("nbgrader") or {}
 
 
 def defined_names(source):
@@ -40,15 +36,15 @@ def defined_names(source):
 
 
 def _stub(cell):
-    note = (f"# The answer cell {_meta(cell)['grade_id']} was missing from the submission "
+    note = (f"# The answer cell {grade_id(cell)} was missing from the submission "
             "(restored empty by the grader).")
     return new_code_cell(note) if cell.cell_type == "code" else new_markdown_cell(
-        f"*(The answer cell {_meta(cell)['grade_id']} was missing from the submission.)*")
+        f"*(The answer cell {grade_id(cell)} was missing from the submission.)*")
 
 
 def _restored(cell):
     """A source cell as it goes back into a submission: outputs cleared; answers stubbed."""
-    new = _stub(cell) if _meta(cell).get("solution") else copy.deepcopy(cell)
+    new = _stub(cell) if is_solution(cell) else copy.deepcopy(cell)
     new.metadata = copy.deepcopy(cell.metadata)
     if new.cell_type == "code":
         new.outputs, new.execution_count = [], None
@@ -71,14 +67,14 @@ class _Notes:
 def repair(nb, source):
     """Repair `nb` in place against the `source` notebook; a list of what was changed."""
     notes = _Notes()
-    ids = {_meta(c)["grade_id"]: c for c in source.cells if _meta(c).get("grade_id")}
-    order = [_meta(c)["grade_id"] for c in source.cells if _meta(c).get("grade_id")]
+    ids = {grade_id(c): c for c in source.cells if grade_id(c)}
+    order = [grade_id(c) for c in source.cells if grade_id(c)]
     seen = set()
     for cell in nb.cells:
-        meta = _meta(cell)
-        if not meta:
+        found = meta(cell)
+        if not found:
             continue
-        gid = meta.get("grade_id")
+        gid = found.get("grade_id")
         if gid not in ids:
             cell.metadata.pop("nbgrader", None)
             notes.add("cells with unknown grade_ids were treated as ordinary cells", gid)
@@ -89,11 +85,11 @@ def repair(nb, source):
             continue
         seen.add(gid)
         original = ids[gid]
-        if _semantic(meta) != _semantic(_meta(original)):
+        if _semantic(found) != _semantic(meta(original)):
             notes.add("edited nbgrader metadata was reset", gid)
         for key in KEYS:
-            if key in _meta(original):
-                cell.metadata["nbgrader"][key] = copy.deepcopy(_meta(original)[key])
+            if key in meta(original):
+                cell.metadata["nbgrader"][key] = copy.deepcopy(meta(original)[key])
             else:
                 cell.metadata["nbgrader"].pop(key, None)
         cell.metadata["nbgrader"]["cell_type"] = original.cell_type
@@ -114,39 +110,33 @@ def repair(nb, source):
         original = ids[gid]
         same = _stripped_copy(nb, original)
         if same is not None:
-            same.metadata["nbgrader"] = {**copy.deepcopy(_meta(original)),
+            same.metadata["nbgrader"] = {**copy.deepcopy(meta(original)),
                                          "cell_type": original.cell_type}
             seen.add(gid)
             notes.add("cells that had lost their nbgrader metadata got it back", gid)
             continue
         where = 0
         for earlier in reversed(order[:i]):
-            hit = next((k for k, c in enumerate(nb.cells) if _meta(c).get("grade_id") == earlier),
+            hit = next((k for k, c in enumerate(nb.cells) if grade_id(c) == earlier),
                        None)
             if hit is not None:
                 where = hit + 1
                 break
         nb.cells.insert(where, _restored(original))
         seen.add(gid)
-        notes.add("missing answer cells were restored empty" if _meta(original).get("solution")
+        notes.add("missing answer cells were restored empty" if is_solution(original)
                   else "missing cells were restored", gid)
     return notes.lines()
-
-
-def _released(source):
-    """A test cell's source as students get it: without its hidden part."""
-    return re.sub(r"(?ms)^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", "",
-                  source).strip()
 
 
 def _stripped_copy(nb, original):
     """An ordinary cell of `nb` that is `original` without its metadata: the same source for a
     test or locked cell, the same functions and classes defined for an answer cell."""
-    wanted = defined_names(original.source) if _meta(original).get("solution") else None
+    wanted = defined_names(original.source) if is_solution(original) else None
     for cell in nb.cells:
-        if _meta(cell) or cell.cell_type != original.cell_type:
+        if meta(cell) or cell.cell_type != original.cell_type:
             continue
-        if wanted is None and _released(cell.source) == _released(original.source):
+        if wanted is None and released(cell.source) == released(original.source):
             return cell
         if wanted and wanted <= defined_names(cell.source):
             return cell
@@ -156,13 +146,13 @@ def _stripped_copy(nb, original):
 def answer_source(nb, source_cell):
     """The student's source for one answer cell of the source notebook: the cell with its
     grade_id, else an ordinary cell defining the same functions or classes, else ''."""
-    gid = _meta(source_cell).get("grade_id")
+    gid = grade_id(source_cell)
     for cell in nb.cells:
-        if _meta(cell).get("grade_id") == gid and cell.cell_type == source_cell.cell_type:
+        if grade_id(cell) == gid and cell.cell_type == source_cell.cell_type:
             return cell.source
     wanted = defined_names(source_cell.source)
     if wanted:
         for cell in nb.cells:
-            if cell.cell_type == "code" and not _meta(cell) and wanted <= defined_names(cell.source):
+            if cell.cell_type == "code" and not meta(cell) and wanted <= defined_names(cell.source):
                 return cell.source
     return ""

@@ -7,18 +7,16 @@ solution that fails its own visible tests stops the command; the executed copy, 
 goes to <root>/solutions/<assignment>.ipynb (git-ignored) for reading.
 """
 import os
-import re
 from pathlib import Path
 
 import nbformat
 from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, ClearOutput, Execute
 
+from .cells import without_solution_markers
+from .release import LEAK_MARKERS
 from .workspace import SOLUTIONS, SOURCES, Course, assignments
 
 OUT = SOLUTIONS / "notebooks"
-_MARKER_LINE = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[^\n]*\n?", re.MULTILINE)
-HIDDEN_CODE = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "hidden.check(", "BACKPROP_SOLUTIONS",
-               "BEGIN SOLUTION", "END SOLUTION")
 
 
 def banner(assignment):
@@ -35,7 +33,7 @@ def clean(assignment):
         nb, _ = pp.preprocess(nb, {})
     nb.cells.insert(0, banner(assignment))
     for cell in nb.cells:
-        cell.source = _MARKER_LINE.sub("", cell.source)
+        cell.source = without_solution_markers(cell.source)
         cell.metadata.pop("nbgrader", None)
         cell.pop("id", None)  # ids would change on each run; nbformat 4.4 cells have none
     nb.nbformat_minor = 4
@@ -76,7 +74,7 @@ def _generate_one(assignment, course, out):
     executed = execute(nb, assignment)
     target = out / f"{assignment}.ipynb"
     nbformat.write(nb, str(target))
-    bad = [m for m in HIDDEN_CODE if m in target.read_text()]
+    bad = [m for m in LEAK_MARKERS if m in target.read_text()]
     if bad:
         target.unlink()
         raise RuntimeError(f"the solution of {assignment} still contains {bad}; removed it")

@@ -10,7 +10,6 @@ reads the gradebook (OverwriteCells restores locked cells and tests from it), fr
 snapshot when it is SQLite.
 """
 import copy
-import os
 import shutil
 import warnings
 from pathlib import Path
@@ -19,7 +18,8 @@ import nbformat
 from nbgrader.converters import Autograde
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import AssignLatePenalties, Execute, SaveAutoGrades
-from nbgrader.utils import find_all_files
+
+from . import files
 
 WRITERS = (SaveAutoGrades, AssignLatePenalties)
 
@@ -86,7 +86,9 @@ class Steps:
     def start_submission(self, assignment, student, submitted):
         """Record the submission (with its timestamp) in the gradebook and lay out its
         autograded/ folder as nbgrader does: the submitted files, then the source's non-notebook
-        files on top (students cannot replace the instructor's data files)."""
+        files on top (students cannot replace the instructor's data files). Links and special
+        files are never followed (autograder.files).
+        Returns (the folder, [(file, why it was left out)])."""
         timestamp = self.coursedir.get_existing_timestamp(str(submitted))
         with self.course.gradebook() as gb, warnings.catch_warnings():
             # nbgrader's update_or_create_submission trips SQLAlchemy 2's autoflush warning
@@ -101,14 +103,10 @@ class Steps:
         if dest.exists():
             shutil.rmtree(dest)
         dest.mkdir(parents=True)
-        for folder in (submitted, self.source_folder(assignment)):
-            for name in find_all_files(str(folder), self.coursedir.ignore + ["*.ipynb"]):
-                if os.path.islink(name):  # a link could point at anything on the grader's disk
-                    continue
-                target = dest / os.path.relpath(name, folder)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy(name, target)
-        return dest
+        ignore = [*self.coursedir.ignore, "*.ipynb"]
+        skipped = files.copy(submitted, dest, ignore).skipped
+        files.copy(self.source_folder(assignment), dest, ignore)
+        return dest, skipped
 
     def save(self, nb, assignment, student, notebook):
         """Save the grades of an executed notebook, then write the autograded notebook."""

@@ -6,17 +6,14 @@ correct answers, which must get full marks. The end-to-end tests, the accuracy r
 `make demo` all build their submissions here.
 """
 import importlib.util
-import re
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import nbformat
 
+from . import cells
 from .workspace import SOLUTIONS, SOURCES
-
-_SOLUTION_REGION = re.compile(r"^[ \t]*### BEGIN SOLUTION[^\n]*\n|^[ \t]*### END SOLUTION[^\n]*\n?",
-                              re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -30,7 +27,6 @@ class Variant:
     """"bug" (must lose exactly `fails`) or "alternative" (must get full marks)."""
     note: str = ""
     """What the student did, in words, for reports."""
-    extra: dict = field(default_factory=dict)
 
 
 def bug(cell, tests, note, source):
@@ -43,22 +39,14 @@ def alt(cell, note, source):
     return Variant({cell: source}, frozenset(), "alternative", note)
 
 
-def _nbgrader(cell):
-    return cell.get("metadata", {}).get("nbgrader", {})
-
-
 def source_notebook(assignment):
     return nbformat.read(str(SOURCES / assignment / f"{assignment}.ipynb"), as_version=4)
 
 
 def source_answers(assignment):
     """The instructor's answers: every solution cell's source without the SOLUTION markers."""
-    answers = {}
-    for cell in source_notebook(assignment).cells:
-        meta = _nbgrader(cell)
-        if meta.get("solution"):
-            answers[meta["grade_id"]] = _SOLUTION_REGION.sub("", cell.source)
-    return answers
+    return {gid: cells.without_solution_markers(source)
+            for gid, source in cells.solutions(source_notebook(assignment)).items()}
 
 
 def load_variants(assignment):
@@ -82,9 +70,8 @@ def build_submission(release_nb, assignment, answers=None, blank=False):
     filled = {} if blank else source_answers(assignment)
     filled.update(answers or {})
     for cell in nb.cells:
-        grade_id = _nbgrader(cell).get("grade_id")
-        if _nbgrader(cell).get("solution") and grade_id in filled:
-            cell.source = filled[grade_id]
+        if cells.is_solution(cell) and cells.grade_id(cell) in filled:
+            cell.source = filled[cells.grade_id(cell)]
     return nb
 
 
@@ -96,7 +83,7 @@ def submit(root, student, assignment, nb, timestamp=None):
         (folder / f"{assignment}.ipynb").write_bytes(nb if isinstance(nb, bytes) else nb.encode())
     else:
         nbformat.write(nb, str(folder / f"{assignment}.ipynb"))
-    stamp = timestamp or datetime.now(timezone.utc)
+    stamp = timestamp or datetime.now(UTC)
     (folder / "timestamp.txt").write_text(stamp.strftime("%Y-%m-%d %H:%M:%S.%f %Z"))
     return folder
 

@@ -16,16 +16,15 @@ import argparse
 import json
 import logging
 import os
-import shutil
 import sys
 import time
 from pathlib import Path
 
 import nbformat
-from nbgrader.preprocessors import Execute
 from nbformat.v4 import new_notebook, new_output
+from nbgrader.preprocessors import Execute
 
-from . import judge, repair, sandbox
+from . import cells, files, judge, repair, sandbox
 from .steps import Steps
 from .workspace import Course
 
@@ -70,38 +69,18 @@ def _explain(exc):
     return f"{name}: {text.splitlines()[0][:160] if text else 'no message'}"
 
 
-def _copy_files(src, dest):
-    """Regular files of `src` into `dest` (links are not followed: they could point anywhere)."""
-    for root, dirs, files in os.walk(src):
-        rel = Path(root).relative_to(src)
-        dirs[:] = [d for d in dirs if not os.path.islink(Path(root) / d)]
-        for name in files:
-            path = Path(root) / name
-            if name.endswith(".ipynb") or path.is_symlink() or not path.is_file():
-                continue
-            (dest / rel).mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, dest / rel / name)
-
-
-def trusted_tests(source):
-    """{grade_id: source} of the instructor's test cells."""
-    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells
-            if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")
-            and not c.metadata["nbgrader"].get("solution")}
-
-
-def run_sandboxed(nb, steps, task, files, trusted, slot):
+def run_sandboxed(nb, steps, task, data, trusted, slot):
     """Execute `nb` in a fresh sandboxed kernel, then judge its test cells outside it.
     Returns (verdicts, why it stopped early or None)."""
     student = task["student"]
     scratch = sandbox.Scratch()
     try:
-        _copy_files(files, scratch.work)
+        files.copy(data, scratch.work, ignore=["*.ipynb"])
         for assignment, exercise in {c for src in trusted.values()
                                      for c in judge.test_calls(src)[0]}:
             folder = scratch.cases / assignment
             folder.mkdir(parents=True, exist_ok=True)
-            spec = judge.hidden.case_file(assignment, exercise, student)
+            spec = judge.grader.case_file(assignment, exercise, student)
             (folder / f"{exercise}.json").write_text(json.dumps(spec))
         executor = steps.executor(task["cell_timeout"],
                                   limited(Execute, sandbox.LIMITS.output))
@@ -112,9 +91,7 @@ def run_sandboxed(nb, steps, task, files, trusted, slot):
         except Exception as exc:  # the kernel died, printed too much, ...: judge what ran
             stopped = _explain(exc)
         for cell in nb.cells:  # the executor stopped before these: say so in each
-            meta = cell.get("metadata", {}).get("nbgrader", {})
-            if stopped and cell.cell_type == "code" and meta.get("grade") and \
-                    cell.get("execution_count") is None and not meta.get("solution"):
+            if stopped and cells.is_test(cell) and cell.get("execution_count") is None:
                 cell.outputs = [new_output("error", ename="NotRun", evalue=f"not run: {stopped}",
                                            traceback=[f"not run: {stopped}"])]
         records = judge.read_records(scratch.record)
@@ -126,17 +103,16 @@ def run_sandboxed(nb, steps, task, files, trusted, slot):
 def clean_room(steps, task, source, answers, trusted, slot):
     """Run the student's answer cells alone, in the instructor's notebook (every other cell as
     the instructor wrote it), in a fresh sandbox; {grade_id: Verdict}."""
-    cells = []
+    kept = []
     for cell in source.cells:
         if cell.cell_type != "code":
             continue
         new = nbformat.from_dict(dict(cell))
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution"):
-            new.source = answers.get(meta["grade_id"], "")
+        if cells.is_answer(cell):
+            new.source = answers.get(cells.grade_id(cell), "")
         new.outputs, new.execution_count = [], None
-        cells.append(new)
-    nb = new_notebook(cells=cells, metadata=source.metadata)
+        kept.append(new)
+    nb = new_notebook(cells=kept, metadata=source.metadata)
     verdicts, _ = run_sandboxed(nb, steps, task, steps.source_folder(task["assignment"]),
                                 trusted, slot)
     return verdicts
@@ -150,7 +126,7 @@ def combine(nb, verdicts, clean):
     """The lower of the two verdicts per test cell; the flags for the instructor."""
     flags = []
     for cell in nb.cells:
-        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        gid = cells.grade_id(cell)
         mine, theirs = verdicts.get(gid), clean.get(gid)
         if mine is None or theirs is None or mine.passed == theirs.passed:
             continue
@@ -172,16 +148,15 @@ def grade_one(steps, task, log, slot=0, sandboxed=True):
     start = time.monotonic()
     res = steps.resources(task["assignment"], task["student"], task["notebook"], task["read_db"])
     try:
-        nb = nbformat.read(task["input"], as_version=4)
+        nb = nbformat.reads(files.read(task["input"]).decode("utf-8"), as_version=4)
         nbformat.validate(nb)
     except Exception as exc:  # not JSON, not UTF-8, not a notebook, unknown nbformat
         return {"status": "failed", "reason": f"{Path(task['input']).name} is not a readable "
                 f"notebook ({_explain(exc)})", "seconds": 0.0}
     source = nbformat.read(steps.source_notebook(task["assignment"], task["notebook"]),
                            as_version=4)
-    answers = {c.metadata["nbgrader"]["grade_id"]: repair.answer_source(nb, c)
-               for c in source.cells
-               if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
+    answers = {cells.grade_id(c): repair.answer_source(nb, c) for c in source.cells
+               if cells.is_answer(c)}
     flags = [f"{task['notebook']}: {note}" for note in repair.repair(nb, source)]
     if task.get("renamed"):
         flags.append(task["renamed"])
@@ -189,9 +164,9 @@ def grade_one(steps, task, log, slot=0, sandboxed=True):
     try:
         nb = sanitized = steps.sanitize(nb, dict(res))
         if sandboxed:
-            trusted = trusted_tests(source)
-            files = res["metadata"]["path"]
-            verdicts, stopped = run_sandboxed(nb, steps, task, files, trusted, slot)
+            trusted = cells.tests(source)
+            verdicts, stopped = run_sandboxed(nb, steps, task, res["metadata"]["path"],
+                                              trusted, slot)
             if stopped:
                 flags.append(f"{task['notebook']}: execution stopped early: {stopped}")
             flags += combine(nb, verdicts, clean_room(steps, task, source, answers, trusted,

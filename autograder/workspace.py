@@ -15,11 +15,17 @@ def assignments():
     return sorted(p.name for p in SOURCES.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
-def env():
-    """Environment for nbgrader subprocesses: this venv's bin first (nbgrader runs `alembic`)."""
-    e = dict(os.environ)
+def _venv_first(path):
+    """PATH with this venv's bin first (nbgrader runs `alembic` from PATH)."""
     bindir = str(Path(sys.executable).parent)
-    e["PATH"] = bindir + os.pathsep + e.get("PATH", "")
+    parts = [p for p in (path or "").split(os.pathsep) if p and p != bindir]
+    return os.pathsep.join([bindir, *parts])
+
+
+def env():
+    """Environment for nbgrader subprocesses: this venv's bin first, the solutions folder set."""
+    e = dict(os.environ)
+    e["PATH"] = _venv_first(e.get("PATH"))
     e.setdefault("BACKPROP_SOLUTIONS", str(SOLUTIONS))
     e.setdefault("MPLBACKEND", "Agg")
     return e
@@ -66,7 +72,7 @@ class Course:
         return [f"--CourseDirectory.root={self.root}", f"--CourseDirectory.db_url={self.db_url}"]
 
     def config(self):
-        """nbgrader_config.py as a traitlets Config, pointed at this course (for in-process API use)."""
+        """nbgrader_config.py as a traitlets Config, pointed at this course (in-process use)."""
         from traitlets.config.loader import PyFileConfigLoader
         config = PyFileConfigLoader("nbgrader_config.py", path=str(REPO)).load_config()
         config.CourseDirectory.root = str(self.root)
@@ -77,9 +83,7 @@ class Course:
         """nbgrader's Gradebook of this course (use as a context manager)."""
         from nbgrader.api import Gradebook
         # Creating a gradebook runs `alembic` from PATH: make it this venv's, as env() does.
-        bindir = str(Path(sys.executable).parent)
-        if bindir not in os.environ.get("PATH", "").split(os.pathsep):
-            os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+        os.environ["PATH"] = _venv_first(os.environ.get("PATH"))
         return Gradebook(self.db_url, self.config().CourseDirectory.course_id)
 
     def __repr__(self):

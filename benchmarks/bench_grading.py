@@ -14,7 +14,6 @@ The machine's load average is printed too: other work on the machine skews every
 """
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 import tempfile

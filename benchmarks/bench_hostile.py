@@ -18,8 +18,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo's tests
 
 from autograder.__main__ import main  # noqa: E402
 from tests.pipeline_course import new_course  # noqa: E402
-from tests.test_hostile import (A, BASELINE, CASES, CELL_TIMEOUT, GOOD,  # noqa: E402
-                                NOTEBOOK_TIMEOUT, _submit_class)
+from tests.test_hostile import (  # noqa: E402
+    BASELINE,
+    CASES,
+    CELL_TIMEOUT,
+    GOOD,
+    NOTEBOOK_TIMEOUT,
+    A,
+    _submit_class,
+)
 
 
 def _grade(course, workers, *extra):

@@ -16,9 +16,11 @@ import time
 import numpy as np
 
 from course.circuits import NEURON, PATTERN, STAGED, XYZ
-from course.live import grouped
-from course.training_plot import training_figure
-from course.widget_plots import perceptron_figure, png, sigmoid_figure
+from course.circuits.live import grouped
+from course.pictures.blit import png
+from course.pictures.perceptron import perceptron_figure
+from course.pictures.sigmoid import sigmoid_point_figure
+from course.pictures.training import training_figure
 from course.widgets import live_circuit, perceptron_widget, sigmoid_widget, training_view
 
 TARGET_MS = 30.0
@@ -101,7 +103,7 @@ def cases(n):
     # For comparison: what a full matplotlib redraw would cost (the widgets repaint instead).
     yield ("(full perceptron figure + PNG)",
            lambda v: png(perceptron_figure(v, 1.0, -0.5, "AND")), sweep)
-    yield "(full sigmoid figure + PNG)", lambda v: png(sigmoid_figure(v)), sweep
+    yield "(full sigmoid figure + PNG)", lambda v: png(sigmoid_point_figure(v)), sweep
     yield ("(full training figure + PNG)",
            lambda _: png(training_figure(view.steps, view.losses, net.predict)), sweep)
 

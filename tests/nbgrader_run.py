@@ -25,7 +25,8 @@ def nbgrader(root, *args, timeout=600):
     cmd = [str(BIN / "nbgrader"), *map(str, args), f"--CourseDirectory.root={root}"]
     proc = subprocess.run(cmd, cwd=REPO, env=env(), capture_output=True, text=True,
                           timeout=timeout)
-    assert proc.returncode == 0, f"{' '.join(cmd)} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
+    assert proc.returncode == 0, \
+        f"{' '.join(cmd)} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
     return proc
 
 

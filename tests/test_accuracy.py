@@ -6,6 +6,8 @@ from autograder.accuracy import measure_in_subprocess, table
 from autograder.submissions import load_variants
 from autograder.workspace import assignments
 
+pytestmark = pytest.mark.accuracy
+
 GRADED = [a for a in assignments() if load_variants(a)]
 
 

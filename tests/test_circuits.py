@@ -3,8 +3,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from course.circuit_svg import draw_circuit
 from course.circuits import NEURON, PATTERN, STAGED, XYZ
+from course.circuits.svg import draw_circuit
 
 
 def labels(svg, kind):

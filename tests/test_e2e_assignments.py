@@ -11,6 +11,8 @@ from autograder.submissions import build_submission, bundles, load_variants, sub
 from autograder.workspace import assignments
 from tests.nbgrader_run import make_root, nbgrader, scores
 
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture(scope="module", params=assignments())
 def graded(request, tmp_path_factory):

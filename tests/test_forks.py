@@ -2,7 +2,7 @@
 import pytest
 
 from course.circuits import PATTERN, STAGED
-from course.forks import FORK_HINT, branch_gradients, overwritten, partial_sums
+from course.circuits.forks import FORK_HINT, branch_gradients, overwritten, partial_sums
 from course.grading import Case
 from course.grading.hints import diagnose
 

@@ -4,9 +4,9 @@ import warnings
 import numpy as np
 import pytest
 
-from course.grading import GradingError, expect, run_case
-from course.grading import seeds
-from course.grading.hidden import cases, check
+from course.grading import GradingError, expect, run_case, seeds
+from course.grading.grader import cases
+from course.grading.hidden import check
 
 
 def mul_backward(x, y, dout):
@@ -135,7 +135,8 @@ def test_forbidden_helper_is_refused_and_restored():
 
 
 def test_forbidden_method_is_refused_and_restored():
-    """Can a hidden test refuse a class method (the circuit's numerical gradients) and restore it?"""
+    """Can a hidden test refuse a class method (the circuit's numerical gradients), and is it
+    usable again after?"""
     from course.circuits import XYZ
 
     def lazy(x, y, z, dout):

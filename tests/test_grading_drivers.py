@@ -5,9 +5,15 @@ import pytest
 
 from course.gradcheck import numerical_gradient, rel_error
 from course.grading import GradingError
-from course.grading.drivers import (affine_layer, network_backward_call, network_forward_call,
-                                    one_input_layer, train_call, two_input_layer)
-from course.grading.hidden import load
+from course.grading.drivers import (
+    affine_layer,
+    network_backward_call,
+    network_forward_call,
+    one_input_layer,
+    train_call,
+    two_input_layer,
+)
+from course.grading.grader import load
 
 
 class Scale:
@@ -99,7 +105,9 @@ def test_05_reference_layers_match_centred_differences():
     rng = np.random.default_rng(3)
     x, W, b, dout = (rng.normal(size=s) for s in ((4, 3), (3, 2), (2,), (4, 2)))
     out, dx, dW, db = affine_layer(ref.Affine, dict(W=W, b=b, x=x, dout=dout))
-    f = lambda **kw: np.sum(dout * ref.Affine(kw.get("W", W), kw.get("b", b)).forward(kw.get("x", x)))
+    def f(**kw):
+        layer = ref.Affine(kw.get("W", W), kw.get("b", b))
+        return np.sum(dout * layer.forward(kw.get("x", x)))
     assert rel_error(numerical_gradient(lambda v: f(x=v), x), dx) < 1e-7
     assert rel_error(numerical_gradient(lambda v: f(W=v), W), dW) < 1e-7
     assert rel_error(numerical_gradient(lambda v: f(b=v), b), db) < 1e-7

@@ -22,6 +22,8 @@ from autograder.submissions import build_submission, load_variants, submit
 from autograder.workspace import REPO, SOLUTIONS, SOURCES, env
 from tests.pipeline_course import new_course
 
+pytestmark = pytest.mark.hostile
+
 A = "02_chain_rule"
 GOOD = ("good-1", "good-2", "good-3")
 BUG = "mul_not_swapped"
@@ -126,7 +128,8 @@ def spoofed_test(nb):
 PATCH_NUMPY = ("import numpy as np\nnp.allclose = lambda *a, **k: True\n"
                "np.isclose = lambda a, b, *r, **k: np.ones(np.shape(a), dtype=bool)\n"
                "np.testing.assert_allclose = lambda *a, **k: None\n")
-PATCH_CHECKER = ("import course.grading as g, course.grading.check as c, course.grading.hidden as h\n"
+PATCH_CHECKER = ("import course.grading as g, course.grading.check as c\n"
+                 "import course.grading.hidden as h\n"
                  "g.expect = c.expect = lambda *a, **k: print('correct')\n"
                  "c.run_case = lambda *a, **k: None\n"
                  "h.check = lambda *a, **k: print('all hidden cases pass')\n")
@@ -157,7 +160,8 @@ for path in [{str(SOLUTIONS / "reference" / (A + ".py"))!r}, {str(SOURCES / A / 
         print("READ", path, open(path).read()[:80])
     except OSError as e:
         print("cannot read", path, type(e).__name__)
-print("found", [p for p in glob.glob({str(REPO.parent) + "/**/reference/*.py"!r}, recursive=True)][:3])
+found = glob.glob({str(REPO.parent) + "/**/reference/*.py"!r}, recursive=True)
+print("found", found[:3])
 '''
 WRITE_EVERYWHERE = '''
 import sqlite3

@@ -1,11 +1,12 @@
-"""The live circuit's pure logic (course.live), without widgets: values, gradients, mismatches."""
+"""The live circuit's pure logic (course.circuits.live), without widgets: values, gradients and
+mismatches."""
 import math
 
 import numpy as np
 import pytest
 
 from course.circuits import NEURON, STAGED, XYZ
-from course.live import grouped, live_state, picture, table_html
+from course.circuits.live import grouped, live_state, picture, table_html
 from tests.svg_labels import flagged, numbers
 
 SEED = dict(x=-2.0, y=5.0, z=-4.0)

@@ -8,8 +8,12 @@ import time
 import urllib.error
 import urllib.request
 
+import pytest
+
 from autograder.workspace import REPO
 from tests.test_browser import free_port
+
+pytestmark = pytest.mark.lab
 
 
 def get_json(url, wait=30):

@@ -71,7 +71,7 @@ def test_course_package_contains_no_reference_code():
 
 def _forbidden_helpers():
     """Course helpers an exercise asks students to rewrite (refused during its hidden test)."""
-    from course.grading.hidden import load
+    from course.grading.grader import load
     names = set()
     for a in assignments():
         if (SOLUTIONS / "reference" / f"{a}.py").exists():

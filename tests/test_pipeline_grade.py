@@ -13,6 +13,8 @@ from autograder.submissions import build_submission, load_variants, submit
 from autograder.workspace import SOURCES
 from tests.pipeline_course import new_course
 
+pytestmark = pytest.mark.pipeline
+
 A = "02_chain_rule"
 SPY = 'import os\nprint("graded as", os.environ.get("BACKPROP_STUDENT_ID"))\n'
 LIMIT = 15
@@ -131,7 +133,8 @@ def test_notebook_time_limit_kills_only_that_submission(course):
     """Is a notebook that ignores interrupts killed at the time limit, kernel and all?"""
     state = _states(course)["stuck"]
     assert state["status"] == "failed" and f"within {LIMIT} s" in state["reason"]
-    assert not [p for p in psutil.process_iter() if _env_of(p).get("BACKPROP_STUDENT_ID") == "stuck"]
+    assert not [p for p in psutil.process_iter()
+                if _env_of(p).get("BACKPROP_STUDENT_ID") == "stuck"]
 
 
 def _env_of(proc):

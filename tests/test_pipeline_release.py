@@ -55,7 +55,7 @@ def test_bundle_installs_and_holds_no_instructor_material(released, tmp_path):
     assert project["project"]["name"] == "backprop-course"
     assert project["tool"]["setuptools"]["packages"]["find"]["include"] == ["course", "course.*"]
     # What the notebooks import resolves inside the unpacked bundle.
-    subprocess.run([sys.executable, "-c", "import course.grading, course.circuit_svg"],
+    subprocess.run([sys.executable, "-c", "import course.grading, course.circuits.svg"],
                    cwd=root, check=True, env={"PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg"})
 
 

@@ -3,7 +3,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from course.datasets import truth_table
-from course.plots_perceptron import HISTORY, decision_figure, errors_figure, timeline_figure
+from course.pictures.perceptron import HISTORY, decision_figure, errors_figure, timeline_figure
 
 
 def _texts(fig):

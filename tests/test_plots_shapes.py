@@ -2,7 +2,7 @@
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from course.plots_shapes import matmul_rows, product_shape, shapes_figure, transpose
+from course.pictures.shapes import matmul_rows, product_shape, shapes_figure, transpose
 
 
 def _texts(fig):

@@ -4,7 +4,7 @@ import re
 import numpy as np
 from matplotlib.figure import Figure
 
-from course.plots_sigmoid import neuron_circuit, neuron_inputs, sigmoid_figure
+from course.pictures.sigmoid import neuron_circuit, neuron_inputs, sigmoid_figure
 
 W, X = [2.0, -3.0, -3.0], [-1.0, -2.0]
 

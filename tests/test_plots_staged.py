@@ -2,7 +2,7 @@
 from matplotlib.figure import Figure
 
 from course.circuits import PATTERN, STAGED
-from course.plots_staged import fork_figure
+from course.pictures.forks import fork_figure
 
 
 def _texts(fig):

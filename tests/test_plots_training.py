@@ -4,8 +4,12 @@ import pytest
 from matplotlib.figure import Figure
 
 from course.datasets import xor_01
-from course.plots_training import (accuracy, probability_grid, then_and_now_figure,
-                                   training_summary_figure)
+from course.pictures.training import (
+    accuracy,
+    probability_grid,
+    then_and_now_figure,
+    training_summary_figure,
+)
 
 
 def xor_truth(P):
@@ -38,7 +42,8 @@ def test_no_line_gets_all_of_xor_right():
     rng = np.random.default_rng(0)
     best = 0.0
     for w1, w2, b in rng.normal(size=(2000, 3)):
-        best = max(best, accuracy(lambda P: (P @ np.array([w1, w2]) + b > 0).astype(float)))
+        line = np.array([w1, w2]), b
+        best = max(best, accuracy(lambda P, line=line: (P @ line[0] + line[1] > 0).astype(float)))
     assert best == 0.75
 
 

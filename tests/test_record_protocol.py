@@ -1,7 +1,7 @@
 """The sandboxed protocol reaches the same verdicts as a direct check, for every exercise of
 every assignment, on the instructor's answers and every simulated student answer (bugs and
-correct alternatives): the kernel only records (course.grading.record), the grader judges
-(course.grading.hidden.judge), and nothing is lost in between -- not a pass, not a failure,
+correct alternatives): the kernel only records (course.grading.kernel), the grader judges
+(course.grading.grader.judge), and nothing is lost in between -- not a pass, not a failure,
 not the message a student reads."""
 import ast
 import contextlib
@@ -13,7 +13,7 @@ import pytest
 from autograder.accuracy import Runner
 from autograder.submissions import load_variants
 from autograder.workspace import assignments
-from course.grading import GradingError, hidden, record
+from course.grading import GradingError, grader, hidden, kernel
 
 STUDENT = "protocol-check"
 
@@ -42,17 +42,17 @@ def _recorded(assignment, exercise, fn, tmp_path, monkeypatch):
     cases = tmp_path / "cases"
     (cases / assignment).mkdir(parents=True, exist_ok=True)
     (cases / assignment / f"{exercise}.json").write_text(
-        json.dumps(hidden.case_file(assignment, exercise, STUDENT)))
+        json.dumps(grader.case_file(assignment, exercise, STUDENT)))
     log = tmp_path / "record.jsonl"
     log.unlink(missing_ok=True)
-    monkeypatch.setenv(record.CASES_ENV, str(cases))
-    monkeypatch.setenv(record.RECORD_ENV, str(log))
+    monkeypatch.setenv(kernel.CASES_ENV, str(cases))
+    monkeypatch.setenv(kernel.RECORD_ENV, str(log))
     with contextlib.redirect_stdout(io.StringIO()):
         hidden.check(assignment, exercise, fn)
-    monkeypatch.delenv(record.CASES_ENV)
-    monkeypatch.delenv(record.RECORD_ENV)
+    monkeypatch.delenv(kernel.CASES_ENV)
+    monkeypatch.delenv(kernel.RECORD_ENV)
     (entry,) = [json.loads(line) for line in log.read_text().splitlines()]
-    return hidden.judge(assignment, exercise, entry["fn"], entry["results"], STUDENT)
+    return grader.judge(assignment, exercise, entry["fn"], entry["results"], STUDENT)
 
 
 @pytest.mark.parametrize("assignment", assignments())
@@ -60,7 +60,8 @@ def test_recorded_verdicts_equal_direct_verdicts(assignment, tmp_path, monkeypat
     monkeypatch.setenv("BACKPROP_STUDENT_ID", STUDENT)
     runner = Runner(assignment)
     checked = _checked(runner)
-    answer_sets = [("reference", {})] + [(n, v.answers) for n, v in load_variants(assignment).items()]
+    answer_sets = [("reference", {})] + [(n, v.answers)
+                                         for n, v in load_variants(assignment).items()]
     compared = failures = 0
     first = next((g, s) for k, g, s in runner.cells if k == "solution")
     for name, answers in answer_sets:

@@ -6,7 +6,8 @@ import pytest
 
 from autograder.workspace import SOLUTIONS
 from course.grading import GradingError
-from course.grading.hidden import cases, check
+from course.grading.grader import cases
+from course.grading.hidden import check
 
 A = "04_staged_backprop"
 _spec = importlib.util.spec_from_file_location("ref04", SOLUTIONS / "reference" / f"{A}.py")

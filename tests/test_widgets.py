@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from course.circuits import STAGED, XYZ
-from course.widget_plots import perceptron_figure, sigmoid_figure
-from course.training_plot import TrainingPicture, training_figure
+from course.pictures.perceptron import perceptron_figure
+from course.pictures.sigmoid import sigmoid_point_figure
+from course.pictures.training import TrainingPicture, training_figure
 from course.widgets import live_circuit, perceptron_widget, sigmoid_widget, training_view
 from tests.svg_labels import flagged, numbers
 
@@ -128,7 +129,7 @@ def test_sigmoid_local_gradient_is_a_quarter_at_zero_and_follows_the_slider():
     w.controls["x"].value = 2.0
     assert w.point[1] == pytest.approx(0.1049936, abs=1e-7) and "0.1050" in w.message.value
     assert w.image.value != before
-    assert sigmoid_figure(12.0).axes[0].get_xlim()[1] >= 13.0  # the point stays in view
+    assert sigmoid_point_figure(12.0).axes[0].get_xlim()[1] >= 13.0  # the point stays in view
 
 
 def test_sigmoid_widget_checks_the_students_local_gradient():
@@ -257,12 +258,12 @@ def _pixels(png_bytes):
                                    w.controls["b"].__setattr__("value", -1.5)),
      lambda: perceptron_figure(1.0, 1.0, -1.5, "XOR")),
     (sigmoid_widget, lambda w: w.controls["x"].__setattr__("value", 1.3),
-     lambda: sigmoid_figure(1.3)),
+     lambda: sigmoid_point_figure(1.3)),
 ])
 def test_repainted_widget_picture_matches_the_full_figure(make, move, full):
     """After moving controls, is the repainted PNG the same picture as drawing the pure figure
     from scratch (no stale background, nothing missing)?"""
-    from course.widget_plots import png
+    from course.pictures.blit import png
     w = make()
     move(w)
     shown, fresh = _pixels(w.image.value), _pixels(png(full()))

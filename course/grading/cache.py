@@ -5,6 +5,7 @@ A staged forward pass keeps its intermediate values in a dict for the backward p
 entries an exercise names (whose meaning the notebook fixes) are compared; a student may keep more.
 """
 from .report import GradingError, fmt
+from .wire import dotted
 
 
 def with_cache(*names):
@@ -26,8 +27,8 @@ def with_cache(*names):
                                f"{', '.join(repr(n) for n in missing)}: the backward pass needs "
                                f"it (keys found: {', '.join(map(repr, cache)) or 'none'}).")
         return (out, *(cache[n] for n in names))
-    # how a sandboxed kernel rebuilds this driver (course.grading.record)
-    call.sandbox_spec = {"name": "course.grading.cache.with_cache", "args": list(names)}
+    # how a sandboxed kernel rebuilds this driver (course.grading.kernel)
+    call.sandbox_spec = {"name": dotted(with_cache), "args": list(names)}
     return call
 
 

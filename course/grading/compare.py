@@ -3,21 +3,14 @@
 Every problem is described in words ("dW has shape (3, 5) but should be (5, 3) ..."), so a wrong
 answer never surfaces as a numpy traceback.
 """
-import numbers
-
 import numpy as np
 
+from ..tolerance import EXACT, as_floats
 from .report import fmt
 
 # Captured at import, before any student cell runs.
-_asarray, _isfinite, _abs, _maximum, _argmax = (
-    np.asarray, np.isfinite, np.abs, np.maximum, np.argmax)
-
-RTOL = 1e-6
-"""Default relative tolerance: the references are exact formulas in float64, so a correct answer
-agrees to ~1e-12; 1e-6 leaves room for a different (but correct) order of operations."""
-ATOL = 1e-9
-"""Default absolute floor for values that should be 0 (e.g. the max gate's losing input)."""
+_asarray, _isfinite, _abs, _argmax, _where = (
+    np.asarray, np.isfinite, np.abs, np.argmax, np.where)
 
 
 def unpack(got, returns, fn_name):
@@ -43,24 +36,14 @@ def unpack(got, returns, fn_name):
     return list(got), None
 
 
-def _as_float_array(value):
-    if isinstance(value, (bool, np.bool_)) or value is None:
-        return None
-    if isinstance(value, (str, bytes)):
-        return None
-    try:
-        arr = _asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return None
-    return arr
-
-
-def problem(name, expected, got, rtol=RTOL, atol=ATOL):
-    """None if `got` matches `expected`, else one sentence saying what is wrong with `name`."""
+def problem(name, expected, got, tol=EXACT):
+    """None if `got` matches `expected` within `tol`, else one sentence saying what is wrong with
+    `name`."""
     exp = _asarray(expected, dtype=float)
-    arr = _as_float_array(got)
+    arr = as_floats(got)
     if arr is None:
-        return f"{name} should be a number{' array' if exp.ndim else ''}, got {type(got).__name__} {fmt(got)}."
+        kind = "a number array" if exp.ndim else "a number"
+        return f"{name} should be {kind}, got {type(got).__name__} {fmt(got)}."
     if exp.ndim == 0 and arr.ndim != 0:
         if arr.size == 1:
             arr = arr.reshape(())
@@ -73,31 +56,13 @@ def problem(name, expected, got, rtol=RTOL, atol=ATOL):
         return f"{name} has shape {arr.shape} but should have shape {exp.shape}.{hint}"
     if not _isfinite(arr).all():
         return f"{name} contains nan or inf: {fmt(arr) if arr.ndim == 0 else 'see the entries'}."
-    diff = _abs(arr - exp)
-    bad = diff > atol + rtol * _maximum(_abs(arr), _abs(exp))
+    bad = tol.disagree(arr, exp)
     if not bad.any():
         return None
     if exp.ndim == 0:
         return f"{name}: expected {fmt(exp)}, got {fmt(arr)}"
-    idx = np.unravel_index(_argmax(_where(bad, diff)), exp.shape)
+    idx = np.unravel_index(_argmax(_where(bad, _abs(arr - exp), -1.0)), exp.shape)
     where = ", ".join(str(int(i)) for i in idx)
     more = int(bad.sum()) - 1
     tail = f" ({more} more {'entry differs' if more == 1 else 'entries differ'})" if more else ""
     return f"{name}[{where}]: expected {fmt(exp[idx])}, got {fmt(arr[idx])}{tail}"
-
-
-def _where(mask, values):
-    return np.where(mask, values, -1.0)
-
-
-def close(a, b, rtol=RTOL, atol=ATOL):
-    """True where the two agree as `problem` would judge them (shapes must match)."""
-    a = _as_float_array(a)
-    b = _as_float_array(b)
-    if a is None or b is None or a.shape != b.shape:
-        return False
-    return bool((_abs(a - b) <= atol + rtol * _maximum(_abs(a), _abs(b))).all())
-
-
-def is_number(value):
-    return isinstance(value, numbers.Number) and not isinstance(value, bool)

@@ -3,13 +3,14 @@
 A Mistake matches a failing case (inputs, expected, got). The generic ones apply to every check;
 the named ones belong to one exercise. Instructor-side specs may add more (solutions/reference).
 """
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
-from ..forks import FORK_HINT
-from .compare import close
+from ..circuits import STAGED
+from ..circuits.forks import FORK_HINT, overwritten
+from ..tolerance import agree
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class Case:
 
     def wrong(self):
         """Names of the outputs that do not match."""
-        return [n for n in self.expected if not close(self.got[n], self.expected[n])]
+        return [n for n in self.expected if not agree(self.got[n], self.expected[n])]
 
 
 @dataclass(frozen=True)
@@ -38,32 +39,32 @@ class Mistake:
         def matches(case):
             out = buggy(*case.inputs.values())
             out = out if len(returns) > 1 else (out,)
-            return all(close(case.got[n], v) for n, v in zip(returns, out))
+            return all(agree(case.got[n], v) for n, v in zip(returns, out))
         return cls(hint, matches)
 
 
 def _nonzero(v):
-    return not close(v, 0 * v)
+    return not agree(v, 0 * v)
 
 
 def _sign_flipped(case):
     wrong = case.wrong()
-    return bool(wrong) and all(_nonzero(case.expected[n]) and close(case.got[n], -case.expected[n])
+    return bool(wrong) and all(_nonzero(case.expected[n]) and agree(case.got[n], -case.expected[n])
                                for n in wrong)
 
 
 def _exchanged(case):
     wrong = case.wrong()
-    return any(close(case.got[a], case.expected[b]) and close(case.got[b], case.expected[a])
+    return any(agree(case.got[a], case.expected[b]) and agree(case.got[b], case.expected[a])
                for a in wrong for b in wrong if a < b)
 
 
 def _upstream_ignored(case):
     dout = case.inputs.get("dout")
-    if dout is None or close(dout, 1.0 + 0 * dout) or not _nonzero(dout):
+    if dout is None or agree(dout, 1.0 + 0 * dout) or not _nonzero(dout):
         return False
     wrong = case.wrong()
-    return bool(wrong) and all(close(case.got[n] * dout, case.expected[n]) for n in wrong)
+    return bool(wrong) and all(agree(case.got[n] * dout, case.expected[n]) for n in wrong)
 
 
 def _zero_not_kept(case):
@@ -87,13 +88,13 @@ GENERIC = (
 
 def _exp_times_input(case):
     x, dout = case.inputs.get("x"), case.inputs.get("dout", 1.0)
-    return x is not None and len(case.got) == 1 and close(next(iter(case.got.values())), dout * x)
+    return x is not None and len(case.got) == 1 and agree(next(iter(case.got.values())), dout * x)
 
 
 def _sigmoid_from_preactivation(case):
     x, dout = case.inputs.get("x"), case.inputs.get("dout", 1.0)
     return (x is not None and len(case.got) == 1
-            and close(next(iter(case.got.values())), dout * (1 - x) * x))
+            and agree(next(iter(case.got.values())), dout * (1 - x) * x))
 
 
 def _labels_not_pm1(case):
@@ -104,25 +105,25 @@ def _labels_not_pm1(case):
 
 def _local_gradient_x(case):
     x, dout = case.inputs.get("x"), case.inputs.get("dout", 1.0)
-    return x is not None and len(case.got) == 1 and close(next(iter(case.got.values())), dout * x)
+    return x is not None and len(case.got) == 1 and agree(next(iter(case.got.values())), dout * x)
 
 
 def _constant_passed_back(case):
     c, dout = case.inputs.get("c"), case.inputs.get("dout", 1.0)
     got = next(iter(case.got.values()))
-    return c is not None and len(case.got) == 1 and (close(got, c) or close(got, dout * c))
+    return c is not None and len(case.got) == 1 and (agree(got, c) or agree(got, dout * c))
 
 
 def _moved_when_right(case):
     w, b = case.inputs.get("w"), case.inputs.get("b")
     exp, got = case.expected, case.got
-    return (w is not None and close(exp["w"], w) and close(exp["b"], b)
-            and not (close(got["w"], w) and close(got["b"], b)))
+    return (w is not None and agree(exp["w"], w) and agree(exp["b"], b)
+            and not (agree(got["w"], w) and agree(got["b"], b)))
 
 
 def _bias_stuck(case):
     b = case.inputs.get("b")
-    return b is not None and not close(case.expected["b"], b) and close(case.got["b"], b)
+    return b is not None and not agree(case.expected["b"], b) and agree(case.got["b"], b)
 
 
 def _neuron_z(inputs):
@@ -132,22 +133,22 @@ def _neuron_z(inputs):
 
 def _neuron_exp_times_input(case):
     de, dnz = case.got["de"], case.got["dnz"]
-    return close(dnz, de * -_neuron_z(case.inputs)) and not close(dnz, case.expected["dnz"])
+    return agree(dnz, de * -_neuron_z(case.inputs)) and not agree(dnz, case.expected["dnz"])
 
 
 def _neuron_negation_skipped(case):
-    return close(case.got["dz"], case.got["dnz"]) and not close(case.got["dz"], 0.0)
+    return agree(case.got["dz"], case.got["dnz"]) and not agree(case.got["dz"], 0.0)
 
 
 def _grouped_from_preactivation(case):
     z, dout, x = _neuron_z(case.inputs), case.inputs.get("dout", 1.0), case.inputs["x"]
     dz = dout * (1 - z) * z
-    return not close(dz, 0.0) and close(case.got["dw"], [x[0] * dz, x[1] * dz, dz])
+    return not agree(dz, 0.0) and agree(case.got["dw"], [x[0] * dz, x[1] * dz, dz])
 
 
 def _sigmoid_layer_from_input(case):
     x, dout, dx = case.inputs.get("x"), case.inputs.get("dout", 1.0), case.got.get("dx")
-    return bool(case.wrong()) and x is not None and dx is not None and close(dx, dout * (1 - x) * x)
+    return bool(case.wrong()) and x is not None and dx is not None and agree(dx, dout * (1 - x) * x)
 
 
 def _ratio(case, denominator):
@@ -156,13 +157,13 @@ def _ratio(case, denominator):
 
 
 def _rel_error_min(case):
-    return bool(case.wrong()) and close(case.got["err"], float(np.max(_ratio(case, np.minimum))))
+    return bool(case.wrong()) and agree(case.got["err"], float(np.max(_ratio(case, np.minimum))))
 
 
 def _rel_error_signed(case):
     a, b = (np.asarray(case.inputs[k], dtype=float) for k in ("a", "b"))
     scale = np.maximum(np.abs(a), np.abs(b))
-    return bool(case.wrong()) and any(close(case.got["err"], float(np.max(d / scale)))
+    return bool(case.wrong()) and any(agree(case.got["err"], float(np.max(d / scale)))
                                       for d in (a - b, b - a))
 
 
@@ -174,7 +175,7 @@ def _batch_size(case):
 def _not_averaged(case):
     n, wrong = _batch_size(case), case.wrong()
     return bool(n and n > 1 and wrong) and all(
-        n_.startswith("d") and close(case.got[n_], n * np.asarray(case.expected[n_]))
+        n_.startswith("d") and agree(case.got[n_], n * np.asarray(case.expected[n_]))
         for n_ in wrong)
 
 
@@ -189,19 +190,16 @@ def _loss_grows(case):
 
 def _loss_after_update(case):
     got, want = _losses(case, "got"), _losses(case, "expected")
-    return bool(case.wrong()) and got.size == want.size > 1 and close(got[:-1], want[1:])
+    return bool(case.wrong()) and got.size == want.size > 1 and agree(got[:-1], want[1:])
 
 
-def _fork_overwritten(case):
-    # Measured on the STAGED circuit by centred differences: explains the answer, never computes it.
-    from ..circuits import STAGED
-    from ..forks import overwritten
-    return overwritten(STAGED, {"dx": "x", "dy": "y"})(case)
+# Measured on the STAGED circuit by centred differences: explains the answer, never computes it.
+_fork_overwritten = overwritten(STAGED, {"dx": "x", "dy": "y"})
 
 
 def _halved(case):
     wrong = case.wrong()
-    return bool(wrong) and all(close(2 * case.got[n], case.expected[n]) for n in wrong)
+    return bool(wrong) and all(agree(2 * case.got[n], case.expected[n]) for n in wrong)
 
 
 NAMED = {

@@ -1,4 +1,7 @@
-"""The one exception a check raises, shown to the student as a message, never as a traceback."""
+"""What a student reads: the one exception a check raises (shown as a message, never as a
+traceback), numbers and inputs written as a person reads them, and a widget's one-line account
+of a function that failed."""
+import reprlib
 
 
 class GradingError(AssertionError):
@@ -13,6 +16,11 @@ class GradingError(AssertionError):
                 for i, line in enumerate(str(self).splitlines())]
 
 
+_SHORT = reprlib.Repr()  # Python 3.11's takes no keywords
+_SHORT.maxlevel, _SHORT.maxdict, _SHORT.maxlist, _SHORT.maxtuple = 2, 4, 4, 4
+_SHORT.maxstring = _SHORT.maxother = 40
+
+
 def fmt(value):
     """A number as a person reads it: 6 significant digits, no numpy repr noise."""
     if callable(value) and hasattr(value, "__name__"):
@@ -20,7 +28,7 @@ def fmt(value):
     try:
         return f"{float(value):.6g}"
     except (TypeError, ValueError):
-        text = repr(value)
+        text = _SHORT.repr(value)  # bounded: a case may hold a recorded path of 2000 arrays
         return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -34,3 +42,11 @@ def fmt_inputs(inputs):
         else:
             parts.append(f"{name}={fmt(value)}")
     return ", ".join(parts)
+
+
+def failure(fn, exc):
+    """One line saying why the student's function gave nothing (shown, never raised)."""
+    name = getattr(fn, "__name__", "your function")
+    if isinstance(exc, NotImplementedError):
+        return f"{name} is not written yet"
+    return f"{name} raised {type(exc).__name__}: {exc}"

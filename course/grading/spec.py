@@ -3,13 +3,14 @@
 Instances live on the instructor side (solutions/reference/<assignment>.py, dict EXERCISES);
 this module only defines their shape and how they produce expected values.
 """
-from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..gradcheck import numerical_gradient
-from .compare import ATOL, RTOL, unpack
+from ..tolerance import EXACT, Tolerance
+from .compare import unpack
 
 
 @dataclass(frozen=True)
@@ -27,10 +28,8 @@ class Exercise:
     """Random cases per student (drawn from the per-student seed)."""
     fixed: tuple = ()
     """Input dicts always checked first (worked examples, deliberate edge cases)."""
-    rtol: float = RTOL
-    """Relative tolerance against the reference (exact float64 formulas: 1e-6 is generous)."""
-    atol: float = ATOL
-    """Absolute floor, for outputs that should be exactly 0."""
+    tol: Tolerance = EXACT
+    """How close to the reference the outputs must be (course.tolerance)."""
     call: Callable = None
     """call(student_object, inputs) -> outputs; default: positional call in input order."""
     forward: Callable = None
@@ -41,8 +40,6 @@ class Exercise:
     """Extra recognised mistakes (hints.Mistake) beyond the generic and named ones."""
     forbid: tuple = ()
     """Dotted names the student's code may not call here (helpers they are asked to write)."""
-    extra: dict = field(default_factory=dict)
-    """Free-form settings for exercises with a custom check."""
     prepare: Callable = None
     """For a sandboxed kernel, which has no reference: prepare(inputs) -> the data the kernel's
     call gets instead (e.g. a reference cache computed here). Default: the inputs themselves."""

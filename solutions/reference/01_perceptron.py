@@ -9,7 +9,6 @@ import numpy as np
 from course.datasets import POINTS, truth_table
 from course.grading import Exercise, Mistake
 
-
 # --- references -------------------------------------------------------------------------------
 
 def perceptron_predict(w, b, X):
@@ -44,7 +43,8 @@ def xor_network(X):
 # --- case generators --------------------------------------------------------------------------
 
 def _predict_inputs(rng):
-    """Random sizes and weights; a score of exactly 0 has probability 0 here (ties are fixed cases)."""
+    """Random sizes and weights; a score of exactly 0 has probability 0 here (ties are fixed
+    cases)."""
     n, d = int(rng.integers(2, 9)), int(rng.integers(1, 5))  # n > 1: see _xor_inputs
     return dict(w=rng.normal(0, 2, d), b=float(rng.normal()), X=rng.normal(0, 2, (n, d)))
 
@@ -90,7 +90,7 @@ EXERCISES = {
         title="perceptron prediction", returns=("labels",), draw=_predict_inputs,
         reference=perceptron_predict, fixed=TIES,
         # The perceptron widget's fallback rule is the same threshold: not usable here.
-        forbid=("course.widget_plots._sign", "course.widget_plots.perceptron_errors"),
+        forbid=("course.pictures.perceptron._sign", "course.pictures.perceptron.perceptron_errors"),
         mistakes=(
             Mistake.produces("a score of exactly 0 is labelled -1: the unit fires only when "
                              "w.x + b is strictly positive.",

@@ -7,7 +7,6 @@ differences of the forward function.
 from course.grading import Exercise, Mistake
 from course.grading.testfuncs import bowl, cube, wave
 
-
 # --- references -------------------------------------------------------------------------------
 
 def numerical_derivative(f, x, h=1e-5):
@@ -75,7 +74,8 @@ def _circuit_backward_inputs(rng):
 
 # The course's circuit model can evaluate and differentiate (x + y) z numerically: the circuit
 # exercises must be the student's own arithmetic.
-CIRCUIT_HELPERS = ("course.circuits.Circuit.forward", "course.circuits.Circuit.numerical_grads")
+CIRCUIT_HELPERS = ("course.circuits.model.Circuit.forward",
+                   "course.circuits.model.Circuit.numerical_grads")
 
 EXERCISES = {
     "numerical_derivative": Exercise(

@@ -7,7 +7,6 @@ import numpy as np
 
 from course.grading import Exercise, Mistake
 
-
 # --- references -------------------------------------------------------------------------------
 
 def _sigmoid(x):

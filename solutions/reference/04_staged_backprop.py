@@ -15,19 +15,19 @@ from itertools import combinations
 
 import numpy as np
 
-from course.forks import FORK_HINT
-from course.grading.drivers import positional
+from course.circuits.forks import FORK_HINT
 from course.grading import Exercise, Mistake
 from course.grading.cache import with_cache
-from course.grading.compare import close
+from course.grading.drivers import positional
+from course.tolerance import agree
 
 CACHE = ("x", "y", "sigy", "num", "sigx", "xpy", "xpysqr", "den", "invden")
 
 
 # The course's circuit model evaluates and differentiates STAGED and PATTERN numerically: the
 # exercises must be the student's own staging.
-CIRCUIT_HELPERS = ("course.circuits._sigmoid", "course.circuits.Circuit.forward",
-                   "course.circuits.Circuit.numerical_grads")
+CIRCUIT_HELPERS = ("course.circuits.model.sigmoid", "course.circuits.model.Circuit.forward",
+                   "course.circuits.model.Circuit.numerical_grads")
 
 
 def _sigmoid(v):
@@ -99,7 +99,7 @@ def _sigmoid_from_input(case):
     cache = staged_forward(x, y)[1]
     for swap in (dict(sigx=x), dict(sigy=y), dict(sigx=x, sigy=y)):
         got = staged_backward(dict(cache, **swap), dout)
-        if all(close(case.got[n], v) for n, v in zip(("dx", "dy"), got)):
+        if all(agree(case.got[n], v) for n, v in zip(("dx", "dy"), got)):
             return True
     return False
 

@@ -2,9 +2,6 @@
 points) and differently written correct answers (each must get full marks)."""
 from autograder.submissions import alt, bug
 
-
-
-
 PRED = ("perceptron_predict_visible", "perceptron_predict_hidden")
 UPD = ("perceptron_update_visible", "perceptron_update_hidden")
 TRAIN = ("train_perceptron_and_or_visible", "train_perceptron_xor_visible",

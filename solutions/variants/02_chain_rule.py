@@ -2,9 +2,6 @@
 points) and differently written correct answers (each must get full marks)."""
 from autograder.submissions import alt, bug
 
-
-
-
 ND = ("numerical_derivative_visible", "numerical_derivative_hidden")
 ADD = ("add_backward_visible", "add_backward_hidden")
 MUL = ("mul_backward_visible", "mul_backward_hidden")

@@ -3,8 +3,6 @@ points) and differently written correct answers (each must get full marks)."""
 from autograder.submissions import alt, bug
 
 
-
-
 def cells(name):
     return f"{name}_answer", (f"{name}_visible", f"{name}_hidden")
 

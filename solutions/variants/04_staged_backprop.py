@@ -5,9 +5,6 @@ staged_backward's hidden test feeds it the reference forward pass's cache, so a 
 staged_forward in the same submission costs nothing there (see solutions/reference/04_...)."""
 from autograder.submissions import alt, bug
 
-
-
-
 FWD = ("staged_forward_visible", "staged_forward_hidden")
 BWD = ("staged_backward_visible", "staged_backward_hidden")
 PAT = ("pattern_circuit_visible", "pattern_circuit_hidden")

@@ -2,9 +2,6 @@
 points) and differently written correct answers (each must get full marks)."""
 from autograder.submissions import alt, bug
 
-
-
-
 MATMUL = ("matmul_backward_visible", "matmul_backward_hidden")
 REL = ("rel_error_visible", "rel_error_hidden")
 MUL = ("mul_layer_visible", "mul_layer_hidden")

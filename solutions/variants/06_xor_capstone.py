@@ -2,9 +2,6 @@
 points) and differently written correct answers (each must get full marks)."""
 from autograder.submissions import alt, bug
 
-
-
-
 FWD = ("network_forward_visible", "network_forward_hidden")
 LOSS = ("mse_loss_visible", "mse_loss_hidden")
 BWD = ("network_backward_visible", "network_backward_hidden")

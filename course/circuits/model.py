@@ -1,13 +1,15 @@
-"""Circuits of gates: the course's small computational graphs, evaluated and differentiated by
-centred differences (never by a backward pass: that is the student's work).
+"""The circuit model: gates that read named wires and write one, evaluated forward and
+differentiated by centred differences (never by a backward pass: that is the student's work).
 
-A circuit is a list of gates in forward order; each gate reads named wires and writes one.
+A circuit is a list of gates in forward order; the lecture's circuits are in
+course.circuits.lecture.
 """
 import math
 from dataclasses import dataclass
 
 
-def _sigmoid(v):
+def sigmoid(v):
+    """The course's one sigma of a number (hidden tests refuse it where a student writes sigma)."""
     # Stable for large |v|: exp is only ever taken of a non-positive number.
     if v >= 0:
         return 1.0 / (1.0 + math.exp(-v))
@@ -22,7 +24,7 @@ OPS = {
     "max": ("max", lambda vs, c: max(vs)),
     "exp": ("exp", lambda vs, c: math.exp(vs[0])),
     "1/x": ("1/x", lambda vs, c: 1.0 / vs[0]),
-    "sigmoid": ("σ", lambda vs, c: _sigmoid(vs[0])),
+    "sigmoid": ("σ", lambda vs, c: sigmoid(vs[0])),
     "square": ("x²", lambda vs, c: vs[0] ** 2),
     "+c": (None, lambda vs, c: c + vs[0]),
     "*c": (None, lambda vs, c: c * vs[0]),
@@ -87,26 +89,3 @@ class Circuit:
             grads[wire] = dout * (up - down) / (2 * h)
         return grads
 
-
-def _chain(name, inputs, *specs, place=()):
-    return Circuit(name, tuple(inputs), tuple(Gate(*s) for s in specs), tuple(place))
-
-
-# The circuits of the lecture notes, by notebook.
-XYZ = _chain("(x + y) z", "xyz", ("+", ("x", "y"), "q"), ("*", ("q", "z"), "f"))
-NEURON = _chain(
-    "sigmoid neuron", ("w0", "x0", "w1", "x1", "w2"),
-    ("*", ("w0", "x0"), "w0x0"), ("*", ("w1", "x1"), "w1x1"), ("+", ("w0x0", "w1x1"), "s"),
-    ("+", ("s", "w2"), "z"), ("*c", ("z",), "nz", -1.0), ("exp", ("nz",), "e"),
-    ("+c", ("e",), "d", 1.0), ("1/x", ("d",), "f"))
-PATTERN = _chain(
-    "2 (x y + max(z, w))", "xyzw",
-    ("*", ("x", "y"), "xy"), ("max", ("z", "w"), "m"), ("+", ("xy", "m"), "s"),
-    ("*c", ("s",), "f", 2.0))
-STAGED = _chain(
-    "(x + σ(y)) / (σ(x) + (x + y)²)", "xy",
-    ("sigmoid", ("y",), "sigy"), ("+", ("x", "sigy"), "num"), ("sigmoid", ("x",), "sigx"),
-    ("+", ("x", "y"), "xpy"), ("square", ("xpy",), "xpysqr"), ("+", ("sigx", "xpysqr"), "den"),
-    ("1/x", ("den",), "invden"), ("*", ("num", "invden"), "f"),
-    place=(("x", 0, 1), ("y", 0, 3.6), ("sigx", 1, 0), ("xpy", 1, 2.1), ("sigy", 1, 4.2),
-           ("xpysqr", 2, 2.1), ("num", 2, 3.6), ("den", 3, 1), ("invden", 4, 1), ("f", 5, 2.2)))

@@ -5,6 +5,8 @@ sees the nudged value), never by a backward pass, so they can check and explain 
 """
 from itertools import combinations
 
+from ..tolerance import BRANCH
+
 FORK_HINT = ("x and y are each used by more than one stage: at such a fork the gradients from "
              "every branch add up (multivariable chain rule), so each new contribution must be "
              "added to the gradient accumulated so far (+=), not replace it (=).")
@@ -43,8 +45,6 @@ def overwritten(circuit, grads_of):
     grads_of: {output name: input wire}, e.g. {"dx": "x", "dy": "y"}. The case's inputs hold the
     circuit's inputs directly, or in a dict under "cache", and "dout".
     """
-    from .grading.compare import close  # here, not at the top: course.grading imports this module
-
     def matches(case):
         source = case.inputs.get("cache", case.inputs)
         inputs = {w: source[w] for w in circuit.inputs}
@@ -53,7 +53,7 @@ def overwritten(circuit, grads_of):
 
         def partial(name):
             branches = branch_gradients(circuit, inputs, grads_of[name], dout).values()
-            return any(close(case.got[name], s, rtol=1e-5, atol=1e-7)
+            return any(BRANCH.agree(case.got[name], s)
                        for s in partial_sums(branches))
         return bool(wrong) and all(n in grads_of and partial(n) for n in wrong)
     return matches

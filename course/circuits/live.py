@@ -4,17 +4,15 @@ numerical gradients, the student's gradients (if their backward pass runs) and w
 No Jupyter here: `live_state` takes numbers and returns numbers and text, so it is tested directly;
 course.widgets only turns sliders into calls of it.
 """
-import math
 from dataclasses import dataclass, field
 from html import escape
 
 import numpy as np
 
-from .circuit_svg import draw_circuit
-
-RTOL, ATOL = 1e-4, 1e-6
-"""Agreement between the student's and the numerical gradient. Centred differences with h=1e-6
-are good to about 1e-8 relative on these circuits, so 1e-4 flags only real mistakes."""
+from ..grading.report import failure
+from ..style import WRONG
+from ..tolerance import NUMERIC
+from .svg import draw_circuit
 
 
 @dataclass
@@ -75,14 +73,6 @@ def grouped(*groups, then=()):
     return call
 
 
-def failure(fn, exc):
-    """One line saying why the student's function gave nothing (shown, never raised)."""
-    name = getattr(fn, "__name__", "your function")
-    if isinstance(exc, NotImplementedError):
-        return f"{name} is not written yet"
-    return f"{name} raised {type(exc).__name__}: {exc}"
-
-
 def _student_grads(circuit, backward, call, values, dout):
     """(grads or {}, problem or None): the student's gradients, never an exception."""
     name = getattr(backward, "__name__", "backward")
@@ -106,10 +96,6 @@ def _student_grads(circuit, backward, call, values, dout):
     return grads, None
 
 
-def _agree(a, b, rtol=RTOL, atol=ATOL):
-    return math.isfinite(a) and abs(a - b) <= atol + rtol * abs(b)
-
-
 def live_state(circuit, inputs, backward=None, *, call=None, dout=1.0):
     """Values and gradients of `circuit` at `inputs` (wire -> number), scaled by upstream `dout`."""
     inputs = {w: float(inputs[w]) for w in circuit.inputs}
@@ -122,7 +108,8 @@ def live_state(circuit, inputs, backward=None, *, call=None, dout=1.0):
                                       values, dout)
     if problem:
         return LiveState(values, numerical, message=f"Numerical gradients shown: {problem}.")
-    bad = tuple(w for w in circuit.wires if w in student and not _agree(student[w], numerical[w]))
+    bad = tuple(w for w in circuit.wires
+                if w in student and not NUMERIC.agree(student[w], numerical[w]))
     name = getattr(backward, "__name__", "backward")
     if bad:
         text = (f"{name} disagrees with the numerical gradient on "
@@ -144,7 +131,7 @@ def table_html(state):
     rows = []
     for wire, g in state.student.items():
         bad = wire in state.mismatch
-        style = ' style="color:#cf222e;font-weight:bold"' if bad else ""
+        style = f' style="color:{WRONG};font-weight:bold"' if bad else ""
         rows.append(f'<tr class="{"mismatch" if bad else "ok"}" data-wire="{escape(wire)}"{style}>'
                     f"<td>d{escape(wire)}</td><td>{g:.6g}</td>"
                     f"<td>{state.numerical[wire]:.6g}</td><td>{'✗' if bad else '✓'}</td></tr>")

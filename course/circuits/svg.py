@@ -2,8 +2,9 @@
 red below. A pure function from numbers to an SVG string (testable without Jupyter)."""
 from html import escape
 
+from ..style import GRADIENT, INK, VALUE, WRONG
+
 DX, DY, R, MARGIN = 150, 74, 19, 46
-GREEN, RED, INK, GREY, WRONG = "#1a7f37", "#cf222e", "#24292f", "#8c959f", "#cf222e"
 
 
 class Svg(str):
@@ -74,14 +75,16 @@ def draw_circuit(circuit, values, grads=None, *, mismatch=(), decimals=2, title=
         lx = x0 + min(DX - 2 * R, targets[0][0] - x0 - R) / 2 if wire in gate_of or targets else x0
         ly = y0 + (targets[0][1] - y0) * 0.5 * (lx - x0) / max(targets[0][0] - x0, 1)
         if wire in values:
-            parts.append(f'<text x="{lx:.1f}" y="{ly - 7:.1f}" text-anchor="middle" fill="{GREEN}" '
-                         f'class="value" data-wire="{escape(wire)}">{_num(values[wire], decimals)}</text>')
+            text = _num(values[wire], decimals)
+            parts.append(f'<text x="{lx:.1f}" y="{ly - 7:.1f}" text-anchor="middle" '
+                         f'fill="{VALUE}" class="value" data-wire="{escape(wire)}">{text}</text>')
         if wire in grads:
             mark = " ✗" if bad else ""
             weight = ' font-weight="bold"' if bad else ""
-            parts.append(f'<text x="{lx:.1f}" y="{ly + 17:.1f}" text-anchor="middle" fill="{RED}" '
-                         f'class="grad{" mismatch" if bad else ""}" data-wire="{escape(wire)}"'
-                         f'{weight}>{_num(grads[wire], decimals)}{mark}</text>')
+            text = _num(grads[wire], decimals) + mark
+            parts.append(f'<text x="{lx:.1f}" y="{ly + 17:.1f}" text-anchor="middle" '
+                         f'fill="{GRADIENT}" class="grad{" mismatch" if bad else ""}" '
+                         f'data-wire="{escape(wire)}"{weight}>{text}</text>')
         if wire in gate_of and not circuit.consumers(wire):
             parts.append(f'<text x="{targets[0][0] + 6:.1f}" y="{y0 + 4:.1f}" fill="{INK}" '
                          f'class="name" data-wire="{escape(wire)}">{escape(wire)}</text>')

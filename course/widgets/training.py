@@ -1,4 +1,4 @@
-"""The XOR training view of notebook 06: Start/Stop/Step buttons over course.training_plot.
+"""The XOR training view of notebook 06: Start/Stop/Step buttons over course.pictures.training.
 
 Start never blocks the kernel: inside Jupyter it trains in an asyncio task on the kernel's own
 event loop, handing control back between ticks (so Stop and other cells still run). Every run is
@@ -12,8 +12,8 @@ from html import escape
 
 import ipywidgets as widgets
 
-from .live import failure
-from .training_plot import TrainingPicture
+from ..grading.report import failure
+from ..pictures.training import TrainingPicture
 
 
 class TrainingView(widgets.VBox):

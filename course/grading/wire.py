@@ -1,22 +1,18 @@
-"""Sandboxed grading: the student's kernel runs the checks' calls and records what came back; the
-verdicts are reached outside it (autograder.judge), where the reference lives.
+"""The wire format between a sandboxed kernel and the grader: values as tagged JSON.
 
-Under the grading pipeline the kernel runs with BACKPROP_CASES (a folder of this student's case
-inputs, written by the grader: data only, no expected values) and BACKPROP_RECORD (a file the
-kernel appends one JSON line to per check). Nothing in the kernel decides a grade: code that
-patches numpy or this module can change what is recorded, but not what it is compared with.
-
-Values cross the boundary as tagged JSON (never pickle: the grader must not run code the
-student's kernel wrote).
+Never pickle: the grader must not run code the student's kernel wrote. `encode` turns a value
+into JSON-able data and `decode` turns it back into an equal value; what cannot cross as data (a
+lambda, an object a student returned) crosses as an Opaque, which equals nothing. Course-level
+functions cross by their dotted name (`dotted`, `resolve`), since both sides can import them.
 """
-import json
 import math
-import os
 import warnings
 
 import numpy as np
 
-CASES_ENV, RECORD_ENV = "BACKPROP_CASES", "BACKPROP_RECORD"
+from . import guard
+from .report import GradingError
+
 _NUMERIC_KINDS = "biuf"
 
 
@@ -49,8 +45,7 @@ def resolve(name):
     """The course-level object a dotted name refers to (refuses anything outside `course`)."""
     if not name.startswith("course."):
         raise ValueError(f"not a course-level name: {name}")
-    from .check import _resolve
-    owner, attr = _resolve(name)
+    owner, attr = guard.resolve(name)
     return getattr(owner, attr)
 
 
@@ -135,68 +130,7 @@ def _key(k):
         return repr(k)
 
 
-# --- the kernel's side ------------------------------------------------------------------------
-
-def sandboxed():
-    """True when the grading pipeline runs this kernel (cases come from the grader)."""
-    return bool(os.environ.get(CASES_ENV))
-
-
-def _execution_count():
-    try:
-        from IPython import get_ipython
-        shell = get_ipython()
-        # IPython counts the running cell before it runs it: the cell's own number is one less
-        # (what ipykernel puts in the execute reply, and so in the notebook)
-        return int(shell.execution_count) - 1 if shell is not None else None
-    except Exception:
-        return None
-
-
-def load_cases(assignment, name):
-    """The grader's case file for one exercise: {"title", "call", "forbid", "cases"}."""
-    path = os.path.join(os.environ[CASES_ENV], assignment, f"{name}.json")
-    with open(path) as handle:
-        spec = json.load(handle)
-    spec["cases"] = [decode(c) for c in spec["cases"]]
-    return spec
-
-
-def write(entry):
-    """Append one check's record (tagged with the cell's execution count) for the grader."""
-    path = os.environ.get(RECORD_ENV)
-    if not path:
-        return
-    entry = {**entry, "count": _execution_count()}
-    with open(path, "a") as handle:
-        handle.write(json.dumps(entry) + "\n")
-
-
-def outcome(call, fn, inputs, forbid, title):
-    """Run one call of the student's code; what happened, as data."""
-    from .check import _forbidden, _quiet
-    from .report import GradingError
-    try:
-        with _forbidden(forbid, title), _quiet() as caught:
-            got = call(fn, dict(inputs))
-        result = {"value": encode(got)}
-        if caught:
-            result["warning"] = str(caught[0].message)[:500]
-        return result
-    except NotImplementedError:
-        return {"raised": "NotImplementedError", "message": ""}
-    except GradingError as exc:
-        return {"grading_error": str(exc)[:4000]}
-    except Exception as exc:  # any failure of the student's code is a result, not a crash
-        return {"raised": type(exc).__name__, "message": str(exc)[:1000]}
-
-
-# --- the grader's side ------------------------------------------------------------------------
-
-def _grading_error():
-    from .report import GradingError
-    return GradingError
-
+# --- what the grader reads back -----------------------------------------------------------
 
 class Named:
     """Stands for the student's function in messages (the judge has only its name)."""
@@ -210,19 +144,14 @@ def replay(result, finish=None):
     def call(fn, inputs):
         if "value" in result:
             if result.get("warning"):
-                warnings.warn(result["warning"], RuntimeWarning)
+                warnings.warn(result["warning"], RuntimeWarning, stacklevel=2)
             got = decode(result["value"], functions=False)
             return finish(inputs, got) if finish else got
         if "grading_error" in result:
-            raise _grading_error()(str(result["grading_error"]))
+            raise GradingError(str(result["grading_error"]))
         kind = str(result.get("raised", "Exception"))
         if kind == "NotImplementedError":
             raise NotImplementedError
         raised = type(kind if kind.isidentifier() else "Exception", (Exception,), {})
         raise raised(str(result.get("message", "")))
     return call
-
-
-def recording():
-    """True when checks should record their calls for the grader."""
-    return bool(os.environ.get(RECORD_ENV))

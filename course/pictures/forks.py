@@ -1,13 +1,15 @@
 """Pictures of notebook 04, as pure functions: numbers in, a matplotlib Figure out.
 
 - fork_figure: at each fork wire, the gradient arriving along every branch, and their sum, drawn
-  as arrows laid end to end so the sum is visibly the total length (course.forks measures them).
+  as arrows laid end to end so the sum is visibly the total length (course.circuits.forks
+  measures them).
 """
 from matplotlib.figure import Figure
 
-from .forks import branch_gradients
+from ..circuits.forks import branch_gradients
+from ..style import GRADIENT, INK
 
-BRANCH, TOTAL = "#cf222e", "#24292f"
+BRANCH, TOTAL = GRADIENT, INK
 
 
 def fork_figure(circuit, inputs, wires, dout=1.0):

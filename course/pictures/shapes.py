@@ -8,8 +8,10 @@ wide as B.
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-FILL = {"input": "#dbeafe", "grad": "#fde7d4", "result": "#dcfce7", "bad": "#ffe4e6"}
-OK, BAD, INK = "#1a7f37", "#cf222e", "#24292f"
+from ..style import INK, PALE_FALSE, PALE_RIGHT, PALE_TRUE, PALE_WRONG, VALUE, WRONG
+
+FILL = {"input": PALE_TRUE, "grad": PALE_FALSE, "result": PALE_RIGHT, "bad": PALE_WRONG}
+OK, BAD = VALUE, WRONG
 GAP = 1.2  # space between boxes and operator signs, in box units
 
 
@@ -56,8 +58,8 @@ def shapes_figure(rows, title=None):
     The result box is green with a tick when the product exists and has the wanted shape; when the
     inner dimensions differ the line says so in red, and a product of the wrong shape is drawn red.
     """
-    heights = [max(l[1][0], r[1][0], 1) for _, l, r, _ in rows]
-    widths = [l[1][1] + r[1][1] + max(want[1], r[1][1]) + 4 * GAP + 8 for _, l, r, want in rows]
+    heights = [max(a[1][0], b[1][0], 1) for _, a, b, _ in rows]
+    widths = [a[1][1] + b[1][1] + max(want[1], b[1][1]) + 4 * GAP + 8 for _, a, b, want in rows]
     total = sum(heights) + 2.0 * len(rows)
     scale = min(0.3, 10.0 / (max(widths) + 3.2))  # inches per box unit, at most 10 in wide
     top = 0.5 if title else 0.1  # inches above the boxes

@@ -1,0 +1,110 @@
+"""The grader's half: the instructor's references, this student's cases, and the verdicts.
+
+A hidden test compares the student's outputs on this student's cases with the reference of
+solutions/reference/<assignment>.py (found through BACKPROP_SOLUTIONS; students never have that
+folder), then with centred differences of the forward function. Two routes reach this module:
+- direct (plain nbgrader, the project's tests): the kernel that runs the notebook has the
+  reference and calls `judge_cases` itself;
+- sandboxed (the course's grading pipeline): the grader writes `case_file` for the kernel
+  (inputs only), the kernel records what the student's function returned (course.grading.kernel),
+  and the grader, outside the kernel, calls `judge` on the record.
+"""
+import importlib.util
+import os
+from pathlib import Path
+
+from ..tolerance import NUMERIC
+from . import seeds, wire
+from .check import run_case
+from .report import GradingError
+
+SOLUTIONS_ENV = "BACKPROP_SOLUTIONS"
+
+_loaded = {}
+
+
+def solutions_dir():
+    path = os.environ.get(SOLUTIONS_ENV)
+    if not path:
+        raise GradingError(f"Hidden tests need the instructor's solutions folder: set "
+                           f"{SOLUTIONS_ENV} (the repository's nbgrader_config.py does).")
+    return Path(path)
+
+
+def load(assignment):
+    """The instructor's reference module for an assignment (cached per process)."""
+    if assignment not in _loaded:
+        path = solutions_dir() / "reference" / f"{assignment}.py"
+        spec = importlib.util.spec_from_file_location(f"backprop_reference_{assignment}", path)
+        if spec is None or not path.exists():
+            raise GradingError(f"No reference for assignment {assignment} at {path}.")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        _loaded[assignment] = module
+    return _loaded[assignment]
+
+
+def exercise(assignment, name):
+    """The Exercise (course.grading.spec) of one hidden test."""
+    return load(assignment).EXERCISES[name]
+
+
+def cases(assignment, name, student=None):
+    """This student's input dicts for one exercise: the fixed ones, then the random draws."""
+    ex = exercise(assignment, name)
+    rng = seeds.rng(assignment, name, student)
+    return [dict(c) for c in ex.fixed] + [ex.draw(rng) for _ in range(ex.cases)]
+
+
+def passed_message(ex):
+    return f"{ex.title}: all {len(ex.fixed) + ex.cases} hidden cases pass."
+
+
+def judge_cases(ex, name, fn, todo, calls=None):
+    """Run every case (with `calls[i]` for case i if given, else the exercise's call); raise
+    GradingError on the first one that fails."""
+    for i, inputs in enumerate(todo, 1):
+        call = calls[i - 1] if calls else ex.call
+        opts = dict(title=ex.title, exercise=name, call=call, mistakes=ex.mistakes,
+                    forbid=ex.forbid, label=f" (case {i} of {len(todo)})")
+        run_case(fn, inputs, ex.expected(inputs), tol=ex.tol, **opts)
+        if ex.forward is not None:
+            run_case(fn, inputs, ex.numeric(inputs), tol=NUMERIC, **opts)
+
+
+# --- sandboxed: what goes to the kernel, and the verdict on what comes back ---------------------
+
+def call_spec(call):
+    """How a sandboxed kernel finds a course-level call driver: {"name", "args"?} or None."""
+    if call is None:
+        return None
+    spec = getattr(call, "sandbox_spec", None) or (
+        {"name": wire.dotted(call)} if wire.dotted(call) else None)
+    if spec is None:
+        raise ValueError(f"{call!r} is not a course-level driver: give the Exercise a kernel_call")
+    return spec
+
+
+def case_file(assignment, name, student):
+    """What a sandboxed kernel gets for one exercise: data, never an expected value."""
+    ex = exercise(assignment, name)
+    todo = cases(assignment, name, student)
+    prepared = [ex.prepare(dict(c)) if ex.prepare else c for c in todo]
+    return {"title": ex.title, "call": call_spec(ex.kernel_call or ex.call),
+            "forbid": list(ex.forbid), "cases": [wire.encode(c) for c in prepared]}
+
+
+def judge(assignment, name, fn_name, results, student):
+    """The verdict on one recorded hidden check: None if it passes, else the message."""
+    ex = exercise(assignment, name)
+    todo = cases(assignment, name, student)
+    if not isinstance(results, list) or len(results) != len(todo) or \
+            not all(isinstance(r, dict) for r in results):
+        return (f"{ex.title}: the hidden test did not record a result for each of its "
+                f"{len(todo)} cases, so it cannot be checked.")
+    calls = [wire.replay(r, ex.finish) for r in results]
+    try:
+        judge_cases(ex, name, wire.Named(fn_name), todo, calls)
+    except GradingError as error:
+        return str(error)
+    return None

@@ -1,0 +1,7 @@
+"""The course's pictures, one module per picture: pure functions from numbers to a matplotlib
+Figure (or an SVG string), still and live parts together.
+
+- perceptron (01), sigmoid (03), forks (04), shapes (05), training (06);
+- blit: how a live picture repaints only what moved;
+- the circuit drawings live with the circuits (course.circuits.svg).
+"""

@@ -1,0 +1,53 @@
+"""Live widgets: thin ipywidgets wrappers around the course's pure pictures.
+
+- live_circuit (02, 03, 04): course.widgets.circuit over course.circuits.live;
+- perceptron_widget (01), sigmoid_widget (03): course.widgets.figures over course.pictures;
+- training_view (06): course.widgets.training over course.pictures.training.
+
+Nothing here starts work on its own: the training view runs only when Start is pressed.
+"""
+from .circuit import LiveCircuit
+from .figures import PerceptronWidget, SigmoidWidget
+from .training import TrainingView
+
+__all__ = ["live_circuit", "perceptron_widget", "sigmoid_widget", "training_view",
+           "LiveCircuit", "PerceptronWidget", "SigmoidWidget", "TrainingView"]
+
+
+def live_circuit(circuit, backward=None, inputs=None, *, call=None, ranges=None, dout=1.0):
+    """A live picture of `circuit`: move an input, watch every value and gradient change.
+
+    backward: the student's backward function, by default called as
+        backward(*inputs in circuit order, dout) -> gradients of the inputs in that order;
+    call(backward, values, dout) -> {wire: gradient} overrides that
+    (see course.circuits.live.grouped).
+    Wires where the student's gradient differs from the numerical one are drawn in red.
+    inputs: {wire: start value}; ranges: {wire: (min, max)} of the sliders.
+    """
+    return LiveCircuit(circuit, backward, inputs, call=call, ranges=ranges, dout=dout)
+
+
+def perceptron_widget(predict=None, **start):
+    """Sliders w1, w2, b and a dataset picker (AND, OR, XOR) over the truth-table picture.
+
+    predict(w, b, X) -> labels +1/-1 of the four points (w shape (2,), X shape (4, 2)): notebook
+    01's perceptron_predict; without it (or if it fails) the rule +1 if w.x + b > 0 else -1.
+    start: w1, w2, b, dataset to begin with.
+    """
+    return PerceptronWidget(predict, **start)
+
+
+def sigmoid_widget(backward=None, x=0.0):
+    """Move x and read off sigma(x) and its local gradient; with notebook 03's
+    sigmoid_backward(x, dout) it also shows the student's value beside it."""
+    return SigmoidWidget(backward, x)
+
+
+def training_view(step, predict, *, steps_per_tick=50, max_steps=20000):
+    """Start/Stop/Step buttons over the loss curve and the XOR decision boundary.
+
+    step(n) runs n gradient-descent steps and returns the latest loss; predict(P) maps an (m, 2)
+    array of points to m probabilities. Start trains in the background (the kernel stays free)
+    until Stop, a failure, or max_steps.
+    """
+    return TrainingView(step, predict, steps_per_tick=steps_per_tick, max_steps=max_steps)
