@@ -39,6 +39,12 @@ c.GenerateFeedback.preprocessors = [
 # No JupyterHub here: keep nbgrader's exchange inside work/ too.
 c.Exchange.root = str(WORK / "exchange")
 
+# Late submissions lose what the course's late policy says (autograder/late.py: none, zero,
+# per-hour:P, per-day:P, with cap:P and grace:N[smhd]); an assignment's own policy, kept by
+# `backprop-grade collect --late-policy`, comes first. nbgrader's own default takes nothing off.
+c.AssignLatePenalties.plugin_class = "autograder.late.CoursePenalty"
+c.CoursePenalty.policy = "none"
+
 # Live widgets (course.widgets) only make sense in a browser. Executing a notebook (autograde)
 # would otherwise save every widget's state, PNGs and SVGs included, into the notebook metadata.
 c.Execute.store_widget_state = False

@@ -38,6 +38,11 @@ def build_parser():
     p.add_argument("--roster", required=True, help="CSV with columns id,first_name,last_name,email")
     p.add_argument("--deadline", help="ISO date-time (UTC unless an offset is given); "
                    "later files are reported as late and the gradebook's due date is set")
+    p.add_argument("--late-policy", metavar="POLICY",
+                   help="what a late notebook loses, kept for every grading of the assignment: "
+                   "none, zero, per-hour:P or per-day:P (percent of its score per started hour "
+                   "or day), then optionally ,cap:P and ,grace:N[smhd] (default: the course's, "
+                   "c.CoursePenalty.policy in nbgrader_config.py)")
     p.set_defaults(func=commands.collect)
 
     p = sub.add_parser("grade", parents=common, help="autograde all collected submissions")
@@ -54,6 +59,12 @@ def build_parser():
     p.add_argument("--no-sandbox", action="store_true",
                    help="run kernels without bubblewrap and without the clean-room check (only "
                    "for notebooks you trust: a notebook can then change its own grade)")
+    p.add_argument("--require-limits", action="store_true",
+                   help="refuse to grade if this machine does not let the sandbox enforce its "
+                   "process and memory caps (control groups)")
+    p.add_argument("--cluster", metavar="ADDRESS",
+                   help="grade on Dask: local:N (a LocalCluster of N workers for this batch) or "
+                   "tcp://HOST:PORT (a running scheduler); default: this machine's workers")
     p.set_defaults(func=commands.grade)
 
     p = sub.add_parser("feedback", parents=common, help="per-student feedback HTML")

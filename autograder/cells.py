@@ -79,10 +79,16 @@ def solution_lines(source):
 
 
 def hidden_part(source):
-    """The lines of a test cell's hidden region(s), as ClearHiddenTests would remove them."""
-    kept = released(source).splitlines()
-    return [line for line in source.splitlines()
-            if line not in kept and not any(m in line for m in HIDDEN_MARKERS)]
+    """The lines inside a test cell's hidden region(s) (those ClearHiddenTests removes)."""
+    inside, lines = False, []
+    for line in source.splitlines():
+        if HIDDEN_MARKERS[0] in line:
+            inside = True
+        elif HIDDEN_MARKERS[1] in line:
+            inside = False
+        elif inside:
+            lines.append(line)
+    return lines
 
 
 def released(source):

@@ -20,10 +20,15 @@ def release(args):
 
 def collect(args):
     from .collect import collect as run
-    report = run(args.assignment, args.source, args.roster, args.deadline, _course(args))
+    report = run(args.assignment, args.source, args.roster, args.deadline, _course(args),
+                 args.late_policy)
     print(f"imported {len(report.imported)} submissions of {args.assignment}")
-    sections = [("late (after the deadline, imported)", [f"{f.student}: {f.name} ({f.timestamp})"
-                                                         for f in report.late]),
+    late = []
+    for f in report.late:
+        seconds = (f.timestamp - report.deadline).total_seconds()
+        late.append(f"{f.student}: {f.name} ({f.timestamp:%Y-%m-%d %H:%M:%S} UTC, "
+                    f"{_duration(seconds)} late) {report.policy.describe(seconds)}")
+    sections = [("late (after the deadline, imported)", late),
                 ("unmatched (not imported)", [f"{n}: {why}" for n, why in report.unmatched]),
                 ("duplicates (not imported: several undated files)",
                  [f"{s}: {', '.join(names)}" for s, names in report.duplicates]),
@@ -36,12 +41,20 @@ def collect(args):
     return 0
 
 
+def _duration(seconds):
+    minutes = int(seconds // 60)
+    days, hours, minutes = minutes // 1440, minutes // 60 % 24, minutes % 60
+    return " ".join(f"{n}{u}" for n, u in ((days, "d"), (hours, "h"), (minutes, "m")) if n) \
+        or f"{seconds:.0f}s"
+
+
 def grade(args):
     from .grade import grade as run
     from .grade import summary
     outcomes = run(args.assignment, _course(args), workers=args.workers,
                    cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
-                   force=args.force, students=args.student, sandboxed=not args.no_sandbox)
+                   force=args.force, students=args.student, sandboxed=not args.no_sandbox,
+                   require_limits=args.require_limits, cluster=args.cluster)
     if not outcomes:
         raise RuntimeError(f"no submissions of {args.assignment} to grade: run collect first")
     print(summary(outcomes))

@@ -29,6 +29,8 @@ FIRST = ["ada", "alan", "barbara", "claude", "donald", "edsger", "frances", "gra
          "bjarne", "cynthia", "dennis", "elena", "fei", "geoffrey", "hal", "ingrid", "judea",
          "ken", "lynn", "marvin", "noam", "olga", "pat", "quinn", "raj", "sophie"]
 DEADLINE = datetime(2025, 3, 1, 23, 59, tzinfo=UTC)
+LATE_POLICY = "per-day:10,cap:50"
+"""The demo course's policy: its one late student (two hours late) loses 10 % of the score."""
 BUG_WEIGHT = {"max": 3, "bwd": 2, "mul": 2}
 KILL_KERNEL = "import os\nos._exit(1)  # simulates a crash that takes the kernel down\n"
 
@@ -114,7 +116,7 @@ def run(root=None, n=40, workers=None):
     roster, archive = build_class(course, ASSIGNMENT, n)
     print(f"\nsimulated class: {n} students, roster {roster}, downloads {archive}\n")
     for argv in (["collect", ASSIGNMENT, str(archive), "--roster", str(roster),
-                  "--deadline", DEADLINE.isoformat()],
+                  "--deadline", DEADLINE.isoformat(), "--late-policy", LATE_POLICY],
                  ["grade", ASSIGNMENT, "-j", str(workers or os.cpu_count())],
                  ["feedback", ASSIGNMENT], ["export", ASSIGNMENT]):
         print(f"\n$ python -m autograder {' '.join(argv)} --root {course.root}")

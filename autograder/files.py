@@ -106,6 +106,32 @@ def read(path, limit=MAX_FILE):
     return data
 
 
+def read_beneath(root, rel, limit=MAX_FILE):
+    """The bytes of the regular file `rel` under the folder `root`, opening every component of
+    `rel` without following links (a student may have replaced any of them with one), never
+    past `limit` bytes."""
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        parts = Path(rel).parts
+        for part in parts[:-1]:
+            if part in ("..", "/"):
+                raise ValueError(f"{rel} leaves {root}")
+            nxt = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+            os.close(fd)
+            fd = nxt
+        leaf = os.open(parts[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=fd)
+    finally:
+        os.close(fd)
+    with os.fdopen(leaf, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError(f"{rel} is {_kind(info.st_mode)}")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"{rel} is larger than {limit >> 20} MB")
+    return data
+
+
 def copy(folder, dest, ignore=(), max_file=MAX_FILE, max_total=MAX_TOTAL):
     """Copy the regular files of `folder` into `dest` (created as needed); returns the Taken,
     whose `skipped` also lists files that changed into something else while being copied."""
@@ -124,3 +150,19 @@ def copy(folder, dest, ignore=(), max_file=MAX_FILE, max_total=MAX_TOTAL):
         kept.append((rel, path, size))
     taken.files = kept
     return taken
+
+
+def write_atomic(path, data):
+    """Write `data` to `path` all at once: readers (and a crash, or a full disk) see the old file
+    or the new one, never half of it."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()

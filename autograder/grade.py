@@ -1,22 +1,24 @@
 """Autograde every collected submission of an assignment, N notebooks at a time.
 
 This process is the gradebook's only writer: it records each submission and saves its grades
-with nbgrader's own SaveAutoGrades and AssignLatePenalties, while worker processes
-(autograder.pool, autograder.worker) run the rest of nbgrader's autograde chains, sanitizing and
-executing each notebook in a fresh kernel and only reading the gradebook. A submission that
-cannot be graded gets a reason, and the batch goes on. A submission graded before is skipped
-unless it, or the assignment's source or reference, changed (a sha256 fingerprint), or `force` is
-given; regrading never touches manual grades (nbgrader's SaveAutoGrades only sets auto_score).
+with nbgrader's own SaveAutoGrades and AssignLatePenalties, while workers (autograder.pool's
+processes, or Dask workers: autograder.cluster) run the rest of nbgrader's autograde chains,
+sanitizing and executing each notebook in a fresh sandboxed kernel and only reading the
+gradebook. A submission that cannot be graded gets a reason, and the batch goes on; a failure of
+the grader itself (a worker that died, a full disk) is never remembered as a grade, so the next
+run grades that submission again. A submission graded before is skipped unless it, or the
+assignment's source or reference, changed (a sha256 fingerprint), or `force` is given; regrading
+never touches manual grades (nbgrader's SaveAutoGrades only sets auto_score).
 """
+import errno
 import hashlib
 import json
 import os
 import shutil
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import files
-from .pool import Pool
 from .progress import Progress, table
 from .workspace import SOLUTIONS, SOURCES, Course
 
@@ -37,19 +39,40 @@ class Outcome:
     reason: str = ""
     """Why it failed, for the instructor."""
     fingerprint: str = ""
+    """What the grade was computed from; empty when the grader failed (graded again next run)."""
     log: str = ""
-    flags: list = None
+    flags: list = field(default_factory=list)
     """What the instructor should look at: repairs of a tampered notebook, an execution stopped
-    early, clean-room disagreements."""
+    early, clean-room disagreements, files left out of the submission."""
+    unenforced: list = field(default_factory=list)
+    """Sandbox limits the machine did not let this run enforce (autograder.cgroups)."""
+
+
+class DiskFull(RuntimeError):
+    """The disk filled up: the batch stopped, every finished submission saved."""
+
+
+def _first(exc):
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
 
 
 def submissions(course, assignment):
-    """{student: submitted folder} for every submission of `assignment`, sorted by student.
-    A student folder or assignment folder that is a symbolic link is never followed."""
+    """({student: submitted folder}, {student: why refused}) for every submission of
+    `assignment`, sorted by student. A student folder or an assignment folder that is a
+    symbolic link, or is not a folder, is never followed: it is refused, with the reason."""
     base = course.root / "submitted"
-    found = sorted(base.glob(f"*/{assignment}")) if base.exists() else []
-    return {p.parent.name: p for p in found
-            if not p.is_symlink() and not p.parent.is_symlink() and p.is_dir()}
+    found, refused = {}, {}
+    for student in sorted(os.listdir(base)) if base.is_dir() else []:
+        folder = base / student / assignment
+        if not os.path.lexists(folder):
+            continue
+        if (base / student).is_symlink() or folder.is_symlink():
+            refused[student] = "the submission folder is a symbolic link (never followed)"
+        elif not folder.is_dir():
+            refused[student] = "the submission is not a folder"
+        else:
+            found[student] = folder
+    return found, refused
 
 
 def fingerprint(folder, assignment):
@@ -76,12 +99,16 @@ def _state_dir(course, assignment, student):
 
 def _last(course, assignment, student):
     path = _state_dir(course, assignment, student) / "state.json"
-    return Outcome(**json.loads(path.read_text())) if path.exists() else None
+    try:
+        return Outcome(**json.loads(path.read_text()))
+    except (OSError, ValueError, TypeError):  # none yet, or from an older version: grade again
+        return None
 
 
 def _remember(course, assignment, outcome):
+    """Write state.json atomically: a crash or a full disk leaves the old one or the new one."""
     path = _state_dir(course, assignment, outcome.student) / "state.json"
-    path.write_text(json.dumps(asdict(outcome), indent=1))
+    files.write_atomic(path, json.dumps(asdict(outcome), indent=1).encode())
 
 
 def _notebooks(course, assignment):
@@ -94,7 +121,7 @@ def _notebooks(course, assignment):
                                f"it first (python -m autograder release {assignment})") from None
 
 
-def _read_only_gradebook(course, assignment):
+def read_only_gradebook(course, assignment):
     """The URL workers read the gradebook from. SQLite: a snapshot copy, so the only process
     that opens the real file is the writer; other databases handle concurrent readers."""
     from nbgrader.api import Gradebook
@@ -108,23 +135,45 @@ def _read_only_gradebook(course, assignment):
     return f"sqlite:///{snapshot}"
 
 
+def disk_full(exc):
+    """True if `exc`, or what caused it, says the disk is full (an OSError, or SQLite's own
+    "database or disk is full" under SQLAlchemy's wrapper)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if "database or disk is full" in str(exc) or "No space left on device" in str(exc):
+            return True
+        exc = getattr(exc, "orig", None) or exc.__cause__ or exc.__context__
+    return False
+
+
 def grade(assignment, course=None, workers=None, cell_timeout=None, notebook_timeout=300,
-          force=False, students=None, quiet=False, sandboxed=True):
+          force=False, students=None, quiet=False, sandboxed=True, require_limits=False,
+          cluster=None):
     """Grade the submissions of `assignment` (all, or `students`); a list of Outcomes.
     Kernels run in bubblewrap sandboxes and are re-checked in a clean room unless `sandboxed`
-    is False (for trusted notebooks only: without it a notebook can change its own grade)."""
-    if sandboxed:
+    is False (for trusted notebooks only: without it a notebook can change its own grade).
+    `cluster`: None for this machine's worker processes, else a Dask address ("local:N" or
+    "tcp://host:port", autograder.cluster)."""
+    if sandboxed and cluster is None:
         from .sandbox import check
         check()
     course = course or Course()
-    found = submissions(course, assignment)
+    found, refused = submissions(course, assignment)
     if students:
-        missing = [s for s in students if s not in found]
+        missing = [s for s in students if s not in found and s not in refused]
         if missing:
             raise RuntimeError(f"no submission of {assignment} from {', '.join(missing)} "
                                f"in {course.root / 'submitted'}")
-        found = {s: found[s] for s in students}
+        found = {s: found[s] for s in students if s in found}
+        refused = {s: refused[s] for s in students if s in refused}
     unchanged, todo = {}, []
+    for student, why in refused.items():
+        unchanged[student] = Outcome(student, "failed", reason=why, seconds=0.0)
+        _state_dir(course, assignment, student).mkdir(parents=True, exist_ok=True)
+        _remember(course, assignment, unchanged[student])
     for student, folder in found.items():
         fp, last = fingerprint(folder, assignment), _last(course, assignment, student)
         if not force and last and last.fingerprint == fp:
@@ -133,33 +182,34 @@ def grade(assignment, course=None, workers=None, cell_timeout=None, notebook_tim
             todo.append((student, folder, fp))
     if not todo:
         return [unchanged[s] for s in sorted(unchanged)]
-    pool = Pool(min(workers or os.cpu_count() or 1, len(todo)), notebook_timeout, course,
-                sandboxed)
-    from .steps import Steps
-    steps = Steps(course)
+    notebooks = _notebooks(course, assignment)
+    pool = _executor(course, assignment, min(workers or os.cpu_count() or 1, len(todo)),
+                     notebook_timeout, sandboxed, cluster)
     try:
-        notebooks = _notebooks(course, assignment)
-    except RuntimeError:
+        if require_limits and pool.missing:
+            raise RuntimeError("refusing to grade (--require-limits): this machine does not let "
+                               "the sandbox enforce " + "; ".join(pool.missing))
+        from .steps import Steps
+        bar = Progress(len(todo), f"grading {assignment}",
+                       stream=open(os.devnull, "w") if quiet else None)
+        batch = Batch(Steps(course), assignment, notebooks, bar, pool.missing)
+        batch.run(pool, todo, pool.read_db, cell_timeout)
+        bar.close()
+    finally:
         pool.close()
-        raise
-    read_db = _read_only_gradebook(course, assignment)
-    bar = Progress(len(todo), f"grading {assignment}",
-                   stream=open(os.devnull, "w") if quiet else None)
-    batch = Batch(steps, assignment, notebooks, bar)
-    waiting = 0
-    for student, folder, fp in todo:
-        for task in batch.start(student, folder, fp, read_db, cell_timeout):
-            if task.get("missing"):
-                batch.done(task, {"status": "failed", "reason": task["missing"]})
-            else:
-                pool.submit(task)
-                waiting += 1
-    for _ in range(waiting):
-        batch.done(*pool.results.get())
-    pool.close()
-    bar.close()
     outcomes = {**unchanged, **batch.outcomes}
     return [outcomes[s] for s in sorted(outcomes)]
+
+
+def _executor(course, assignment, n, notebook_timeout, sandboxed, cluster):
+    """What runs the tasks: this machine's worker processes, or a Dask cluster."""
+    if cluster is None:
+        from .pool import Pool
+        pool = Pool(n, notebook_timeout, course, sandboxed)
+        pool.read_db = read_only_gradebook(course, assignment)
+        return pool
+    from .cluster import DaskPool
+    return DaskPool(cluster, course, assignment, notebook_timeout, sandboxed)
 
 
 def _renamed(task, folder, notebook, notebooks):
@@ -175,14 +225,63 @@ def _renamed(task, folder, notebook, notebooks):
 
 class Batch:
     """The submissions of one run in flight: a student's Outcome is complete, and remembered,
-    once every one of its notebooks has come back from a worker."""
+    once every one of its notebooks has come back from a worker. Whatever goes wrong with one
+    submission stays with it; a full disk stops the batch with everything finished saved."""
 
-    def __init__(self, steps, assignment, notebooks, bar):
+    def __init__(self, steps, assignment, notebooks, bar, unenforced=()):
         self.steps, self.assignment, self.notebooks, self.bar = steps, assignment, notebooks, bar
+        self.unenforced = list(unenforced)
         self.outcomes = {}
         """Finished students: {student: Outcome}."""
         self.pending = {}
         """{student: (Outcome so far, notebooks still out)}."""
+
+    def run(self, pool, todo, read_db, cell_timeout):
+        waiting = 0
+        try:
+            for student, folder, fp in todo:
+                for task in self._start_safely(student, folder, fp, read_db, cell_timeout):
+                    if task.get("missing"):
+                        self.done(task, {"status": "failed", "reason": task["missing"]})
+                    else:
+                        pool.submit(task)
+                        waiting += 1
+            for _ in range(waiting):
+                task, reply = pool.results.get()
+                waiting -= 1
+                self._done_safely(task, reply)
+        except DiskFull as exc:
+            pool.cancel()
+            left = sorted(set(self.pending) | {s for s, _, _ in todo if s not in self.outcomes})
+            raise DiskFull(f"{exc}: stopped with {len(self.outcomes)} submissions graded and "
+                           f"saved; {len(left)} not graded ({', '.join(left[:10])}"
+                           f"{' ...' if len(left) > 10 else ''}) are graded by the next run "
+                           "once there is space") from None
+
+    def _start_safely(self, student, folder, fp, read_db, cell_timeout):
+        try:
+            return self.start(student, folder, fp, read_db, cell_timeout)
+        except Exception as exc:
+            if disk_full(exc):
+                raise DiskFull(f"the disk is full ({_first(exc)})") from None
+            outcome = Outcome(student, "failed", seconds=0.0, fingerprint="",
+                              reason=f"could not be prepared for grading: {exc}",
+                              unenforced=self.unenforced)
+            self.pending.pop(student, None)
+            self._finish(outcome)
+            return []
+
+    def _done_safely(self, task, reply):
+        try:
+            self.done(task, reply)
+        except Exception as exc:
+            if disk_full(exc):
+                raise DiskFull(f"the disk is full ({_first(exc)})") from None
+            outcome, _ = self.pending.pop(task["student"], (None, 0))
+            if outcome is not None:
+                outcome.status, outcome.fingerprint = "failed", ""
+                outcome.reason = f"saving the grades failed: {exc}"
+                self._finish(outcome, remember=False)
 
     def start(self, student, folder, fp, read_db, cell_timeout):
         """Record the submission and lay out its folder; the worker tasks of its notebooks (a
@@ -192,11 +291,13 @@ class Batch:
         stage.mkdir(parents=True, exist_ok=True)
         log = course.root / "logs" / assignment / f"{student}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
-        log.write_text(f"grading {assignment} for {student} from {folder}\n")
+        log.write_text(f"grading {assignment} for {student} from {folder}\n" + "".join(
+            f"sandbox limit not enforced on this machine: {what}\n" for what in self.unenforced))
         _, skipped = self.steps.start_submission(assignment, student, folder)
         flags = [f"left out of the submission: {rel} ({why})" for rel, why in skipped]
         self.pending[student] = (Outcome(student, "graded", seconds=0.0, fingerprint=fp,
-                                         log=str(log), flags=flags), len(self.notebooks))
+                                         log=str(log), flags=flags, unenforced=self.unenforced),
+                                 len(self.notebooks))
         tasks = []
         for notebook in self.notebooks:
             task = {"assignment": assignment, "student": student, "notebook": notebook,
@@ -217,11 +318,17 @@ class Batch:
         outcome, left = self.pending[student]
         outcome.seconds += reply.get("seconds") or 0.0
         outcome.flags += reply.get("flags") or []
+        if reply.get("disk_full"):
+            raise DiskFull(f"the disk is full ({reply.get('reason', '')})")
+        if reply.get("grader_failed"):  # not the submission's doing: never remembered
+            outcome.fingerprint = ""
         if reply["status"] == "ok":
             try:
                 self.steps.save(nbformat.read(task["output"], as_version=4), self.assignment,
                                 student, notebook)
             except Exception as exc:
+                if disk_full(exc):
+                    raise
                 reply = {"status": "failed", "reason": f"saving the grades failed: {exc}"}
         if reply["status"] != "ok":
             ran = nbformat.read(task["output"], as_version=4) if reply.get("partial") else None
@@ -235,22 +342,34 @@ class Batch:
         if left > 1:
             return
         del self.pending[student]
+        for stale in Path(task["output"]).parent.glob("conn-*"):  # a killed worker's
+            shutil.rmtree(stale, ignore_errors=True)
         with self.steps.course.gradebook() as gb:
             submission = gb.find_submission(self.assignment, student)
             outcome.score, outcome.max_score = submission.score, submission.max_score
-        outcome.seconds = round(outcome.seconds, 2)
-        _remember(self.steps.course, self.assignment, outcome)
-        self.outcomes[student] = outcome
+        self._finish(outcome)
+
+    def _finish(self, outcome, remember=True):
+        outcome.seconds = round(outcome.seconds or 0.0, 2)
+        if remember:
+            _remember(self.steps.course, self.assignment, outcome)
+        self.outcomes[outcome.student] = outcome
         self.bar.step(failed=outcome.status == "failed")
 
 
 def summary(outcomes):
-    """The table printed after grading: one row per submission."""
+    """The table printed after grading: one row per submission, then the totals and the sandbox
+    limits this machine did not enforce."""
     rows = [{**asdict(o), "score": "" if o.score is None else f"{o.score:g}/{o.max_score:g}"}
             for o in outcomes]
     counts = {s: sum(o.status == s for o in outcomes) for s in ("graded", "failed", "unchanged")}
     for row, o in zip(rows, outcomes):
         row["flags"] = f"{len(o.flags)}: {o.flags[0][:70]}" if o.flags else ""
-    return table(rows, [("student", "student"), ("status", "status"), ("score", "score"),
+    text = table(rows, [("student", "student"), ("status", "status"), ("score", "score"),
                         ("seconds", "exec s"), ("reason", "reason"), ("flags", "flags")]) + \
         "\n" + ", ".join(f"{n} {s}" for s, n in counts.items())
+    unenforced = sorted({what for o in outcomes if o.status != "unchanged"
+                         for what in o.unenforced})
+    if unenforced:
+        text += "\nsandbox limits NOT enforced on this machine: " + "; ".join(unenforced)
+    return text

@@ -9,8 +9,6 @@ What the kernel printed cannot pass a test: no record, no credit.
 """
 import ast
 import json
-import os
-import stat
 from dataclasses import dataclass
 
 from nbformat.v4 import new_output
@@ -22,8 +20,6 @@ from course.tolerance import EXACT, Tolerance
 
 from . import cells
 
-MAX_RECORD_BYTES = 64 << 20
-
 
 @dataclass
 class Verdict:
@@ -31,19 +27,11 @@ class Verdict:
     message: str = ""
 
 
-def read_records(path):
-    """The kernel's records, one dict per line; never follows a link, never reads a huge file."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    except OSError:
-        return []
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_RECORD_BYTES:
-            return []
-        lines = handle.read().decode("utf-8", "replace").splitlines()
+def parse_records(text):
+    """The kernel's records, one dict per line (lines that are not a JSON object are skipped:
+    the kernel could have written anything there)."""
     records = []
-    for line in lines:
+    for line in text.splitlines():
         try:
             entry = json.loads(line)
         except ValueError:

@@ -1,7 +1,13 @@
 """N grading workers (autograder.worker processes), each driven by one thread of this process.
 
 A worker executes one notebook at a time. If it does not answer within the notebook time limit,
-it is killed together with its kernel and replaced, and that submission alone gets the failure.
+it is killed together with its sandbox and replaced, and that submission alone gets the failure.
+A task whose failure is the grader's (a worker that died, a sandbox that failed) is tried once
+more on a fresh worker; if it fails again its reply says so (`grader_failed`) and the batch keeps
+it out of the fingerprints, so the next run grades it again.
+
+The pool makes the run's control groups (autograder.cgroups) and removes them when it closes;
+`missing` names the limits they could not enforce.
 """
 import json
 import queue
@@ -12,17 +18,24 @@ import threading
 
 import psutil
 
+from . import cgroups, sandbox
 from .workspace import REPO, env
 
 STARTUP_ALLOWANCE = 60
 """Seconds a new worker may take to start (its imports), before its first notebook's limit runs."""
 
 
-def worker_command(course, slot=0, sandboxed=True):
+RETRIES = 1
+"""How many more times a task is tried after a failure on the grader's side."""
+
+
+def worker_command(course, slot=0, sandboxed=True, cgroup_procs=()):
     """The command that starts worker number `slot` (its kernels run in sandboxes of their own,
     autograder.sandbox, unless sandboxed is False)."""
-    return [sys.executable, "-m", "autograder.worker", "--root", str(course.root),
-            "--db", course.db_url, "--slot", str(slot)] + ([] if sandboxed else ["--no-sandbox"])
+    argv = [sys.executable, "-m", "autograder.worker", "--root", str(course.root),
+            "--db", course.db_url, "--slot", str(slot)]
+    argv += [f"--cgroup-procs={path}" for path in cgroup_procs]
+    return argv + ([] if sandboxed else ["--no-sandbox"])
 
 
 def kill_tree(proc):
@@ -45,13 +58,14 @@ def kill_tree(proc):
 class Worker:
     """One worker process and the pipe to it."""
 
-    def __init__(self, course, slot=0, sandboxed=True):
+    def __init__(self, course, slot=0, sandboxed=True, cgroup_procs=()):
         # Until its first task points them at a submission's log, the worker's own messages
         # (e.g. why it could not start) go to logs/workers.log.
         self.log = log = course.root / "logs" / "workers.log"
         log.parent.mkdir(parents=True, exist_ok=True)
+        command = worker_command(course, slot, sandboxed, cgroup_procs)
         with open(log, "a") as sink:
-            self.proc = subprocess.Popen(worker_command(course, slot, sandboxed), cwd=REPO,
+            self.proc = subprocess.Popen(command, cwd=REPO,
                                          env=env(), stdin=subprocess.PIPE,
                                          stdout=subprocess.PIPE, stderr=sink, text=True,
                                          bufsize=1)
@@ -68,18 +82,20 @@ class Worker:
         if self.fresh:  # its start-up (imports) is not the notebook's time
             self.fresh = False
             if self._reply(STARTUP_ALLOWANCE) is None:
-                return {"status": "failed", "restart": True, "reason": "the grading worker did "
-                        f"not start (see {self.log})"}
+                return {"status": "failed", "restart": True, "retry": True,
+                        "reason": f"the grading worker did not start (see {self.log})"}
         try:
             self.proc.stdin.write(json.dumps(task) + "\n")
             self.proc.stdin.flush()
         except BrokenPipeError:
-            return {"status": "failed", "reason": "the grading worker died before the task"}
+            return {"status": "failed", "retry": True,
+                    "reason": "the grading worker died before the task"}
         reply = self._reply(limit)
         if reply is None and self.alive():
             return {"status": "failed", "seconds": limit, "restart": True,
                     "reason": f"the notebook did not finish within {limit:g} s (killed)"}
-        return reply or {"status": "failed", "reason": "the grading worker died while executing"}
+        return reply or {"status": "failed", "retry": True,
+                         "reason": "the grading worker died while grading"}
 
     def alive(self):
         return self.proc.poll() is None
@@ -96,27 +112,37 @@ class Worker:
 class Pool:
     """Run tasks on `n` workers; results come back on `results` as (task, reply) pairs."""
 
-    def __init__(self, n, limit, course, sandboxed=True):
+    def __init__(self, n, limit, course, sandboxed=True, limits=sandbox.LIMITS):
         self.n, self.limit, self.course, self.sandboxed = n, limit, course, sandboxed
+        self.groups = cgroups.make(range(n), limits) if sandboxed else cgroups.Groups()
+        self.missing = self.groups.missing if sandboxed else []
+        """Limits the machine does not let this run enforce (the cgroups' and why)."""
         self.tasks, self.results = queue.Queue(), queue.Queue()
         self.threads = [threading.Thread(target=self._drive, args=(slot,), daemon=True)
                         for slot in range(n)]
         for t in self.threads:
             t.start()
 
+    def _worker(self, slot):
+        return Worker(self.course, slot, self.sandboxed, self.groups.procs(slot))
+
     def _drive(self, slot):
-        # now: it imports while the grading process prepares
-        worker = Worker(self.course, slot, self.sandboxed)
+        worker = self._worker(slot)  # now: it imports while the grading process prepares
         while True:
             task = self.tasks.get()
             if task is None:
                 break
             if worker is None or not worker.alive():
-                worker = Worker(self.course, slot, self.sandboxed)
+                worker = self._worker(slot)
             reply = worker.run(task, self.limit)
-            if reply.pop("restart", False) or not worker.alive():
+            if reply.pop("restart", False) or not worker.alive() or reply.get("retry"):
                 kill_tree(worker.proc)
                 worker = None
+            if reply.pop("retry", False):
+                if task.get("tries", 0) < RETRIES:
+                    self.submit({**task, "tries": task.get("tries", 0) + 1})
+                    continue
+                reply["grader_failed"] = True
             self.results.put((task, reply))
         if worker is not None:
             worker.close()
@@ -124,8 +150,17 @@ class Pool:
     def submit(self, task):
         self.tasks.put(task)
 
+    def cancel(self):
+        """Drop the tasks not yet started (the batch is stopping)."""
+        while True:
+            try:
+                self.tasks.get_nowait()
+            except queue.Empty:
+                return
+
     def close(self):
         for _ in self.threads:
             self.tasks.put(None)
         for t in self.threads:
             t.join()
+        self.groups.remove()

@@ -3,12 +3,10 @@ from pathlib import Path
 
 from course.grading.grader import SOLUTIONS_ENV
 
-from .cells import HIDDEN_MARKERS, INSTRUCTOR_MARKERS
+from .cells import INSTRUCTOR_MARKERS
 from .workspace import SOLUTIONS, Course, assignments, nbgrader
 
-HIDDEN_CODE = (*HIDDEN_MARKERS, "hidden.check(", SOLUTIONS_ENV)
-"""What a hidden test looks like in a page: nbgrader's markers and this course's one call."""
-LEAK_MARKERS = (*INSTRUCTOR_MARKERS, *HIDDEN_CODE[2:], "solutions/reference")
+LEAK_MARKERS = (*INSTRUCTOR_MARKERS, "hidden.check(", SOLUTIONS_ENV, "solutions/reference")
 """Text that only instructor material contains. Any of it in a release notebook is a leak."""
 REFERENCE_MARKERS = ("EXERCISES = {", "EXERCISES = dict(", "VARIANTS = {")
 """Text that only a reference implementation or a variants table contains."""

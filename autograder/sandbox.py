@@ -1,33 +1,42 @@
-"""The sandbox every submission's kernel runs in: bubblewrap (Debian's `bubblewrap` package).
+"""The sandbox every submission's kernel runs in, built from Debian's `bubblewrap` in two layers.
 
-One kernel = one sandbox, started by nbclient through `kernel_manager(...)`:
-- namespaces: no network (its own, empty), its own PIDs, IPC, hostname and user (uid 60000+slot
-  inside, every capability dropped);
-- files: the system, the Python install, the venv and the `course` package read-only; a tmpfs /tmp;
-  one writable scratch folder (a copy of the submission's files, the grader's case inputs and the
-  record file). Not there at all: the repository (sources, solutions/, autograder/), the gradebook,
-  the course folder and every other student's files;
-- limits: address space, file size and CPU time per process (prlimit), and where this machine lets
-  the grader create cgroups (v1 pids and memory controllers), a process count and a memory cap for
-  the whole sandbox;
-- the executor talks to the kernel over ZeroMQ ipc sockets in the scratch folder: a kernel with no
-  network cannot be reached over TCP, and cells are sent one at a time, so a hidden test is never
-  on the kernel's disk.
+The outer layer is one bubblewrap sandbox per grading worker, started once, holding the zygote
+(autograder/zygote.py), which forks the kernels: the inner layer, new namespaces per kernel.
+- who: never the grader's own root. Started as root, the sandbox runs as an unprivileged host
+  user (UID_BASE + the worker's slot, through setpriv); otherwise as the grader's own user. Inside,
+  every process is uid 60000 with no capabilities;
+- namespaces: an empty network (no network at all), its own PIDs, IPC, hostname, cgroups and
+  users, per sandbox and again per kernel;
+- files: /usr, the Python install, the venv and the `course` package read-only; a generated
+  minimal /etc (no shadow, no host names, no secrets); a fresh /tmp; and the scratch, a tmpfs of
+  Limits.disk bytes, nosuid and nodev, that the worker reaches through /proc/<pid>/root. Not there
+  at all: the repository (sources, solutions/, autograder/), the gradebook, the course folder,
+  every other student's files;
+- environment: the sandbox starts with a minimal one (the grader's is never copied in, not even
+  into bubblewrap's own /proc/1/environ), and only the descriptors it is given;
+- limits: address space, file size and CPU time per process (prlimit), and where the machine
+  allows it (autograder.cgroups, v1 or v2) a process count and a memory cap for the sandbox;
+  output per notebook and the time limits are the executor's (autograder.worker).
 """
 import functools
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import course
 
 BWRAP = "bwrap"
-CGROUP_ROOT = Path("/sys/fs/cgroup")
 UID_BASE = 60000
+"""Host uids of the sandboxes when the grader is root: UID_BASE + slot."""
+INSIDE_UID = 60000
+SCRATCH = "/run/scratch"
+GRADING = "/run/grading"
+ZYGOTE = Path(__file__).with_name("zygote.py")
+ETC_FILES = ("ld.so.cache", "localtime", "nsswitch.conf", "alternatives", "fonts")
+"""What Python and its libraries read from the host's /etc (none of it secret)."""
 
 
 @dataclass(frozen=True)
@@ -36,13 +45,17 @@ class Limits:
     memory: int = 3 << 30
     """Bytes of address space per process, and of memory for the whole sandbox (cgroup)."""
     processes: int = 96
-    """Processes and threads in the whole sandbox (cgroup pids; the kernel alone uses ~10)."""
+    """Processes and threads in the whole sandbox (cgroup pids; a kernel alone uses ~10)."""
     file_size: int = 256 << 20
     """Largest file a process may write."""
+    disk: int = 512 << 20
+    """Bytes the scratch tmpfs holds: everything the kernel writes, in RAM, then gone."""
+    records: int = 96 << 20
+    """Bytes for the kernel's records, sockets and log (a tmpfs of their own)."""
     cpu_seconds: int = 600
     """CPU seconds per process (the notebook's wall-clock limit usually comes first)."""
     output: int = 8 << 20
-    """Bytes of output the executor accepts from one notebook before it stops it."""
+    """Bytes of output messages the executor accepts from one notebook before it stops it."""
 
 
 LIMITS = Limits()
@@ -52,23 +65,14 @@ class Unavailable(RuntimeError):
     """The sandbox cannot run on this machine; says what to install."""
 
 
-@functools.lru_cache(maxsize=1)
-def check():
-    """Raise Unavailable unless bubblewrap can start a sandbox here (probed once)."""
-    if shutil.which(BWRAP) is None:
-        raise Unavailable("bubblewrap is not installed: `apt-get install bubblewrap` (Debian, "
-                          "Ubuntu), or grade with --no-sandbox only on trusted submissions")
-    probe = subprocess.run([BWRAP, "--unshare-all", "--cap-drop", "ALL", "--die-with-parent",
-                            *_system_binds(), "--proc", "/proc", "--dev", "/dev", "true"],
-                           capture_output=True, text=True)
-    if probe.returncode:
-        raise Unavailable(f"bubblewrap cannot create a sandbox here: {probe.stderr.strip()} "
-                          "(user namespaces disabled?)")
+def host_uid(slot):
+    """The host user a worker's sandbox runs as: never root."""
+    return UID_BASE + slot if os.geteuid() == 0 else os.geteuid()
 
 
 def _system_binds():
     binds = []
-    for top in ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32", "/etc"):
+    for top in ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32"):
         path = Path(top)
         if path.is_symlink():
             binds += ["--symlink", os.readlink(path), top]
@@ -77,102 +81,131 @@ def _system_binds():
     return binds
 
 
-def _python_binds():
-    """The interpreter's install, the venv, and the course package, read-only at their paths."""
-    paths = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(),
-             Path(course.__file__).resolve().parent}
+def _etc(fds):
+    """A minimal /etc for the sandbox: the sandbox user, localhost, and the few host files the
+    dynamic loader and Python read. The generated files go through pipes (bubblewrap copies
+    them into the sandbox), so nothing is left on the host's disk; their read ends are
+    appended to `fds`."""
+    generated = {
+        "passwd": f"student:x:{INSIDE_UID}:{INSIDE_UID}:student:{SCRATCH}/work:/bin/sh\n"
+                  "nobody:x:65534:65534:nobody:/:/bin/false\n",
+        "group": f"student:x:{INSIDE_UID}:\nnogroup:x:65534:\n",
+        "hosts": "127.0.0.1 localhost sandbox\n::1 localhost sandbox\n",
+        "hostname": "sandbox\n",
+    }
     binds = []
-    for path in sorted(paths):
-        binds += ["--ro-bind", str(path), str(path)]
-        if path != path.absolute():
-            binds += ["--symlink", str(path), str(path.absolute())]
+    for name, text in generated.items():
+        read, write = os.pipe()
+        os.write(write, text.encode())  # a few bytes: far below a pipe's buffer
+        os.close(write)
+        fds.append(read)
+        binds += ["--perms", "0644", "--ro-bind-data", str(read), f"/etc/{name}"]
+    for name in ETC_FILES:
+        if os.path.exists(f"/etc/{name}"):
+            binds += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
     return binds
 
 
-def _cgroups(slot, limits):
-    """cgroup.procs files of this slot's cgroups (created and limited), or [] if not possible."""
-    procs = []
-    for controller, settings in (("pids", {"pids.max": limits.processes}),
-                                 ("memory", {"memory.limit_in_bytes": limits.memory})):
-        group = CGROUP_ROOT / controller / "backprop-grading" / f"slot-{slot}"
-        try:
-            group.mkdir(parents=True, exist_ok=True)
-            for name, value in settings.items():
-                (group / name).write_text(str(value))
-            procs.append(str(group / "cgroup.procs"))
-        except OSError:
-            continue
-    return procs
+def _python_paths():
+    """(host path, sandbox path) of the interpreter's install, the venv, the course package and
+    the zygote, bound read-only."""
+    paths = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(),
+             Path(course.__file__).resolve().parent}
+    return [*((p, p) for p in sorted(paths)), (ZYGOTE, Path("/run/zygote.py"))]
 
 
-class Scratch:
-    """One sandbox's folder on the host: work/ (the kernel's cwd), grading/ (cases, records),
-    conn/ (connection file, sockets). Short path under /tmp: a unix socket path has 107 bytes."""
-
-    def __init__(self):
-        self.root = Path(tempfile.mkdtemp(prefix="bp-"))
-        for sub in ("work", "grading/cases", "conn", "home"):
-            (self.root / sub).mkdir(parents=True)
-        self.work, self.cases = self.root / "work", self.root / "grading" / "cases"
-        self.record, self.conn = self.root / "grading" / "record.jsonl", self.root / "conn"
-        self.home = self.root / "home"
-
-    def remove(self):
-        shutil.rmtree(self.root, ignore_errors=True)
+def _python_binds(via=None):
+    """bubblewrap's binds of _python_paths, from `via`/<i> instead of the host path if given."""
+    binds = []
+    for i, (source, dest) in enumerate(_python_paths()):
+        binds += ["--ro-bind", f"{via}/{i}" if via else str(source), str(dest)]
+        if dest != dest.absolute():
+            binds += ["--symlink", str(dest), str(dest.absolute())]
+    return binds
 
 
-def environment(scratch, student):
-    """The kernel's whole environment (bwrap clears everything else, BACKPROP_SOLUTIONS too)."""
+def _reachable(argv):
+    """Run as root, the sandbox's unprivileged user may be unable to reach the Python install
+    (a pyenv under /root, a checkout in a private folder), and bubblewrap resolves its bind
+    sources as that user. So `argv` is started in a private mount namespace (nothing of it is
+    seen on the host) where those paths are first bound, by root, under a fresh tmpfs on /mnt."""
+    script = ["mount -t tmpfs -o mode=755 none /mnt"]
+    for i, (source, _) in enumerate(_python_paths()):
+        kind = "-d" if source.is_dir() else "-f"
+        make = f"mkdir /mnt/{i}" if kind == "-d" else f"touch /mnt/{i}"
+        script += [make, f"mount --bind -o ro '{source}' /mnt/{i}"]
+    return ["unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-ec",
+            " && ".join(script) + ' && exec "$@"', "sandbox", *argv]
+
+
+def environment():
+    """The whole environment of the zygote and of bubblewrap itself (nothing of the grader's)."""
     return {
-        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
-        "HOME": str(scratch.home), "TMPDIR": "/tmp", "LANG": "C.UTF-8",
-        "MPLCONFIGDIR": "/tmp/matplotlib", "IPYTHONDIR": "/tmp/ipython",
-        "JUPYTER_RUNTIME_DIR": "/tmp/jupyter", "PYTHONDONTWRITEBYTECODE": "1",
-        "PYTHONNOUSERSITE": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg",
-        "BACKPROP_STUDENT_ID": student,
-        "BACKPROP_CASES": str(scratch.cases), "BACKPROP_RECORD": str(scratch.record),
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": f"{SCRATCH}/work",
+        "TMPDIR": "/tmp", "LANG": "C.UTF-8", "MPLCONFIGDIR": "/tmp/matplotlib",
+        "IPYTHONDIR": "/tmp/ipython", "JUPYTER_RUNTIME_DIR": "/tmp/jupyter",
+        "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1", "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg",
     }
 
 
-def wrap(argv, scratch, env, slot=0, limits=LIMITS):
-    """The command that runs argv (a kernel) in a sandbox around `scratch`."""
-    uid = str(UID_BASE + slot)
-    inner = [BWRAP, "--unshare-all", "--uid", uid, "--gid", uid, "--cap-drop", "ALL",
-             "--die-with-parent", "--hostname", "sandbox", *_system_binds(),
-             "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+@dataclass
+class Command:
+    """A sandbox's command line and the descriptors it must inherit (close them once started)."""
+    argv: list
+    fds: list
+
+    def close(self):
+        for fd in self.fds:
+            os.close(fd)
+        self.fds = []
+
+
+def command(slot, limits=LIMITS, cgroup_procs=(), info_fd=None, program=None):
+    """The Command that starts a worker's sandbox running `program` (default: the
+    zygote), and the descriptors it must inherit (close them once it has started).
+    With `info_fd`, bubblewrap writes the sandbox's pid 1 there as JSON ("child-pid"): its
+    /proc/<pid>/root is the sandbox's file system, which is how the worker reaches the scratch."""
+    root, fds = os.geteuid() == 0, []
+    inner = [BWRAP, "--unshare-all", "--uid", str(INSIDE_UID), "--gid", str(INSIDE_UID),
+             "--cap-drop", "ALL", "--die-with-parent", "--new-session", "--hostname", "sandbox",
+             *_system_binds(), *_etc(fds), "--proc", "/proc", "--dev", "/dev",
+             "--tmpfs", "/tmp", "--size", str(limits.disk), "--perms", "0700",
+             "--tmpfs", SCRATCH, "--size", str(limits.records), "--perms", "0700",
+             "--tmpfs", GRADING,
              # after the tmpfs: a repository or venv under /tmp must stay visible
-             *_python_binds(),
-             "--bind", str(scratch.root), str(scratch.root), "--chdir", str(scratch.work),
-             "--clearenv"]
-    for key, value in env.items():
+             *_python_binds("/mnt" if root else None),
+             "--remount-ro", "/", "--chdir", SCRATCH, "--clearenv"]
+    for key, value in environment().items():
         inner += ["--setenv", key, value]
-    inner += ["--", *argv]
+    if info_fd is not None:
+        inner += ["--info-fd", str(info_fd)]
+    inner += ["--", *(program or [sys.executable, "-I", "/run/zygote.py"])]
     limited = ["prlimit", f"--as={limits.memory}", f"--fsize={limits.file_size}",
                f"--cpu={limits.cpu_seconds}", "--core=0", "--", *inner]
-    procs = _cgroups(slot, limits)
-    if not procs:
-        return limited
-    join = " ".join(f'echo $$ > "{p}" &&' for p in procs)
-    return ["/bin/sh", "-c", f'{join} exec "$@"', "sandbox", *limited]
+    if root:
+        uid = str(host_uid(slot))
+        limited = _reachable(["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
+                              "--inh-caps=-all", "--bounding-set=-all", "--", *limited])
+    if cgroup_procs:
+        join = " ".join(f'echo $$ > "{p}" &&' for p in cgroup_procs)
+        limited = ["/bin/sh", "-c", f'{join} exec "$@"', "sandbox", *limited]
+    return Command(limited, fds)
 
 
-def kernel_manager(scratch, student, slot=0, limits=LIMITS):
-    """A jupyter_client kernel manager class whose kernels start in this sandbox, over ipc."""
-    from jupyter_client.manager import AsyncKernelManager
-
-    class SandboxedKernelManager(AsyncKernelManager):
-        def __init__(self, **kwargs):
-            super().__init__(**kwargs)
-            self.transport = "ipc"
-            self.ip = str(scratch.conn / "k")
-            self.connection_file = str(scratch.conn / "kernel.json")
-
-        def format_kernel_cmd(self, extra_arguments=None):
-            # A signal to the launched process would not reach the kernel inside the sandbox's
-            # PID namespace: interrupts go as messages on the control channel instead.
-            self.kernel_spec.interrupt_mode = "message"
-            argv = super().format_kernel_cmd(extra_arguments)
-            return wrap(argv, scratch, environment(scratch, student), slot, limits)
-
-    return SandboxedKernelManager
+@functools.lru_cache(maxsize=1)
+def check():
+    """Raise Unavailable unless a sandbox with a kernel's imports can start here (probed once)."""
+    if shutil.which(BWRAP) is None:
+        raise Unavailable("bubblewrap is not installed: `apt-get install bubblewrap` (Debian, "
+                          "Ubuntu), or grade with --no-sandbox only on trusted submissions")
+    probe = command(0, program=[sys.executable, "-I", "-c", "import numpy, ipykernel, course"])
+    try:
+        done = subprocess.run(probe.argv, capture_output=True, text=True, env=environment(),
+                              pass_fds=probe.fds, timeout=120)
+    finally:
+        probe.close()
+    if done.returncode:
+        raise Unavailable("bubblewrap cannot start a sandbox with the kernel's packages here: "
+                          f"{done.stderr.strip()[-800:]} (user namespaces disabled? the Python "
+                          f"install unreadable by uid {host_uid(0)}?)")

@@ -113,7 +113,11 @@ class Steps:
         resources = self.resources(assignment, student, notebook)
         for pp in self.writers:
             nb, resources = pp(nb, resources)
-        nbformat.write(nb, str(self.autograded(assignment, student) / f"{notebook}.ipynb"))
+        self._write(nb, assignment, student, notebook)
+
+    def _write(self, nb, assignment, student, notebook):
+        path = self.autograded(assignment, student) / f"{notebook}.ipynb"
+        files.write_atomic(path, nbformat.writes(nb).encode())
 
     def record_failure(self, assignment, student, notebook, reason, partial=None):
         """A submission that could not be graded: zero auto score, flagged for manual grading, and
@@ -121,7 +125,7 @@ class Steps:
         notebook as far as it ran, goes to autograded/ for the grader to read; its grades are
         never saved (a test cell that did not run has no error and would look passed)."""
         if partial is not None:
-            nbformat.write(partial, str(self.autograded(assignment, student) / f"{notebook}.ipynb"))
+            self._write(partial, assignment, student, notebook)
         with self.course.gradebook() as gb:
             nb = gb.find_submission_notebook(notebook, assignment, student)
             for grade in nb.grades:

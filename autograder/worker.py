@@ -2,52 +2,66 @@
 fresh kernel, without writing to the gradebook (the grading process is its only writer).
 
 For each task it repairs tampered metadata (autograder.repair), runs nbgrader's sanitize chain,
-executes the notebook in a sandboxed kernel (autograder.sandbox), judges its test cells outside
-the kernel (autograder.judge), re-runs the answer cells alone in a clean room, runs the rest of
+executes the notebook in a fresh kernel forked by its sandbox's zygote (autograder.kernels),
+judges its test cells outside the kernel (autograder.judge), re-runs the answer cells alone in a
+clean room when the submission's program differs from the instructor's, runs the rest of
 nbgrader's chain except the gradebook writers (autograder.steps), and writes the result for the
 grading process to save. Protocol: one JSON task per line on stdin, one JSON reply per line on
-the original stdout; everything else the worker and its kernel write goes to the submission's
-log file (fd 1 and 2 point at it during the task).
+the original stdout; what the worker itself logs goes to the submission's log file.
 
 Run as `python -m autograder.worker --root R --db URL --slot K`; the grading process starts N
-of them (K = 0..N-1, which also picks the sandbox's uid).
+of them (K = 0..N-1, which also picks the sandbox's user when run as root).
 """
 import argparse
+import hashlib
 import json
 import logging
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
 
 import nbformat
+from nbclient.exceptions import CellTimeoutError
 from nbformat.v4 import new_notebook, new_output
 from nbgrader.preprocessors import Execute
 
-from . import cells, files, judge, repair, sandbox
+from . import cells, files, judge, kernels, repair
+from .grade import disk_full
 from .steps import Steps
 from .workspace import Course
 
 
 class OutputLimit(RuntimeError):
-    """The notebook printed more than the sandbox's output allowance."""
+    """The notebook sent more than the sandbox's output allowance."""
 
 
-def limited(executor_class, limit):
-    """A subclass of nbgrader's Execute that stops a notebook whose outputs pass `limit` bytes
-    (a print loop would otherwise fill the grader's memory before any time limit)."""
-    class LimitedExecute(executor_class):
-        def preprocess(self, nb, resources=None, km=None):
-            self._output_bytes = 0
-            return super().preprocess(nb, resources, km=km)
+class LimitedExecute(Execute):
+    """nbgrader's Execute, stopping a notebook once the messages that grow it (outputs, display
+    updates, comm messages: everything but status) pass `limit` bytes: a print loop, or one
+    display updated forever, would otherwise fill the grader's memory first."""
+    limit = 8 << 20
 
-        def output(self, outs, msg, display_id, cell_index):
-            content = msg.get("content", {})
-            self._output_bytes += sum(len(str(v)) for v in content.values())
-            if self._output_bytes > limit:
-                raise OutputLimit(f"the notebook printed more than {limit >> 20} MB of output")
-            return super().output(outs, msg, display_id, cell_index)
-    return LimitedExecute
+    def preprocess(self, nb, resources=None, km=None):
+        self._output_bytes = 0
+        return super().preprocess(nb, resources, km=km)
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        """Interrupt a cell over its time limit once; if it is still running one more limit
+        later (it ignores interrupts, or broke its own channels), stop the notebook."""
+        if getattr(self, "_interrupted", None) is cell:
+            raise CellTimeoutError.error_from_timeout_and_cell(
+                "Cell execution timed out and did not stop when interrupted", timeout, cell)
+        self._interrupted = cell
+        return await super()._async_handle_timeout(timeout, cell)
+
+    def process_message(self, msg, cell, cell_index):
+        if msg.get("msg_type") != "status":
+            self._output_bytes += len(json.dumps(msg.get("content", {}), default=str))
+            if self._output_bytes > self.limit:
+                raise OutputLimit(f"the notebook sent more than {self.limit >> 20} MB of output")
+        return super().process_message(msg, cell, cell_index)
 
 
 def execute(nb, executor, cwd, student):
@@ -69,40 +83,48 @@ def _explain(exc):
     return f"{name}: {text.splitlines()[0][:160] if text else 'no message'}"
 
 
-def run_sandboxed(nb, steps, task, data, trusted, slot):
-    """Execute `nb` in a fresh sandboxed kernel, then judge its test cells outside it.
-    Returns (verdicts, why it stopped early or None)."""
+def run_sandboxed(nb, steps, task, data, trusted, zygote):
+    """Execute `nb` in a fresh kernel of the sandbox, then judge its test cells outside it.
+    Returns (verdicts, why it stopped early or None, the kernel's log)."""
     student = task["student"]
-    scratch = sandbox.Scratch()
+    zygote.ensure()
+    scratch = kernels.Scratch(zygote)
+    # the connection file (the kernel's key) beside the submission's other state, never in /tmp
+    private = Path(task["output"]).parent / f"conn-{scratch.name}"
+    private.mkdir(mode=0o700)
     try:
-        files.copy(data, scratch.work, ignore=["*.ipynb"])
-        for assignment, exercise in {c for src in trusted.values()
-                                     for c in judge.test_calls(src)[0]}:
-            folder = scratch.cases / assignment
-            folder.mkdir(parents=True, exist_ok=True)
-            spec = judge.grader.case_file(assignment, exercise, student)
-            (folder / f"{exercise}.json").write_text(json.dumps(spec))
-        executor = steps.executor(task["cell_timeout"],
-                                  limited(Execute, sandbox.LIMITS.output))
-        executor.kernel_manager_class = sandbox.kernel_manager(scratch, student, slot)
+        scratch.add_files(data)
+        for assignment, exercise in sorted({c for src in trusted.values()
+                                            for c in judge.test_calls(src)[0]}):
+            scratch.add_case(assignment, exercise,
+                             judge.grader.case_file(assignment, exercise, student))
+        executor = steps.executor(task["cell_timeout"], LimitedExecute)
+        executor.limit = zygote.limits.output
+        executor.kernel_manager_class = kernels.kernel_manager(zygote, scratch, student, private)
         stopped = None
         try:
             executor.preprocess(nb, {"metadata": {"path": str(scratch.work)}})
+        except kernels.SandboxError:
+            raise
         except Exception as exc:  # the kernel died, printed too much, ...: judge what ran
             stopped = _explain(exc)
         for cell in nb.cells:  # the executor stopped before these: say so in each
             if stopped and cells.is_test(cell) and cell.get("execution_count") is None:
                 cell.outputs = [new_output("error", ename="NotRun", evalue=f"not run: {stopped}",
                                            traceback=[f"not run: {stopped}"])]
-        records = judge.read_records(scratch.record)
+        records = judge.parse_records(scratch.record())
+        log = scratch.kernel_log()
     finally:
+        if zygote.alive():
+            zygote.kill(scratch.name)
         scratch.remove()
-    return judge.judge(nb, records, student, trusted), stopped
+        shutil.rmtree(private, ignore_errors=True)
+    return judge.judge(nb, records, student, trusted), stopped, log
 
 
-def clean_room(steps, task, source, answers, trusted, slot):
-    """Run the student's answer cells alone, in the instructor's notebook (every other cell as
-    the instructor wrote it), in a fresh sandbox; {grade_id: Verdict}."""
+def clean_room_notebook(source, answers):
+    """The instructor's notebook with the student's answer cells: the program the clean room
+    runs (code cells only)."""
     kept = []
     for cell in source.cells:
         if cell.cell_type != "code":
@@ -112,10 +134,23 @@ def clean_room(steps, task, source, answers, trusted, slot):
             new.source = answers.get(cells.grade_id(cell), "")
         new.outputs, new.execution_count = [], None
         kept.append(new)
-    nb = new_notebook(cells=kept, metadata=source.metadata)
-    verdicts, _ = run_sandboxed(nb, steps, task, steps.source_folder(task["assignment"]),
-                                trusted, slot)
-    return verdicts
+    return new_notebook(cells=kept, metadata=source.metadata)
+
+
+def _files_digest(folder):
+    digest = hashlib.sha256()
+    for rel, path, _ in files.walk(folder, ignore=["*.ipynb", ".ipynb_checkpoints"]).files:
+        digest.update(rel.encode() + b"\0" + files.read(path) + b"\0")
+    return digest.hexdigest()
+
+
+def same_program(nb, clean, data, source_folder):
+    """True if running the repaired submission `nb` is running the clean-room notebook `clean`:
+    the same code cells in the same order with the same sources, and the same data files
+    beside them. The clean room would then only repeat the run, so it is not needed."""
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    return code == [c.source for c in clean.cells] and \
+        _files_digest(data) == _files_digest(source_folder)
 
 
 def _first_line(text):
@@ -143,8 +178,9 @@ def combine(nb, verdicts, clean):
     return flags
 
 
-def grade_one(steps, task, log, slot=0, sandboxed=True):
-    """Repair, sanitize, execute (sandboxed) and judge one submitted notebook; the reply dict."""
+def grade_one(steps, task, log, zygote=None):
+    """Repair, sanitize, execute (in `zygote`'s sandbox, or unsandboxed without one) and judge
+    one submitted notebook; the reply dict."""
     start = time.monotonic()
     res = steps.resources(task["assignment"], task["student"], task["notebook"], task["read_db"])
     try:
@@ -163,24 +199,35 @@ def grade_one(steps, task, log, slot=0, sandboxed=True):
     sanitized = None
     try:
         nb = sanitized = steps.sanitize(nb, dict(res))
-        if sandboxed:
-            trusted = cells.tests(source)
-            verdicts, stopped = run_sandboxed(nb, steps, task, res["metadata"]["path"],
-                                              trusted, slot)
+        if zygote is not None:
+            trusted, data = cells.tests(source), res["metadata"]["path"]
+            verdicts, stopped, kernel_log = run_sandboxed(nb, steps, task, data, trusted, zygote)
+            # quoted line by line: whatever the kernel printed can never pass for the grader's
+            quoted = "".join(f"\n  kernel| {line}" for line in kernel_log.splitlines())
+            log.info("the kernel's own output:%s", quoted or " (none)")
             if stopped:
                 flags.append(f"{task['notebook']}: execution stopped early: {stopped}")
-            flags += combine(nb, verdicts, clean_room(steps, task, source, answers, trusted,
-                                                      slot))
+            clean = clean_room_notebook(source, answers)
+            folder = steps.source_folder(task["assignment"])
+            if not same_program(nb, clean, data, folder):
+                clean_verdicts, _, _ = run_sandboxed(clean, steps, task, folder, trusted, zygote)
+                flags += combine(nb, verdicts, clean_verdicts)
         else:
             nb = execute(nb, steps.executor(task["cell_timeout"]), res["metadata"]["path"],
                          task["student"])
         nb = steps.check(nb, dict(res))
         nbformat.write(nb, task["output"])
         return {"status": "ok", "seconds": time.monotonic() - start, "flags": flags}
+    except kernels.SandboxError as exc:  # the grader's side failed, not the submission
+        log.exception("the sandbox failed while grading %s", task["input"])
+        return {"status": "failed", "retry": True, "seconds": time.monotonic() - start,
+                "reason": f"the grader's sandbox failed ({exc}); graded again on the next run"}
     except Exception as exc:  # any failure belongs to this submission only, never to the batch
         log.exception("grading %s failed", task["input"])
         reply = {"status": "failed", "reason": _explain(exc), "seconds": time.monotonic() - start,
                  "flags": flags}
+        if disk_full(exc):  # the grader's disk, not the submission: the batch stops
+            return {**reply, "disk_full": True}
         if sanitized is not None:  # executed in place up to the failure: for the formgrader
             nbformat.write(sanitized, task["output"])
             reply["partial"] = True
@@ -191,10 +238,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--root", required=True, help="nbgrader course folder")
     parser.add_argument("--db", required=True, help="gradebook URL (for the configuration)")
-    parser.add_argument("--slot", type=int, default=0, help="this worker's number (sandbox uid)")
+    parser.add_argument("--slot", type=int, default=0, help="this worker's number (sandbox user)")
+    parser.add_argument("--cgroup-procs", action="append", default=[],
+                        help="a cgroup.procs file the sandbox joins (repeatable)")
     parser.add_argument("--no-sandbox", action="store_true", help="run kernels unsandboxed")
     args = parser.parse_args()
     steps = Steps(Course(args.root, args.db))
+    zygote = None
+    if not args.no_sandbox:
+        sandbox_log = Path(args.root) / "logs" / f"sandbox-{args.slot}.log"
+        zygote = kernels.Zygote(args.slot, cgroup_procs=args.cgroup_procs, log=sandbox_log)
+        zygote.start()  # now: it imports while the grading process prepares
     # Keep the real stdout for replies; everything printed otherwise lands in the current log.
     replies = os.fdopen(os.dup(1), "w", buffering=1)
     log = logging.getLogger("autograder.worker")
@@ -203,19 +257,23 @@ def main():
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     log.addHandler(handler)
     replies.write(json.dumps({"ready": os.getpid()}) + "\n")
-    for line in sys.stdin:
-        task = json.loads(line)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        with open(task["log"], "a") as sink:
-            os.dup2(sink.fileno(), 1)
-            os.dup2(sink.fileno(), 2)
-        log.info("worker %d grading %s for %s", os.getpid(), task["input"], task["student"])
-        reply = grade_one(steps, task, log, args.slot, not args.no_sandbox)
-        log.info("done: %s", reply)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        replies.write(json.dumps(reply) + "\n")
+    try:
+        for line in sys.stdin:
+            task = json.loads(line)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            with open(task["log"], "a") as sink:
+                os.dup2(sink.fileno(), 1)
+                os.dup2(sink.fileno(), 2)
+            log.info("worker %d grading %s for %s", os.getpid(), task["input"], task["student"])
+            reply = grade_one(steps, task, log, zygote)
+            log.info("done: %s", reply)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            replies.write(json.dumps(reply) + "\n")
+    finally:
+        if zygote is not None:
+            zygote.stop()
 
 
 if __name__ == "__main__":

@@ -18,8 +18,12 @@ _asarray, _abs, _maximum, _isnan, _isfinite = (
 
 
 def as_floats(value):
-    """`value` as a float array, or None if it is not numbers (None, bool, text, objects)."""
-    if value is None or isinstance(value, (bool, np.bool_, str, bytes)):
+    """`value` as a float array, or None if it is not real numbers (None, bool, text, complex
+    numbers, objects)."""
+    if value is None or isinstance(value, (bool, np.bool_, str, bytes, complex,
+                                           np.complexfloating)):
+        return None
+    if isinstance(value, np.ndarray) and value.dtype.kind == "c":
         return None
     try:
         return _asarray(value, dtype=float)

@@ -157,3 +157,54 @@ def test_non_gradient_exercises_get_no_gradient_hints():
     text = message(lambda w, x, dout: (0.0, 1.0), dict(w=1.0, x=1.0, dout=1.0),
                    dict(dw=1.0, db=1.0), exercise="perceptron_update")
     assert "max gate" not in text and "Hint" not in text
+
+
+import functools  # noqa: E402
+import sys  # noqa: E402
+import types  # noqa: E402
+
+import course.gradcheck as _gc  # noqa: E402
+from course.circuits import XYZ as _XYZ  # noqa: E402
+from course.gradcheck import numerical_gradient as _imported  # noqa: E402  (as a setup cell does)
+
+_BOUND = _XYZ.numerical_grads
+_PARTIAL = functools.partial(_gc.numerical_gradient, h=1e-5)
+_COPY = types.FunctionType(_gc.numerical_gradient.__code__, _gc.__dict__, "copy",
+                           _gc.numerical_gradient.__defaults__)
+_LOOKED_UP = sys.modules["course.gradcheck"].__dict__["numerical_gradient"]
+
+
+def _derivative_via(helper):
+    def numerical_derivative(f, x, h=1e-5):
+        return float(helper(lambda v: f(float(v)), x))
+    return numerical_derivative
+
+
+@pytest.mark.parametrize("helper", [_imported, _PARTIAL, _COPY, _LOOKED_UP,
+                                    lambda g, x: _gc.numerical_gradient(g, x)],
+                         ids=["imported-name", "partial", "copied-code", "module-dict", "lambda"])
+def test_a_forbidden_helper_is_refused_by_any_name(helper):
+    """Is the course's numerical gradient refused whatever the student reaches it by: the name
+    the setup cell imported, a partial, a function rebuilt from its code, the module's dict?"""
+    with pytest.raises(GradingError, match="write it yourself"):
+        check("02_chain_rule", "numerical_derivative", _derivative_via(helper))
+    assert float(_imported(lambda v: float(v) ** 2, 3.0)) == pytest.approx(6.0)  # usable after
+
+
+def test_a_forbidden_method_is_refused_through_a_bound_method_kept_earlier():
+    """Is Circuit.numerical_grads refused when the student kept a bound method of it?"""
+    def circuit_backward(x, y, z, dout):
+        g = _BOUND(dict(x=x, y=y, z=z), dout)
+        return g["x"], g["y"], g["z"]
+    with pytest.raises(GradingError, match="write it yourself"):
+        check("02_chain_rule", "circuit_backward", circuit_backward)
+
+
+def test_the_refusal_holds_in_the_sandboxed_kernel_too(tmp_path, monkeypatch):
+    """Does the kernel's recording route refuse an aliased helper too (the grader then sees a
+    refusal, not the helper's answer)?"""
+    from course.grading import kernel
+    result = kernel.outcome(lambda fn, case: fn(**case), _derivative_via(_COPY),
+                            dict(f=lambda v: v ** 3, x=2.0, h=1e-3),
+                            ["course.gradcheck.numerical_gradient"], "numerical_derivative")
+    assert "write it yourself" in result.get("grading_error", ""), result

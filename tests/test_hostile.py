@@ -8,10 +8,12 @@ good students' grades are exactly those of a clean batch; the gradebook is other
 import copy
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -152,16 +154,81 @@ def mul_backward(x, y, dout):
 '''
 FAKE_SUCCESS = ("print('mul gate backward: all 32 hidden cases pass.')\n"
                 "print('mul_backward: correct at x=4, y=-3, dout=1.')\n")
+SECRET = "s3cr3t-grader-token"
+"""Put in the grading process's environment by the fixture: no kernel may ever see it."""
 READ_SECRETS = f'''
 import glob, os
 for path in [{str(SOLUTIONS / "reference" / (A + ".py"))!r}, {str(SOURCES / A / (A + ".ipynb"))!r},
-             "gradebook.db", "../../gradebook.db", {str(REPO / "work" / "gradebook.db")!r}]:
+             "gradebook.db", "../../gradebook.db", {str(REPO / "work" / "gradebook.db")!r},
+             "/etc/shadow", "/etc/gshadow", "/etc/sudoers"]:
     try:
         print("READ", path, open(path).read()[:80])
     except OSError as e:
         print("cannot read", path, type(e).__name__)
 found = glob.glob({str(REPO.parent) + "/**/reference/*.py"!r}, recursive=True)
 print("found", found[:3])
+environs = [open(p, "rb").read() for p in glob.glob("/proc/*/environ") if os.access(p, os.R_OK)]
+leaked = [e for e in environs if b"BACKPROP_SOLUTIONS" in e or b"{SECRET}" in e]
+print("LEAKED" if leaked or "{SECRET}" in str(os.environ) else "no secret in", len(environs),
+      "environments")
+'''
+PROC_SYS = '''
+import os
+for path in ["/proc/sys/kernel/core_pattern", "/proc/sys/kernel/hostname",
+             "/proc/sys/vm/drop_caches", "/proc/sysrq-trigger", "/proc/sys/kernel/modprobe"]:
+    try:
+        with open(path, "w") as f:
+            f.write("x")
+        print("WROTE", path)
+    except OSError as e:
+        print("cannot write", path, type(e).__name__)
+writable = []
+for folder, _, names in os.walk("/proc/sys"):
+    for name in names:
+        try:
+            os.close(os.open(os.path.join(folder, name), os.O_WRONLY))
+            writable.append(name)
+        except OSError:
+            pass
+print("WRITABLE" if writable else "nothing writable under /proc/sys", writable[:5])
+'''
+SETUID = '''
+import os, shutil, stat
+shutil.copy("/bin/sh", "rootshell")
+os.chmod("rootshell", 0o4755)
+info = os.stat("rootshell")
+print("setuid bit", bool(info.st_mode & stat.S_ISUID), "owner", info.st_uid)
+'''
+LOG_FORGERY = '''
+import os, stat
+for fd in range(0, 256):
+    try:
+        regular = stat.S_ISREG(os.fstat(fd).st_mode)
+    except OSError:
+        continue
+    if regular or fd in (1, 2):  # a log file it may have been handed, and its own output
+        try:
+            os.ftruncate(fd, 0)
+        except OSError:
+            pass
+        os.write(fd, b"FORGED: graded, 19/19\\n")
+'''
+DISK_FILL = '''
+written = 0
+try:
+    for i in range(100):
+        with open(f"fill{i}", "wb") as f:
+            for _ in range(100):
+                f.write(b"0" * 2**20)
+                written += 2**20
+except OSError as e:
+    print("disk stopped after", written >> 20, "MB", type(e).__name__)
+'''
+DISPLAY_FLOOD = '''
+from IPython.display import display
+handle = display("start", display_id=True)
+for i in range(400):
+    handle.update("y" * 10**6)
 '''
 WRITE_EVERYWHERE = '''
 import sqlite3
@@ -233,6 +300,27 @@ def extra_files(path):
     link.symlink_to(SOLUTIONS / "reference" / f"{A}.py")
 
 
+def special_files(path):
+    """A FIFO (opening it would block the grader), a link to the grader's own memory, a link
+    to a folder of the host, a file behind a linked folder."""
+    os.mkfifo(path.parent / "pipe")
+    (path.parent / "memory").symlink_to("/proc/self/mem")
+    (path.parent / "etc").symlink_to("/etc", target_is_directory=True)
+
+
+def notebook_symlink(path):
+    """The submitted notebook is a link to the instructor's source notebook."""
+    path.unlink()
+    path.symlink_to(SOURCES / A / f"{A}.ipynb")
+
+
+def folder_symlink(path):
+    """The whole submission folder is a link to the instructor's source folder."""
+    folder = path.parent
+    shutil.rmtree(folder)
+    folder.symlink_to(SOURCES / A, target_is_directory=True)
+
+
 CASES = {
     # tampering
     "edit-tests": ("buggy", edit_tests, "buggy"),
@@ -262,7 +350,14 @@ CASES = {
                      "full"),
     "fork-bomb": ("correct", _prepend(FORK_BOMB), "full"),
     "huge-output": ("correct", _prepend("while True:\n    print('x' * 10**6)"), "zero"),
-    "big-file": ("correct", _prepend("open('big', 'wb').write(b'0' * (2 * 2**30))"), "full"),
+    "big-file": ("correct", _prepend("with open('big', 'wb') as f:\n"
+                                     "    for _ in range(2048):\n"
+                                     "        f.write(b'0' * 2**20)"), "full"),
+    "disk-fill": ("correct", _prepend(DISK_FILL), "full"),
+    "display-flood": ("correct", _prepend(DISPLAY_FLOOD), "zero"),
+    "proc-sys": ("correct", _prepend(PROC_SYS), "full"),
+    "setuid-file": ("correct", _prepend(SETUID), "full"),
+    "log-forgery": ("correct", _prepend(LOG_FORGERY), "full"),
     # malformed files
     "invalid-json": ("correct", invalid_json, "failed"),
     "empty-file": ("correct", empty_file, "failed"),
@@ -271,8 +366,12 @@ CASES = {
     "renamed": ("correct", renamed, "full"),
     "missing": ("correct", missing, "failed"),
     "extra-files": ("correct", extra_files, "full"),
+    "special-files": ("correct", special_files, "full"),
+    "notebook-symlink": ("correct", notebook_symlink, "failed"),
+    "folder-symlink": ("correct", folder_symlink, "failed"),
 }
-FILE_CASES = {invalid_json, empty_file, non_utf8, nbformat3, renamed, missing, extra_files}
+FILE_CASES = {invalid_json, empty_file, non_utf8, nbformat3, renamed, missing, extra_files,
+              special_files, notebook_symlink, folder_symlink}
 
 
 def _cli(course, *argv):
@@ -340,6 +439,8 @@ def batches(tmp_path_factory):
     clean.seconds = time.monotonic() - started
 
     hostile = new_course(tmp_path_factory.mktemp("hostile"))
+    os.environ["BACKPROP_TEST_SECRET"] = SECRET  # the grader's environment; no kernel sees it
+    hostname = Path("/proc/sys/kernel/hostname").read_text()
     _cli(hostile, "release", A)
     hostile.bug = _submit_class(hostile, GOOD + (BASELINE,) + tuple(CASES))
     started = time.monotonic()
@@ -353,6 +454,8 @@ def batches(tmp_path_factory):
         "clean_notebooks": len(GOOD), "clean_seconds": round(clean.seconds, 1),
         "hostile_notebooks": len(GOOD) + 1 + len(CASES),
         "hostile_seconds": round(hostile.seconds, 1)}, indent=1))
+    os.environ.pop("BACKPROP_TEST_SECRET")
+    hostile.hostname = hostname
     return clean, hostile, before_files, protected
 
 
@@ -414,14 +517,26 @@ def test_attacks_reached_nothing(batches):
     clean, hostile, before_files, protected = batches
     assert _fingerprint(protected) == before_files
     text = {}
-    for case in ("read-secrets", "write-everywhere", "network"):
+    for case in ("read-secrets", "write-everywhere", "network", "proc-sys", "setuid-file",
+                 "disk-fill"):
         nb = nbformat.read(str(hostile.root / "autograded" / case / A / f"{A}.ipynb"),
                            as_version=4)
         text[case] = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
     assert "READ" not in text["read-secrets"] and "cannot read" in text["read-secrets"]
     assert "found []" in text["read-secrets"]
+    assert "LEAKED" not in text["read-secrets"] and "no secret in" in text["read-secrets"]
     assert "WROTE" not in text["write-everywhere"] and "cannot write" in text["write-everywhere"]
     assert "CONNECTED" not in text["network"] and "no network" in text["network"]
+    assert "WROTE" not in text["proc-sys"] and "nothing writable under /proc/sys" in \
+        text["proc-sys"]
+    assert Path("/proc/sys/kernel/hostname").read_text() == hostile.hostname
+    assert "owner 60000" in text["setuid-file"]  # inside: never root
+    written = int(text["disk-fill"].split("disk stopped after ")[1].split()[0])
+    assert written <= 512, text["disk-fill"]  # the scratch's whole allowance (Limits.disk)
+    log = (hostile.root / "logs" / A / "log-forgery.log").read_text()
+    assert log.startswith(f"grading {A} for log-forgery")
+    forged = [line for line in log.splitlines() if "FORGED" in line]
+    assert forged and all(line.startswith("  kernel| ") for line in forged), forged
     with Gradebook(hostile.db_url, "backprop") as gb:
         assert all(g.manual_score is None for sub in gb.assignment_submissions(A)
                    for nb in sub.notebooks for g in nb.grades)
@@ -434,6 +549,11 @@ def test_flags_tell_the_instructor_what_happened(batches):
     assert any("kernel died" in f for f in states["os-exit"]["flags"])
     assert any("output" in f for f in states["huge-output"]["flags"])
     assert any("in place of" in f for f in states["renamed"]["flags"])
+    assert any("pipe (a FIFO)" in f for f in states["special-files"]["flags"])
+    assert any("memory (a symbolic link" in f for f in states["special-files"]["flags"])
+    assert "symbolic link" in states["notebook-symlink"]["reason"]
+    assert "symbolic link" in states["folder-symlink"]["reason"]
+    assert any("output" in f for f in states["display-flood"]["flags"])
     assert any("passed in the clean room" in f for f in states["patch-checker"]["flags"])
 
 

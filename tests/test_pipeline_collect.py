@@ -1,4 +1,7 @@
 """`python -m autograder collect`: LMS downloads and nbgrader's layout, matched to a roster."""
+import os
+import resource
+import stat
 import zipfile
 from datetime import datetime
 
@@ -9,6 +12,7 @@ from nbgrader.api import Gradebook
 from autograder import cells
 from autograder.__main__ import main
 from autograder.collect import collect
+from autograder.workspace import REPO
 from tests.pipeline_course import new_course
 
 A = "02_chain_rule"
@@ -90,3 +94,87 @@ def test_bad_roster_is_refused_with_the_missing_columns(course, tmp_path):
     (tmp_path / "bad.csv").write_text("id,name\njdoe,Jane\n")
     with pytest.raises(RuntimeError, match="missing: first_name, last_name, email"):
         collect(A, tmp_path, tmp_path / "bad.csv", course=course)
+
+
+def _one(course, tmp_path, archive, deadline=None, roster=None):
+    if roster:
+        (tmp_path / "roster.csv").write_text(roster)
+    return collect(A, archive, tmp_path / "roster.csv", deadline, course)
+
+
+def test_a_date_in_the_students_part_of_a_name_is_not_the_submission_time(course, tmp_path):
+    """Is a late file still late when its name carries an earlier date the student typed, and
+    is Blackboard's own attempt field trusted over a date appended after it?"""
+    nb = nbformat.writes(_nb("x")).encode()
+    late = (2025, 1, 3, 9, 0, 0)
+    archive = _downloads(tmp_path / "dl.zip", {
+        f"jdoe_{A}_2025-01-01-00-00-00.ipynb": (nb, late),
+        f"{A}_max_attempt_2025-01-02-09-00-00_2025-01-01-00-00-00.ipynb": (nb, late)})
+    report = _one(course, tmp_path, archive, "2025-01-02T00:00:00")
+    stamps = {f.student: f.timestamp for f in report.imported}
+    assert stamps["jdoe"] == datetime(2025, 1, 3, 9, 0, 0)  # the zip entry's date
+    assert stamps["max"] == datetime(2025, 1, 2, 9, 0, 0)  # the LMS's attempt field
+    assert {f.student for f in report.late} == {"jdoe", "max"}
+
+
+def test_links_and_special_entries_are_never_followed(course, tmp_path):
+    """Are a linked notebook in a download folder and a symlink entry in a zip left out, with
+    the reason, instead of importing what they point at?"""
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    source = REPO / "source_notebooks" / A / f"{A}.ipynb"
+    (folder / f"jdoe_{A}.ipynb").symlink_to(source)
+    os.mkfifo(folder / f"max_{A}.ipynb")
+    report = _one(course, tmp_path, folder)
+    assert report.imported == []
+    assert dict(report.ignored)[f"jdoe_{A}.ipynb"].startswith("a symbolic link")
+    assert dict(report.ignored)[f"max_{A}.ipynb"] == "a FIFO"
+    archive = tmp_path / "links.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        info = zipfile.ZipInfo(f"jdoe_{A}.ipynb")
+        info.external_attr = (stat.S_IFLNK | 0o777) << 16
+        zf.writestr(info, str(source))
+    report = _one(course, tmp_path, archive)
+    assert report.imported == [] and "link" in dict(report.ignored)[f"jdoe_{A}.ipynb"]
+    assert not (course.root / "submitted" / "jdoe").exists()
+
+
+def test_a_zip_bomb_is_refused_without_filling_memory(course, tmp_path):
+    """Is a 1 GiB entry in a 1 MB zip left out with a reason, reading a bounded amount?"""
+    archive = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        with zf.open(f"jdoe_{A}.ipynb", "w", force_zip64=True) as entry:
+            block = b"\0" * (16 << 20)
+            for _ in range(64):
+                entry.write(block)
+    assert archive.stat().st_size < 4 << 20
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    report = _one(course, tmp_path, archive)
+    grew = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) << 10
+    assert report.imported == [] and "larger than" in dict(report.ignored)[f"jdoe_{A}.ipynb"]
+    assert grew < 200 << 20, f"collect took {grew >> 20} MB more memory"
+
+
+@pytest.mark.parametrize("ids, problem", [
+    ("..", "not a usable id"), ("../etc", "not a usable id"), ("a/b", "not a usable id"),
+    ("ada\nADA", "differ only in case"), ("jos\u00e9\njose\u0301", "differ only in case"),
+])
+def test_rosters_with_unsafe_or_ambiguous_ids_are_refused(course, tmp_path, ids, problem):
+    """Are ids that would write outside submitted/, or that cannot be told apart by case or
+    Unicode normalization, refused with a clear message before anything is written?"""
+    roster = "id,first_name,last_name,email\n" + "".join(
+        f"{i},A,B,{n}@x.edu\n" for n, i in enumerate(ids.split("\n")))
+    archive = _downloads(tmp_path / "dl.zip", {f"ada_{A}.ipynb": (b"{}", (2025, 1, 1, 0, 0, 0))})
+    with pytest.raises(RuntimeError, match=problem):
+        _one(course, tmp_path, archive, roster=roster)
+    assert not (course.root / "submitted").exists()
+
+
+def test_names_match_ids_in_any_case_and_unicode_normalization(course, tmp_path):
+    """Does a file named in NFD (as macOS writes names), or in other case, find its student?"""
+    roster = "id,first_name,last_name,email\njos\u00e9,J,S,j@x.edu\nAda,A,L,a@x.edu\n"
+    archive = _downloads(tmp_path / "dl.zip", {
+        f"jose\u0301_{A}.ipynb": (b"{}", (2025, 1, 1, 0, 0, 0)),
+        f"ADA_{A}.ipynb": (b"{}", (2025, 1, 1, 0, 0, 0))})
+    report = _one(course, tmp_path, archive, roster=roster)
+    assert {f.student for f in report.imported} == {"jos\u00e9", "Ada"}

@@ -171,3 +171,21 @@ def test_export_writes_points_per_cell_and_a_picture(course):
         assert float(row["max"]) == sum(m for _, m in cells.values())
     assert float(rows["buggy"]["total"]) < float(rows["correct"]["total"])
     assert (out / f"{A}_grades.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_feedback_check_is_about_hidden_code_not_words(tmp_path):
+    """Is a page that shows a hidden test's code refused, and a page where an honest student
+    printed the words "BEGIN HIDDEN TESTS" or "hidden.check(" kept?"""
+    from autograder.feedback import check_pages, hidden_blocks, shows_hidden_code
+    blocks = hidden_blocks(A)
+    leak = ("<pre><span>from</span> course.grading <span>import</span> hidden\n"
+            "hidden.check(&quot;02_chain_rule&quot;, &quot;mul_backward&quot;, "
+            "mul_backward)</pre>")
+    honest = "<pre>print('### BEGIN HIDDEN TESTS and hidden.check( are just words')</pre>"
+    assert shows_hidden_code(leak, blocks) and not shows_hidden_code(honest, blocks)
+    pages = {"leaker": tmp_path / "leaker.html", "honest": tmp_path / "honest.html"}
+    pages["leaker"].write_text(leak)
+    pages["honest"].write_text(honest)
+    with pytest.raises(RuntimeError, match="leaker.html"):
+        check_pages(A, pages)
+    assert not pages["leaker"].exists() and pages["honest"].exists()

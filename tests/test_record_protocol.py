@@ -7,7 +7,10 @@ import ast
 import contextlib
 import io
 import json
+from decimal import Decimal
+from fractions import Fraction
 
+import numpy as np
 import pytest
 
 from autograder.accuracy import Runner
@@ -75,3 +78,72 @@ def test_recorded_verdicts_equal_direct_verdicts(assignment, tmp_path, monkeypat
             compared += 1
             failures += direct is not None
     assert compared >= len(checked) and failures > 0
+
+
+class _Array:
+    """A student's own array-like (numpy reads it through __array__)."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self.value, dtype=dtype)
+
+
+class _Number:
+    """A student's own number (numpy reads it through __float__)."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __float__(self):
+        return float(self.value)
+
+
+FLOATS = (float, np.float16, np.float32, np.float64, np.longdouble)
+NUMBER_TYPES = {
+    **{t.__name__: t for t in FLOATS},
+    **{t.__name__: t for t in (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint64)},
+    "int": int, "bool": bool, "np.bool_": np.bool_, "complex": complex,
+    "np.complex128": np.complex128, "Fraction": lambda v: Fraction(v).limit_denominator(10**9),
+    "Decimal": lambda v: Decimal(repr(float(v))), "0-d array": np.array,
+    "0-d float32 array": lambda v: np.array(v, dtype=np.float32),
+    "memoryview": lambda v: memoryview(np.array([v])), "__array__": _Array, "__float__": _Number,
+    "str array": lambda v: np.array([str(v)]), "object array": lambda v: np.array([v], object),
+}
+
+
+def _number_cases():
+    """(label, function) pairs: add_backward returning dout, or a wrong value, or a non-finite
+    value, as every numeric type numpy and the standard library have."""
+    cases = []
+    for name, make in NUMBER_TYPES.items():
+        cases.append((f"{name} right", lambda x, y, dout, m=make: (m(dout), m(dout))))
+        cases.append((f"{name} wrong", lambda x, y, dout, m=make: (m(dout), m(2 * dout + 1))))
+    for kind in FLOATS:
+        for bad in ("nan", "inf", "-inf"):
+            cases.append((f"{kind.__name__}({bad})",
+                          lambda x, y, dout, k=kind, b=bad: (k(dout), k(float(b)))))
+    return cases
+
+
+@pytest.mark.parametrize("label, fn", _number_cases(), ids=[c[0] for c in _number_cases()])
+def test_every_numeric_type_gets_the_same_verdict_and_message_both_ways(label, fn, tmp_path,
+                                                                        monkeypatch):
+    """Does the recorded route accept (or refuse, with the same words) every number the direct
+    route does: numpy's scalar types (longdouble and float16 too), complex, Fraction, Decimal,
+    bool, 0-d arrays, memoryviews, array-likes, and nan and inf of every float type?"""
+    monkeypatch.setenv("BACKPROP_STUDENT_ID", STUDENT)
+    fn.__name__ = "add_backward"
+    direct = _direct("02_chain_rule", "add_backward", fn)
+    recorded = _recorded("02_chain_rule", "add_backward", fn, tmp_path, monkeypatch)
+    assert recorded == direct, label
+    if label.endswith("right") and label.rsplit(" ", 1)[0] in PRECISE:
+        assert direct is None, (label, direct)  # a correct value of these types passes
+
+
+PRECISE = {"float", "float32", "float64", "longdouble", "Fraction", "Decimal", "0-d array",
+           "0-d float32 array", "memoryview", "__array__", "__float__", "str array",
+           "object array"}
+"""Types that can hold the right answer to within the tolerance (float16 and integers cannot;
+bool and complex are refused by both routes alike, as not a real number)."""

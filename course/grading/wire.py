@@ -7,29 +7,51 @@ functions cross by their dotted name (`dotted`, `resolve`), since both sides can
 """
 import math
 import warnings
+from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 
 from . import guard
 from .report import GradingError
 
-_NUMERIC_KINDS = "biuf"
+_EXACT_KINDS = "biu"
+"""numpy kinds sent exactly (booleans and integers); floats go as float64, which is what every
+check compares anyway."""
 
 
 class Opaque:
     """Something that could not cross as data (a lambda input, an object a student returned).
-    It prints as what it was and equals nothing, so a check reports it as a wrong type."""
+    Decoded as an instance of a class with the original's type name, printing as the original
+    did and equal to nothing, so a check says what it would have said of the original."""
 
-    def __init__(self, type_name, text=""):
-        self.type_name, self.text = type_name, text
+    def __init__(self, text=""):
+        self.text = text
 
     def __repr__(self):
-        return self.text or f"<{self.type_name} object>"
+        return self.text or f"<{type(self).__name__} object>"
 
     def __eq__(self, other):
         return False
 
     __hash__ = object.__hash__
+
+
+class _ArrayLike(Opaque):
+    """An object the checks read as numbers (through __array__ or __float__): the numbers cross,
+    with the original's type name and text."""
+
+    def __init__(self, text, array, scalar):
+        super().__init__(text)
+        self._array, self._scalar = array, scalar
+
+    def __array__(self, dtype=None, copy=None):
+        return self._array if dtype is None else self._array.astype(dtype)
+
+    def __float__(self):
+        if self._scalar is None:
+            raise TypeError(f"float() argument must be a number, not '{type(self).__name__}'")
+        return self._scalar
 
 
 def dotted(fn):
@@ -49,39 +71,91 @@ def resolve(name):
     return getattr(owner, attr)
 
 
+def _named(base, type_name):
+    name = type_name if type_name.isidentifier() else "object"
+    return type(name, (base,), {})
+
+
+def _text(value):
+    try:
+        return repr(value)[:200]
+    except Exception:
+        return ""
+
+
+def _float(v):
+    """A float as JSON: the number, or its repr when it is nan or infinite."""
+    v = float(v)
+    return v if math.isfinite(v) else repr(v)
+
+
+def _numbers(value):
+    """`value` as float numbers exactly as the checks read it (course.tolerance.as_floats), or
+    None if they would not."""
+    from ..tolerance import as_floats
+    try:
+        return as_floats(value)
+    except Exception:
+        return None
+
+
+def _nd(array):
+    kind = array.dtype.kind
+    if kind == "c":
+        data = [[_float(z.real), _float(z.imag)] for z in array.ravel().tolist()]
+    elif kind in _EXACT_KINDS:
+        data = array.ravel().tolist()
+    else:
+        data = [_float(v) for v in np.asarray(array, dtype=float).ravel().tolist()]
+    return {"t": "nd", "dtype": array.dtype.str, "shape": list(array.shape), "data": data}
+
+
 def encode(value, depth=0):
-    """A JSON-able form of `value` that `decode` turns back into an equal value."""
+    """A JSON-able form of `value` that `decode` turns back into an equal value (or, for what
+    cannot cross as data, a stand-in every check treats exactly as it treats the original)."""
     if depth > 20:
-        return {"t": "opaque", "type": "deep structure", "text": "a structure nested too deeply"}
-    if value is None or isinstance(value, (bool, str)):
+        return {"t": "opaque", "type": "object", "text": "a structure nested too deeply"}
+    if value is None or type(value) in (bool, str):
         return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value if abs(value) < 2 ** 53 else {"t": "bigint", "v": str(value)}
-    if isinstance(value, float):
-        return value if math.isfinite(value) else {"t": "float", "v": repr(value)}
     if isinstance(value, np.ndarray):
-        if value.dtype.kind not in _NUMERIC_KINDS + "c":
-            return {"t": "opaque", "type": f"array of {value.dtype}", "text": ""}
-        flat = np.asarray(value, dtype=complex if value.dtype.kind == "c" else float).ravel()
-        data = [[float(z.real), float(z.imag)] for z in flat] if value.dtype.kind == "c" else \
-            [v if math.isfinite(v) else repr(v) for v in flat.tolist()]
-        return {"t": "nd", "dtype": value.dtype.str, "shape": list(value.shape), "data": data}
-    if isinstance(value, np.generic) and value.dtype.kind in _NUMERIC_KINDS:
-        return {"t": "np", "dtype": value.dtype.str, "v": encode(value.item())}
-    if isinstance(value, tuple) and type(value) is tuple:
+        if value.dtype.kind in _EXACT_KINDS + "fc":
+            return _nd(value)
+        numbers = _numbers(value)  # strings or objects that read as numbers
+        return _nd(numbers) if numbers is not None else \
+            {"t": "opaque", "type": type(value).__name__, "text": _text(value)}
+    if isinstance(value, np.generic) and value.dtype.kind in _EXACT_KINDS + "fc":
+        kind = value.dtype.kind
+        v = int(value) if kind in "iu" else bool(value) if kind == "b" else \
+            [_float(value.real), _float(value.imag)] if kind == "c" else _float(value)
+        return {"t": "np", "dtype": value.dtype.str, "v": v}
+    if type(value) is int:
+        return value if abs(value) < 2 ** 53 else {"t": "bigint", "v": str(value)}
+    if type(value) is float:
+        return value if math.isfinite(value) else {"t": "float", "v": repr(value)}
+    if type(value) is complex:
+        return {"t": "complex", "v": [_float(value.real), _float(value.imag)]}
+    if type(value) is Fraction:
+        return {"t": "fraction", "v": [str(value.numerator), str(value.denominator)]}
+    if type(value) is Decimal:
+        return {"t": "decimal", "v": str(value)}
+    if type(value) is tuple:
         return {"t": "tuple", "items": [encode(v, depth + 1) for v in value]}
-    if isinstance(value, list) and type(value) is list:
+    if type(value) is list:
         return {"t": "list", "items": [encode(v, depth + 1) for v in value]}
-    if isinstance(value, dict) and type(value) is dict:
+    if type(value) is dict:
         return {"t": "dict", "items": [[encode(k, depth + 1), encode(v, depth + 1)]
                                        for k, v in value.items()]}
     if callable(value) and dotted(value):
         return {"t": "fn", "name": dotted(value)}
-    try:
-        text = repr(value)[:200]
-    except Exception:
-        text = ""
-    return {"t": "opaque", "type": type(value).__name__, "text": text}
+    numbers = _numbers(value)
+    if numbers is not None:  # e.g. a float subclass, a memoryview, a class with __array__
+        try:
+            scalar = _float(value)
+        except Exception:
+            scalar = None
+        return {"t": "arraylike", "type": type(value).__name__, "text": _text(value),
+                "nd": _nd(numbers), "float": scalar}
+    return {"t": "opaque", "type": type(value).__name__, "text": _text(value)}
 
 
 def _number(v):
@@ -92,23 +166,35 @@ def decode(value, functions=True):
     """The value `encode` described. Course-level functions are imported only if `functions`."""
     if not isinstance(value, dict):
         if isinstance(value, list):  # not produced by encode: treat as opaque data
-            return Opaque("list", "an unreadable list")
+            return _named(Opaque, "list")("an unreadable list")
         return value
     tag = value.get("t")
     if tag == "nd":
         shape = tuple(int(n) for n in value["shape"])
         dtype = np.dtype(value["dtype"])
         if dtype.kind == "c":
-            flat = np.array([complex(a, b) for a, b in value["data"]], dtype=dtype)
+            flat = np.array([complex(_number(a), _number(b)) for a, b in value["data"]],
+                            dtype=dtype)
+        elif dtype.kind in _EXACT_KINDS:
+            flat = np.array(value["data"], dtype=dtype)
         else:
             flat = np.array([_number(v) for v in value["data"]], dtype=float).astype(dtype)
         return flat.reshape(shape)
     if tag == "np":
-        return np.dtype(value["dtype"]).type(decode(value["v"]))
+        dtype, v = np.dtype(value["dtype"]), value["v"]
+        if dtype.kind == "c":
+            return dtype.type(complex(_number(v[0]), _number(v[1])))
+        return dtype.type(_number(v))
     if tag == "float":
         return float(value["v"])
     if tag == "bigint":
         return int(value["v"])
+    if tag == "complex":
+        return complex(_number(value["v"][0]), _number(value["v"][1]))
+    if tag == "fraction":
+        return Fraction(int(value["v"][0]), int(value["v"][1]))
+    if tag == "decimal":
+        return Decimal(str(value["v"]))
     if tag == "tuple":
         return tuple(decode(v, functions) for v in value["items"])
     if tag == "list":
@@ -116,10 +202,17 @@ def decode(value, functions=True):
     if tag == "dict":
         return {_key(decode(k, functions)): decode(v, functions) for k, v in value["items"]}
     if tag == "fn":
-        return resolve(value["name"]) if functions else Opaque("function", value["name"])
+        if functions:
+            return resolve(value["name"])
+        return _named(Opaque, "function")(value["name"])
+    if tag == "arraylike":
+        scalar = value.get("float")
+        return _named(_ArrayLike, str(value.get("type", "object")))(
+            str(value.get("text", "")), decode(value["nd"]),
+            None if scalar is None else float(scalar))
     if tag == "opaque":
-        return Opaque(str(value.get("type", "object")), str(value.get("text", "")))
-    return Opaque("object", "an unreadable value")
+        return _named(Opaque, str(value.get("type", "object")))(str(value.get("text", "")))
+    return _named(Opaque, "object")("an unreadable value")
 
 
 def _key(k):

@@ -1,0 +1,319 @@
+"""The worker's side of the sandbox: its zygote, and kernels for nbclient that the zygote forks.
+
+A Zygote is one worker's sandbox (autograder.sandbox.command) with the zygote process inside
+(autograder/zygote.py). It is started once and forks a fresh kernel, in fresh namespaces, for
+each notebook; if it stops answering it is killed, with everything in it, and started again.
+
+The worker reaches the sandbox's scratch tmpfs through /proc/<sandbox pid>/root: each kernel gets
+a folder there (`Scratch`) holding its working directory (a copy of the submission's data
+files), the grader's case inputs, the record file and the ZeroMQ ipc sockets. Every path the
+kernel could have changed is opened one component at a time without following links
+(autograder.files.read_beneath).
+
+`kernel_manager(...)` returns a jupyter_client kernel manager whose provisioner asks the zygote
+for the kernel, so nbgrader's Execute (nbclient) drives it exactly like any kernel.
+"""
+import asyncio
+import contextlib
+import ctypes
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import uuid
+from pathlib import Path
+
+import psutil
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning.provisioner_base import KernelProvisionerBase
+
+from . import files, sandbox
+
+READY_SECONDS = 90
+"""How long a new sandbox may take to import everything (its zygote's start-up)."""
+REPLY_SECONDS = 20
+"""How long the zygote may take to answer a request before it is deemed hung."""
+MAX_RECORD_BYTES = 64 << 20
+_libc = ctypes.CDLL(None, use_errno=True)
+MAX_LOG_BYTES = 16 << 10
+
+
+class SandboxError(RuntimeError):
+    """The sandbox failed (not the submission): it is restarted, and the notebook graded again."""
+
+
+class Zygote:
+    """One worker's sandbox and the zygote inside it."""
+
+    def __init__(self, slot, limits=sandbox.LIMITS, cgroup_procs=(), log=None):
+        self.slot, self.limits, self.cgroup_procs = slot, limits, list(cgroup_procs)
+        self.log = log
+        self.proc = None
+
+    # --- life cycle -------------------------------------------------------------------------
+
+    def start(self):
+        read, write = os.pipe()
+        sink = open(self.log, "ab") if self.log else subprocess.DEVNULL
+        launch = sandbox.command(self.slot, self.limits, self.cgroup_procs, info_fd=write)
+        try:
+            self.proc = subprocess.Popen(
+                launch.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=sink,
+                env=sandbox.environment(), pass_fds=(write, *launch.fds), text=True, bufsize=1,
+                start_new_session=True)
+        finally:
+            os.close(write)
+            launch.close()
+            if sink is not subprocess.DEVNULL:
+                sink.close()
+        with os.fdopen(read) as info:
+            ready, _, _ = select.select([info], [], [], READY_SECONDS)
+            text = info.read() if ready else ""
+        try:
+            self.pid = int(json.loads(text)["child-pid"])
+        except (ValueError, KeyError):
+            self.stop()
+            raise SandboxError(f"the sandbox did not start (bubblewrap said: {text[:200]!r}; "
+                               f"see {self.log})") from None
+        self.root = Path(f"/proc/{self.pid}/root")
+        reply = self._read(READY_SECONDS)
+        if not reply or "ready" not in reply:
+            self.stop()
+            raise SandboxError(f"the sandbox's zygote did not start (see {self.log})")
+        return self
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def ensure(self):
+        """Started and answering, restarted if not."""
+        if self.alive():
+            try:
+                self.request({"ping": 0})
+                return self
+            except SandboxError:
+                self.stop()
+        return self.start()
+
+    def stop(self):
+        """End the sandbox and everything in it (its processes, its scratch tmpfs), and wait
+        until they are gone."""
+        if self.proc is None:
+            return
+        try:
+            family = psutil.Process(self.proc.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            family = []
+        for process in [*family, *([psutil.Process(self.pid)] if self._exists() else [])]:
+            try:
+                process.kill()
+            except psutil.NoSuchProcess:
+                pass
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
+        psutil.wait_procs(family, timeout=5)
+        self.proc = None
+
+    def _exists(self):
+        try:
+            return getattr(self, "pid", None) is not None and psutil.pid_exists(self.pid)
+        except Exception:
+            return False
+
+    # --- the protocol -----------------------------------------------------------------------
+
+    def _read(self, seconds):
+        ready, _, _ = select.select([self.proc.stdout], [], [], seconds)
+        line = self.proc.stdout.readline() if ready else ""
+        return json.loads(line) if line else None
+
+    def request(self, message):
+        if not self.alive():
+            raise SandboxError("the sandbox is not running")
+        try:
+            self.proc.stdin.write(json.dumps(message) + "\n")
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            raise SandboxError("the sandbox's zygote is gone") from None
+        reply = self._read(REPLY_SECONDS)
+        if reply is None:
+            self.stop()
+            raise SandboxError("the sandbox's zygote stopped answering")
+        return reply
+
+    def spawn(self, scratch, connection, argv, env):
+        reply = self.request({"spawn": scratch.name, "folder": scratch.inside,
+                              "grading": scratch.inside_grading, "connection": connection,
+                              "argv": argv, "env": env})
+        return reply["pid"]
+
+    def poll(self, name):
+        return self.request({"poll": name})["exit"]
+
+    def kill(self, name):
+        if self.alive():
+            self.request({"kill": name})
+
+
+class Scratch:
+    """One kernel's folders in the sandbox: work/ (its cwd, on the scratch tmpfs), and grading/
+    (cases, record, its log) and conn/ (sockets) on the records tmpfs. `path` and `grading` are
+    the worker's views, `inside` and `inside_grading` the zygote's."""
+
+    def __init__(self, zygote):
+        self.name = uuid.uuid4().hex[:10]
+        self.inside = f"{sandbox.SCRATCH}/{self.name}"
+        self.inside_grading = f"{sandbox.GRADING}/{self.name}"
+        self.path = Path(f"{zygote.root}{self.inside}")
+        self.grading = Path(f"{zygote.root}{self.inside_grading}")
+        self.owner = sandbox.host_uid(zygote.slot)
+        with self.writing():
+            for folder in (self.path, self.path / "work", self.path / "grading",
+                           self.path / "conn", self.grading, self.grading / "grading",
+                           self.grading / "grading" / "cases", self.grading / "conn"):
+                folder.mkdir()
+        self.work, self.cases = self.path / "work", self.grading / "grading" / "cases"
+        self.conn = self.grading / "conn"
+
+    @contextlib.contextmanager
+    def writing(self):
+        """Files the worker makes in the scratch belong to the sandbox's user: its tmpfs takes no
+        others (a root-owned file could not even be created there)."""
+        if os.geteuid() != 0:
+            yield
+            return
+        _libc.setfsgid(self.owner)
+        _libc.setfsuid(self.owner)
+        try:
+            yield
+        finally:
+            _libc.setfsuid(0)
+            _libc.setfsgid(0)
+
+    def add_files(self, folder):
+        """Copy the regular files of `folder` (not its notebooks) into work/."""
+        with self.writing():
+            return files.copy(folder, self.work, ignore=["*.ipynb"])
+
+    def add_case(self, assignment, exercise, spec):
+        with self.writing():
+            (self.cases / assignment).mkdir(exist_ok=True)
+            (self.cases / assignment / f"{exercise}.json").write_text(json.dumps(spec))
+
+    def record(self):
+        """The record file's text, read without following links, or '' if there is none."""
+        return self._read("grading/record.jsonl", MAX_RECORD_BYTES)
+
+    def kernel_log(self):
+        text = self._read("grading/kernel.log", MAX_LOG_BYTES << 6)
+        return text[-MAX_LOG_BYTES:]
+
+    def _read(self, rel, limit):
+        try:
+            return files.read_beneath(self.grading, rel, limit).decode("utf-8", "replace")
+        except (OSError, ValueError):
+            return ""
+
+    def remove(self):
+        shutil.rmtree(self.path, ignore_errors=True)
+        shutil.rmtree(self.grading, ignore_errors=True)
+
+
+def kernel_environment(student):
+    """A kernel's environment: the sandbox's, plus who it grades and where its case files are."""
+    scratch = sandbox.SCRATCH
+    return {**sandbox.environment(), "HOME": f"{scratch}/work", "BACKPROP_STUDENT_ID": student,
+            "BACKPROP_CASES": f"{scratch}/grading/cases",
+            "BACKPROP_RECORD": f"{scratch}/grading/record.jsonl"}
+
+
+class ZygoteProvisioner(KernelProvisionerBase):
+    """A kernel forked by the worker's zygote (jupyter_client's provisioner interface)."""
+
+    def __init__(self, zygote, scratch, student, **kwargs):
+        super().__init__(**kwargs)
+        self.zygote, self.scratch, self.student = zygote, scratch, student
+        self.pid, self.exit = None, None
+
+    @property
+    def has_process(self):
+        return self.pid is not None
+
+    async def pre_launch(self, **kwargs):
+        km = self.parent
+        km.write_connection_file()
+        kwargs = await super().pre_launch(**kwargs)
+        kwargs["cmd"] = km.format_kernel_cmd(extra_arguments=kwargs.get("extra_arguments"))
+        return kwargs
+
+    async def launch_kernel(self, cmd, **kwargs):
+        km = self.parent
+        connection = dict(km.get_connection_info())
+        connection["key"] = connection["key"].decode()
+        connection["ip"] = f"{sandbox.SCRATCH}/conn/k"  # the same sockets, as the kernel sees them
+        argv = list(kwargs.get("extra_arguments") or [])
+        self.pid = self.zygote.spawn(self.scratch, connection, argv,
+                                     kernel_environment(self.student))
+        self.connection_info = km.get_connection_info()
+        return self.connection_info
+
+    async def poll(self):
+        if self.exit is None and self.pid is not None:
+            try:
+                self.exit = self.zygote.poll(self.scratch.name)
+            except SandboxError:
+                self.exit = -9
+        return self.exit
+
+    async def wait(self):
+        while await self.poll() is None:
+            await asyncio.sleep(0.05)
+        return self.exit
+
+    async def send_signal(self, signum):
+        if signum in (signal.SIGKILL, signal.SIGTERM):
+            await self.kill()
+
+    async def kill(self, restart=False):
+        try:
+            self.zygote.kill(self.scratch.name)
+        except SandboxError:
+            pass
+        self.exit = -9 if self.exit is None else self.exit
+
+    async def terminate(self, restart=False):
+        await self.kill(restart)
+
+    async def cleanup(self, restart=False):
+        pass
+
+
+def kernel_manager(zygote, scratch, student, private):
+    """A jupyter_client kernel manager class whose kernels the zygote forks, reached over ZeroMQ
+    ipc sockets in the kernel's scratch. `private`: a folder of the worker's own for the
+    connection file (the kernel never sees it)."""
+
+    class SandboxedKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.transport = "ipc"
+            self.ip = str(scratch.conn / "k")
+            self.connection_file = str(Path(private) / "kernel.json")
+
+        async def _async_pre_start_kernel(self, **kwargs):
+            # Interrupts go as messages on the control channel: a signal would not cross into
+            # the kernel's PID namespace.
+            self.kernel_spec.interrupt_mode = "message"
+            self.kernel_id = self.kernel_id or str(uuid.uuid4())
+            if self.provisioner is None:
+                self.provisioner = ZygoteProvisioner(zygote, scratch, student,
+                                                     kernel_id=self.kernel_id,
+                                                     kernel_spec=self.kernel_spec, parent=self)
+            return await super()._async_pre_start_kernel(**kwargs)
+
+    return SandboxedKernelManager
