@@ -65,30 +65,26 @@ def without_solution_markers(source):
     return "".join(line for line in lines if not any(m in line for m in SOLUTION_MARKERS))
 
 
-def solution_lines(source):
-    """1-based line numbers strictly inside the SOLUTION region(s) of a cell."""
-    inside, lines = False, set()
+def _inside(source, markers):
+    """(1-based line number, line) of every line strictly between a begin and an end marker."""
+    inside = False
     for i, line in enumerate(source.splitlines(), 1):
-        if SOLUTION_MARKERS[0] in line:
+        if markers[0] in line:
             inside = True
-        elif SOLUTION_MARKERS[1] in line:
+        elif markers[1] in line:
             inside = False
         elif inside:
-            lines.add(i)
-    return lines
+            yield i, line
+
+
+def solution_lines(source):
+    """1-based line numbers strictly inside the SOLUTION region(s) of a cell."""
+    return {i for i, _ in _inside(source, SOLUTION_MARKERS)}
 
 
 def hidden_part(source):
     """The lines inside a test cell's hidden region(s) (those ClearHiddenTests removes)."""
-    inside, lines = False, []
-    for line in source.splitlines():
-        if HIDDEN_MARKERS[0] in line:
-            inside = True
-        elif HIDDEN_MARKERS[1] in line:
-            inside = False
-        elif inside:
-            lines.append(line)
-    return lines
+    return [line for _, line in _inside(source, HIDDEN_MARKERS)]
 
 
 def released(source):

@@ -96,13 +96,18 @@ def read(path, limit=MAX_FILE):
         if exc.errno == errno.ELOOP:
             raise ValueError(f"{Path(path).name} is a symbolic link (never followed)") from None
         raise
+    return _regular(fd, Path(path).name, limit)
+
+
+def _regular(fd, name, limit):
+    """The bytes of the open file `fd` if it is a regular file of at most `limit` bytes."""
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
-            raise ValueError(f"{Path(path).name} is {_kind(info.st_mode)}")
+            raise ValueError(f"{name} is {_kind(info.st_mode)}")
         data = handle.read(limit + 1)
     if len(data) > limit:
-        raise ValueError(f"{Path(path).name} is larger than {limit >> 20} MB")
+        raise ValueError(f"{name} is larger than {limit >> 20} MB")
     return data
 
 
@@ -122,14 +127,7 @@ def read_beneath(root, rel, limit=MAX_FILE):
         leaf = os.open(parts[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=fd)
     finally:
         os.close(fd)
-    with os.fdopen(leaf, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise ValueError(f"{rel} is {_kind(info.st_mode)}")
-        data = handle.read(limit + 1)
-    if len(data) > limit:
-        raise ValueError(f"{rel} is larger than {limit >> 20} MB")
-    return data
+    return _regular(leaf, rel, limit)
 
 
 def copy(folder, dest, ignore=(), max_file=MAX_FILE, max_total=MAX_TOTAL):
