@@ -16,6 +16,9 @@ MAX_FILE = 64 << 20
 """Largest submitted data file taken (a notebook course hands in small files)."""
 MAX_TOTAL = 256 << 20
 """Largest sum of the files taken from one folder."""
+NOT_DATA = ("*.ipynb", "timestamp.txt", ".ipynb_checkpoints", "__pycache__")
+"""What a kernel is not given of a submission's folder: the notebooks themselves (they are run,
+not read) and what the exchange or collect wrote beside them."""
 
 
 @dataclass
@@ -164,3 +167,17 @@ def write_atomic(path, data):
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def disk_full(exc):
+    """True if `exc`, or what caused it, says the disk is full (an OSError, or SQLite's own
+    "database or disk is full" under SQLAlchemy's wrapper)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if "database or disk is full" in str(exc) or "No space left on device" in str(exc):
+            return True
+        exc = getattr(exc, "orig", None) or exc.__cause__ or exc.__context__
+    return False

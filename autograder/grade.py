@@ -10,11 +10,11 @@ run grades that submission again. A submission graded before is skipped unless i
 assignment's source or reference, changed (a sha256 fingerprint), or `force` is given; regrading
 never touches manual grades (nbgrader's SaveAutoGrades only sets auto_score).
 """
-import errno
 import hashlib
 import json
 import os
 import shutil
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -46,6 +46,8 @@ class Outcome:
     early, clean-room disagreements, files left out of the submission."""
     unenforced: list = field(default_factory=list)
     """Sandbox limits the machine did not let this run enforce (autograder.cgroups)."""
+    phases: dict = field(default_factory=dict)
+    """Seconds per part of the grading, the worker's and this process's (the profile)."""
 
 
 class DiskFull(RuntimeError):
@@ -133,20 +135,6 @@ def read_only_gradebook(course, assignment):
     snapshot.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(course.db_url.removeprefix("sqlite:///"), snapshot)
     return f"sqlite:///{snapshot}"
-
-
-def disk_full(exc):
-    """True if `exc`, or what caused it, says the disk is full (an OSError, or SQLite's own
-    "database or disk is full" under SQLAlchemy's wrapper)."""
-    seen = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            return True
-        if "database or disk is full" in str(exc) or "No space left on device" in str(exc):
-            return True
-        exc = getattr(exc, "orig", None) or exc.__cause__ or exc.__context__
-    return False
 
 
 def grade(assignment, course=None, workers=None, cell_timeout=None, notebook_timeout=300,
@@ -262,7 +250,7 @@ class Batch:
         try:
             return self.start(student, folder, fp, read_db, cell_timeout)
         except Exception as exc:
-            if disk_full(exc):
+            if files.disk_full(exc):
                 raise DiskFull(f"the disk is full ({_first(exc)})") from None
             outcome = Outcome(student, "failed", seconds=0.0, fingerprint="",
                               reason=f"could not be prepared for grading: {exc}",
@@ -275,7 +263,7 @@ class Batch:
         try:
             self.done(task, reply)
         except Exception as exc:
-            if disk_full(exc):
+            if files.disk_full(exc):
                 raise DiskFull(f"the disk is full ({_first(exc)})") from None
             outcome, _ = self.pending.pop(task["student"], (None, 0))
             if outcome is not None:
@@ -303,7 +291,8 @@ class Batch:
             task = {"assignment": assignment, "student": student, "notebook": notebook,
                     "input": str(Path(folder) / f"{notebook}.ipynb"), "log": str(log),
                     "output": str(stage / f"{notebook}.out.ipynb"), "read_db": read_db,
-                    "cell_timeout": cell_timeout}
+                    "cell_timeout": cell_timeout,
+                    "data_folder": str(self.steps.autograded(assignment, student))}
             if not os.path.lexists(task["input"]):
                 _renamed(task, folder, notebook, self.notebooks)
             if not os.path.lexists(task["input"]):
@@ -318,6 +307,9 @@ class Batch:
         outcome, left = self.pending[student]
         outcome.seconds += reply.get("seconds") or 0.0
         outcome.flags += reply.get("flags") or []
+        for name, seconds in (reply.get("phases") or {}).items():
+            outcome.phases[name] = round(outcome.phases.get(name, 0.0) + seconds, 4)
+        saving = time.monotonic()
         if reply.get("disk_full"):
             raise DiskFull(f"the disk is full ({reply.get('reason', '')})")
         if reply.get("grader_failed"):  # not the submission's doing: never remembered
@@ -327,7 +319,7 @@ class Batch:
                 self.steps.save(nbformat.read(task["output"], as_version=4), self.assignment,
                                 student, notebook)
             except Exception as exc:
-                if disk_full(exc):
+                if files.disk_full(exc):
                     raise
                 reply = {"status": "failed", "reason": f"saving the grades failed: {exc}"}
         if reply["status"] != "ok":
@@ -335,6 +327,8 @@ class Batch:
             self.steps.record_failure(self.assignment, student, notebook, reply["reason"], ran)
             outcome.status = "failed"
             outcome.reason = "; ".join(filter(None, [outcome.reason, reply["reason"]]))
+        outcome.phases["gradebook writes"] = round(
+            outcome.phases.get("gradebook writes", 0.0) + time.monotonic() - saving, 4)
         with open(task["log"], "a") as log:
             log.write(f"{notebook}: {reply['status']} {reply.get('reason', '')}\n")
             log.writelines(f"  flag: {flag}\n" for flag in reply.get("flags") or [])

@@ -13,6 +13,7 @@ Run as `python -m autograder.worker --root R --db URL --slot K`; the grading pro
 of them (K = 0..N-1, which also picks the sandbox's user when run as root).
 """
 import argparse
+import contextlib
 import hashlib
 import json
 import logging
@@ -28,7 +29,6 @@ from nbformat.v4 import new_notebook, new_output
 from nbgrader.preprocessors import Execute
 
 from . import cells, files, judge, kernels, repair
-from .grade import disk_full
 from .steps import Steps
 from .workspace import Course
 
@@ -83,10 +83,28 @@ def _explain(exc):
     return f"{name}: {text.splitlines()[0][:160] if text else 'no message'}"
 
 
-def run_sandboxed(nb, steps, task, data, trusted, zygote):
+class Phases(dict):
+    """Seconds spent in each part of grading one notebook: the profile the grading benchmark
+    prints (benchmarks/bench_grading.py), kept in each reply and the submission's log."""
+
+    @contextlib.contextmanager
+    def __call__(self, name):
+        start = time.monotonic()
+        try:
+            yield
+        finally:
+            self.add(name, time.monotonic() - start)
+
+    def add(self, name, seconds):
+        self[name] = round(self.get(name, 0.0) + seconds, 4)
+
+
+def run_sandboxed(nb, steps, task, data, trusted, zygote, phases=None):
     """Execute `nb` in a fresh kernel of the sandbox, then judge its test cells outside it.
     Returns (verdicts, why it stopped early or None, the kernel's log)."""
+    phases = Phases() if phases is None else phases
     student = task["student"]
+    started = time.monotonic()
     zygote.ensure()
     scratch = kernels.Scratch(zygote)
     # the connection file (the kernel's key) beside the submission's other state, never in /tmp
@@ -101,6 +119,8 @@ def run_sandboxed(nb, steps, task, data, trusted, zygote):
         executor = steps.executor(task["cell_timeout"], LimitedExecute)
         executor.limit = zygote.limits.output
         executor.kernel_manager_class = kernels.kernel_manager(zygote, scratch, student, private)
+        first = []
+        executor.on_cell_start = lambda **_: first or first.append(time.monotonic())
         stopped = None
         try:
             executor.preprocess(nb, {"metadata": {"path": str(scratch.work)}})
@@ -108,6 +128,9 @@ def run_sandboxed(nb, steps, task, data, trusted, zygote):
             raise
         except Exception as exc:  # the kernel died, printed too much, ...: judge what ran
             stopped = _explain(exc)
+        ran = time.monotonic()
+        phases.add("kernel start", (first[0] if first else ran) - started)
+        phases.add("cells", ran - (first[0] if first else ran))
         for cell in nb.cells:  # the executor stopped before these: say so in each
             if stopped and cells.is_test(cell) and cell.get("execution_count") is None:
                 cell.outputs = [new_output("error", ename="NotRun", evalue=f"not run: {stopped}",
@@ -119,7 +142,9 @@ def run_sandboxed(nb, steps, task, data, trusted, zygote):
             zygote.kill(scratch.name)
         scratch.remove()
         shutil.rmtree(private, ignore_errors=True)
-    return judge.judge(nb, records, student, trusted), stopped, log
+    with phases("judge"):
+        verdicts = judge.judge(nb, records, student, trusted)
+    return verdicts, stopped, log
 
 
 def clean_room_notebook(source, answers):
@@ -139,7 +164,7 @@ def clean_room_notebook(source, answers):
 
 def _files_digest(folder):
     digest = hashlib.sha256()
-    for rel, path, _ in files.walk(folder, ignore=["*.ipynb", ".ipynb_checkpoints"]).files:
+    for rel, path, _ in files.walk(folder, ignore=files.NOT_DATA).files:
         digest.update(rel.encode() + b"\0" + files.read(path) + b"\0")
     return digest.hexdigest()
 
@@ -181,27 +206,31 @@ def combine(nb, verdicts, clean):
 def grade_one(steps, task, log, zygote=None):
     """Repair, sanitize, execute (in `zygote`'s sandbox, or unsandboxed without one) and judge
     one submitted notebook; the reply dict."""
-    start = time.monotonic()
+    start, phases = time.monotonic(), Phases()
     res = steps.resources(task["assignment"], task["student"], task["notebook"], task["read_db"])
     try:
-        nb = nbformat.reads(files.read(task["input"]).decode("utf-8"), as_version=4)
-        nbformat.validate(nb)
+        with phases("read and repair"):
+            nb = nbformat.reads(files.read(task["input"]).decode("utf-8"), as_version=4)
+            nbformat.validate(nb)
     except Exception as exc:  # not JSON, not UTF-8, not a notebook, unknown nbformat
         return {"status": "failed", "reason": f"{Path(task['input']).name} is not a readable "
                 f"notebook ({_explain(exc)})", "seconds": 0.0}
-    source = nbformat.read(steps.source_notebook(task["assignment"], task["notebook"]),
-                           as_version=4)
-    answers = {cells.grade_id(c): repair.answer_source(nb, c) for c in source.cells
-               if cells.is_answer(c)}
-    flags = [f"{task['notebook']}: {note}" for note in repair.repair(nb, source)]
+    with phases("read and repair"):
+        source = nbformat.read(steps.source_notebook(task["assignment"], task["notebook"]),
+                               as_version=4)
+        answers = {cells.grade_id(c): repair.answer_source(nb, c) for c in source.cells
+                   if cells.is_answer(c)}
+        flags = [f"{task['notebook']}: {note}" for note in repair.repair(nb, source)]
     if task.get("renamed"):
         flags.append(task["renamed"])
     sanitized = None
     try:
-        nb = sanitized = steps.sanitize(nb, dict(res))
+        with phases("nbgrader sanitize"):
+            nb = sanitized = steps.sanitize(nb, dict(res))
         if zygote is not None:
             trusted, data = cells.tests(source), res["metadata"]["path"]
-            verdicts, stopped, kernel_log = run_sandboxed(nb, steps, task, data, trusted, zygote)
+            verdicts, stopped, kernel_log = run_sandboxed(nb, steps, task, data, trusted, zygote,
+                                                          phases)
             # quoted line by line: whatever the kernel printed can never pass for the grader's
             quoted = "".join(f"\n  kernel| {line}" for line in kernel_log.splitlines())
             log.info("the kernel's own output:%s", quoted or " (none)")
@@ -209,15 +238,20 @@ def grade_one(steps, task, log, zygote=None):
                 flags.append(f"{task['notebook']}: execution stopped early: {stopped}")
             clean = clean_room_notebook(source, answers)
             folder = steps.source_folder(task["assignment"])
-            if not same_program(nb, clean, data, folder):
-                clean_verdicts, _, _ = run_sandboxed(clean, steps, task, folder, trusted, zygote)
-                flags += combine(nb, verdicts, clean_verdicts)
+            with phases("clean room"):
+                if not same_program(nb, clean, data, folder):
+                    clean_verdicts, _, _ = run_sandboxed(clean, steps, task, folder, trusted,
+                                                         zygote)
+                    flags += combine(nb, verdicts, clean_verdicts)
         else:
-            nb = execute(nb, steps.executor(task["cell_timeout"]), res["metadata"]["path"],
-                         task["student"])
-        nb = steps.check(nb, dict(res))
-        nbformat.write(nb, task["output"])
-        return {"status": "ok", "seconds": time.monotonic() - start, "flags": flags}
+            with phases("cells"):
+                nb = execute(nb, steps.executor(task["cell_timeout"]), res["metadata"]["path"],
+                             task["student"])
+        with phases("nbgrader checks"):
+            nb = steps.check(nb, dict(res))
+            nbformat.write(nb, task["output"])
+        return {"status": "ok", "seconds": time.monotonic() - start, "flags": flags,
+                "phases": phases}
     except kernels.SandboxError as exc:  # the grader's side failed, not the submission
         log.exception("the sandbox failed while grading %s", task["input"])
         return {"status": "failed", "retry": True, "seconds": time.monotonic() - start,
@@ -226,7 +260,7 @@ def grade_one(steps, task, log, zygote=None):
         log.exception("grading %s failed", task["input"])
         reply = {"status": "failed", "reason": _explain(exc), "seconds": time.monotonic() - start,
                  "flags": flags}
-        if disk_full(exc):  # the grader's disk, not the submission: the batch stops
+        if files.disk_full(exc):  # the grader's disk, not the submission: the batch stops
             return {**reply, "disk_full": True}
         if sanitized is not None:  # executed in place up to the failure: for the formgrader
             nbformat.write(sanitized, task["output"])

@@ -58,8 +58,9 @@ class Course:
     and its gradebook. The default is the repository's work/ with SQLite; tests and the demo
     use a root of their own, and `--db` points the gradebook at e.g. PostgreSQL."""
 
-    def __init__(self, root=None, db=None):
+    def __init__(self, root=None, db=None, config=None):
         self.root = Path(root or WORK).resolve()
+        self.config_file = Path(config or REPO / "nbgrader_config.py")
         self.db_url = _driver(db) if db else f"sqlite:///{self.root / 'gradebook.db'}"
         self.root.mkdir(parents=True, exist_ok=True)
         # nbgrader reads the assignments from <root>/source: the source notebooks, never a copy.
@@ -74,7 +75,8 @@ class Course:
     def config(self):
         """nbgrader_config.py as a traitlets Config, pointed at this course (in-process use)."""
         from traitlets.config.loader import PyFileConfigLoader
-        config = PyFileConfigLoader("nbgrader_config.py", path=str(REPO)).load_config()
+        config = PyFileConfigLoader(self.config_file.name,
+                                    path=str(self.config_file.parent)).load_config()
         config.CourseDirectory.root = str(self.root)
         config.CourseDirectory.db_url = self.db_url
         return config

@@ -210,6 +210,7 @@ def preload():
     """Import once what every kernel imports: a forked kernel starts in a fraction of the time."""
     import matplotlib
     matplotlib.use("Agg")
+    import ipykernel.debugger  # noqa: F401  (debugpy: most of a kernel's start)
     import ipykernel.ipkernel  # noqa: F401
     import ipykernel.kernelapp  # noqa: F401
     import ipykernel.zmqshell  # noqa: F401

@@ -7,7 +7,8 @@ from autograder.workspace import SOLUTIONS
 os.environ.setdefault("BACKPROP_SOLUTIONS", str(SOLUTIONS))
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-SLOW_TIERS = {"hostile", "e2e", "pipeline", "accuracy", "postgres", "browser", "lab", "system"}
+SLOW_TIERS = {"hostile", "e2e", "pipeline", "accuracy", "postgres", "browser", "lab", "system",
+              "cluster"}
 """Markers of the slow tiers (pyproject.toml describes each): `make test-fast` leaves them out."""
 
 
