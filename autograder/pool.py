@@ -25,6 +25,9 @@ STARTUP_ALLOWANCE = 60
 """Seconds a new worker may take to start (its imports), before its first notebook's limit runs."""
 
 
+LATE, GONE = object(), object()
+"""What Worker._reply gives instead of a reply: none came in time; the worker's pipe closed."""
+
 RETRIES = 1
 """How many more times a task is tried after a failure on the grader's side."""
 
@@ -72,16 +75,21 @@ class Worker:
         self.fresh = True
 
     def _reply(self, wait):
-        """The next line from the worker as a dict, or None if it is late or gone."""
+        """The next line from the worker as a dict; LATE if none came within `wait` seconds;
+        GONE if its pipe closed. A closed pipe means the worker died even while the system has
+        not reaped it yet (it closes a killed process's files before it becomes waitable), so
+        this never asks the process table."""
         ready, _, _ = select.select([self.proc.stdout], [], [], wait)
-        line = self.proc.stdout.readline() if ready else ""
-        return json.loads(line) if line else None
+        if not ready:
+            return LATE
+        line = self.proc.stdout.readline()
+        return json.loads(line) if line else GONE
 
     def run(self, task, limit):
         """Send one task; the worker's reply, or a failure reply if it is late or dies."""
         if self.fresh:  # its start-up (imports) is not the notebook's time
             self.fresh = False
-            if self._reply(STARTUP_ALLOWANCE) is None:
+            if not isinstance(self._reply(STARTUP_ALLOWANCE), dict):
                 return {"status": "failed", "restart": True, "retry": True,
                         "reason": f"the grading worker did not start (see {self.log})"}
         try:
@@ -91,11 +99,13 @@ class Worker:
             return {"status": "failed", "retry": True,
                     "reason": "the grading worker died before the task"}
         reply = self._reply(limit)
-        if reply is None and self.alive():
+        if reply is LATE:
             return {"status": "failed", "seconds": limit, "restart": True,
                     "reason": f"the notebook did not finish within {limit:g} s (killed)"}
-        return reply or {"status": "failed", "retry": True,
-                         "reason": "the grading worker died while grading"}
+        if reply is GONE:
+            return {"status": "failed", "retry": True,
+                    "reason": "the grading worker died while grading"}
+        return reply
 
     def alive(self):
         return self.proc.poll() is None
