@@ -49,16 +49,17 @@ def _cells(assignment):
 
 
 def _run(source, ns, name):
-    """Execute one cell; True if it raised nothing and wrote nothing to stderr."""
+    """Execute one cell: (True if it raised nothing and wrote nothing to stderr, the keys of
+    the hints its failure message shows)."""
     err = io.StringIO()
     signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(CELL_SECONDS)
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
             exec(compile(source, f"<{name}>", "exec"), ns)
-        return not err.getvalue()
-    except BaseException:  # SystemExit, a timeout, anything: the cell failed
-        return False
+        return not err.getvalue(), ()
+    except BaseException as error:  # SystemExit, a timeout, anything: the cell failed
+        return False, tuple(getattr(error, "hints", ()))
     finally:
         signal.alarm(0)
         import matplotlib.pyplot as plt
@@ -77,24 +78,26 @@ class Runner:
         for i, (kind, gid, src) in enumerate(self.cells):
             if kind == "solution":
                 self.snapshots[i] = dict(ns)
-            if not _run(src, ns, gid or f"cell{i}") and kind == "test":
+            if not _run(src, ns, gid or f"cell{i}")[0] and kind == "test":
                 failed.append(gid)
         if failed:
             raise RuntimeError(f"{assignment}: the instructor's own notebook fails {failed}")
         self.index = {gid: i for i, (_, gid, _) in enumerate(self.cells) if gid}
 
     def failures(self, answers, only_tests=None):
-        """Test grade_ids that fail when solution cells are replaced by `answers`."""
+        """(test grade_ids that fail when solution cells are replaced by `answers`, the
+        namespace after, the keys of the hints the failing tests show)."""
         start = min(self.index[g] for g in answers)
         ns = dict(self.snapshots[start])
-        failed = set()
+        failed, hints = set(), set()
         for i, (kind, gid, src) in enumerate(self.cells[start:], start):
             if kind == "test" and only_tests is not None and gid not in only_tests:
                 continue
-            ok = _run(answers.get(gid, src), ns, gid or f"cell{i}")
+            ok, shown = _run(answers.get(gid, src), ns, gid or f"cell{i}")
             if kind == "test" and not ok:
                 failed.add(gid)
-        return failed, ns
+                hints |= set(shown)
+        return failed, ns, hints
 
     def tests_of(self, solution_id):
         """Test cells that follow a solution cell, up to the next solution cell."""
@@ -107,16 +110,23 @@ class Runner:
         return out
 
 
+def _graded(assignment, cell_source):
+    """The graded functions (exercise names) a cell defines."""
+    from course.grading.grader import load
+    exercises = load(assignment).EXERCISES
+    return [n.name for n in ast.parse(cell_source).body
+            if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name in exercises]
+
+
 def _equivalent(assignment, cell_source, ns):
     """True if every graded function the cell defines agrees with the reference on fresh cases."""
     from course.grading import GradingError
+    from course.grading.check import run_case
     from course.grading.grader import cases, load
     exercises = load(assignment).EXERCISES
-    names = [n.name for n in ast.parse(cell_source).body
-             if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name in exercises]
+    names = _graded(assignment, cell_source)
     if not names:
         return False
-    from course.grading.check import run_case
     for name in names:
         ex = exercises[name]
         for probe in range(PROBES):
@@ -130,8 +140,29 @@ def _equivalent(assignment, cell_source, ns):
     return True
 
 
+def _hints_borne_out(assignment, cell_source, ns, shown):
+    """Which of the hint keys `shown` for a mutant its behaviour bears out: the hint holds on
+    every failing case of PROBES fresh students (and on at least one), for an exercise the cell
+    defines. A mutant has no author to say what its mistake is; this is the evidence."""
+    from course.grading.grader import evidence, exercise
+    from course.grading.hints import common
+    right = set()
+    students = [f"hint-probe-{p}" for p in range(PROBES)]
+    for name in _graded(assignment, cell_source):
+        with contextlib.redirect_stdout(io.StringIO()):
+            found = evidence(assignment, name, ns[name], students)
+        right |= {m.key for m in common(found, name, exercise(assignment, name).mistakes)}
+    return set(shown) & right
+
+
+def _hint_counts(shown, right):
+    return dict(shown=sorted(shown), right=len(set(shown) & set(right)),
+                wrong=sorted(set(shown) - set(right)))
+
+
 def measure(assignment):
-    """Per solution cell: bugs caught, alternatives accepted, mutants caught/equivalent/missed."""
+    """Per solution cell: bugs caught, alternatives accepted, mutants caught/equivalent/missed,
+    and the hints shown on bugs and mutants, right and wrong."""
     runner = Runner(assignment)
     report = {}
     for kind, gid, _ in runner.cells:
@@ -139,23 +170,32 @@ def measure(assignment):
         # graded exercise: its mutants are nobody's to catch.
         if kind == "solution" and runner.tests_of(gid):
             report[gid] = dict(bugs=[], alternatives=[], mutants=dict(total=0, caught=0,
-                               equivalent=[], missed=[]))
+                               equivalent=[], missed=[]), hints=dict(right=0, wrong=[]))
     for name, v in load_variants(assignment).items():
-        failed, _ = runner.failures(v.answers)
+        failed, _, shown = runner.failures(v.answers)
         row = dict(name=name, note=v.note, expected=sorted(v.fails), failed=sorted(failed),
                    ok=failed == set(v.fails) if v.kind == "bug" else not failed)
-        report[sorted(v.answers)[0]]["bugs" if v.kind == "bug" else "alternatives"].append(row)
+        gid = sorted(v.answers)[0]
+        if v.kind == "bug":
+            row["hints"] = _hint_counts(shown, v.hints)
+            report[gid]["hints"]["right"] += row["hints"]["right"]
+            report[gid]["hints"]["wrong"] += [f"bug {name}: {k}" for k in row["hints"]["wrong"]]
+        report[gid]["bugs" if v.kind == "bug" else "alternatives"].append(row)
     for _, gid, _ in runner.cells:
         if gid not in report:
             continue
         full = cells.answers(source_notebook(assignment))[gid]
         tests = set(runner.tests_of(gid))
-        stats = report[gid]["mutants"]
+        stats, hints = report[gid]["mutants"], report[gid]["hints"]
         for mid, text, change in mutation.mutants(gid, full):
             stats["total"] += 1
-            failed, ns = runner.failures({gid: text}, only_tests=tests)
+            failed, ns, shown = runner.failures({gid: text}, only_tests=tests)
             if failed:
                 stats["caught"] += 1
+                if shown:
+                    counts = _hint_counts(shown, _hints_borne_out(assignment, text, ns, shown))
+                    hints["right"] += counts["right"]
+                    hints["wrong"] += [f"mutant {mid} ({change}): {k}" for k in counts["wrong"]]
             elif _equivalent(assignment, text, ns):
                 stats["equivalent"].append(f"{mid} ({change})")
             else:
@@ -166,23 +206,25 @@ def measure(assignment):
 def table(reports):
     """Markdown table: one row per exercise (solution cell), with totals."""
     lines = ["| assignment | exercise | bugs caught | correct alternatives accepted | "
-             "mutants caught | equivalent mutants | missed mutants |",
-             "|---|---|---|---|---|---|---|"]
-    tot = [0] * 7
+             "mutants caught | equivalent mutants | missed mutants | hints shown: right / "
+             "wrong |",
+             "|---|---|---|---|---|---|---|---|"]
+    tot = [0] * 9
     for assignment, report in reports.items():
         for gid, r in report.items():
             b_ok = sum(x["ok"] for x in r["bugs"])
             a_ok = sum(x["ok"] for x in r["alternatives"])
-            m = r["mutants"]
+            m, h = r["mutants"], r["hints"]
             vals = [b_ok, len(r["bugs"]), a_ok, len(r["alternatives"]), m["caught"],
-                    m["total"], len(m["equivalent"])]
+                    m["total"], len(m["equivalent"]), h["right"], len(h["wrong"])]
             tot = [t + v for t, v in zip(tot, vals)]
             lines.append(f"| {assignment} | {gid} | {b_ok}/{len(r['bugs'])} | "
                          f"{a_ok}/{len(r['alternatives'])} | {m['caught']}/{m['total']} | "
-                         f"{len(m['equivalent'])} | {len(m['missed'])} |")
+                         f"{len(m['equivalent'])} | {len(m['missed'])} | "
+                         f"{h['right']} / {len(h['wrong'])} |")
     missed = tot[5] - tot[4] - tot[6]
     lines.append(f"| **total** | | **{tot[0]}/{tot[1]}** | **{tot[2]}/{tot[3]}** | "
-                 f"**{tot[4]}/{tot[5]}** | {tot[6]} | **{missed}** |")
+                 f"**{tot[4]}/{tot[5]}** | {tot[6]} | **{missed}** | **{tot[7]} / {tot[8]}** |")
     lines += ["", "## Surviving mutants", "",
               f"A mutant that no test fails is run against the reference on {PROBES} fresh "
               "students' random cases. *Equivalent* ones agree everywhere the course defines the "
@@ -192,6 +234,12 @@ def table(reports):
         for r in report.values():
             for label in ("missed", "equivalent"):
                 lines += [f"- {label}: {assignment} {m}" for m in r["mutants"][label]]
+    lines += ["", "## Hints", "",
+              "A hint shown for a simulated bug is right if the bug's author listed it "
+              "(solutions/variants); one shown for a mutant is right if it holds on every "
+              f"failing case of {PROBES} fresh students. Wrong ones:", ""]
+    lines += [f"- WRONG HINT: {assignment} {w}" for assignment, report in reports.items()
+              for r in report.values() for w in r["hints"]["wrong"]] or ["- none"]
     for assignment, report in reports.items():
         for r in report.values():
             lines += [f"- WRONG VERDICT: {assignment} {x['name']} failed {x['failed']}, "

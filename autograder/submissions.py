@@ -27,11 +27,15 @@ class Variant:
     """"bug" (must lose exactly `fails`) or "alternative" (must get full marks)."""
     note: str = ""
     """What the student did, in words, for reports."""
+    hints: frozenset = frozenset()
+    """Keys of the hints (course.grading.hints) that are right for this bug: the accuracy report
+    counts any other hint shown for it as a wrong hint."""
 
 
-def bug(cell, tests, note, source):
-    """A typical bug in one answer cell, which must lose exactly the test cells `tests`."""
-    return Variant({cell: source}, frozenset(tests), "bug", note)
+def bug(cell, tests, note, source, hints=()):
+    """A typical bug in one answer cell, which must lose exactly the test cells `tests`;
+    `hints` are the keys of the hints that are right for it (any other one shown is wrong)."""
+    return Variant({cell: source}, frozenset(tests), "bug", note, frozenset(hints))
 
 
 def alt(cell, note, source):

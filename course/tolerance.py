@@ -48,7 +48,11 @@ class Tolerance:
         return bad & ~(_isnan(a) & _isnan(b)) if same_nan else bad
 
     def agree(self, a, b, same_nan=False):
-        """True if a and b are numbers (or arrays of one shape) that agree everywhere."""
+        """True if a and b are numbers (or arrays of one shape) that agree everywhere; or dicts
+        with the same keys whose values agree."""
+        if isinstance(a, dict) or isinstance(b, dict):
+            return (isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys()
+                    and all(self.agree(a[k], b[k], same_nan) for k in a))
         a, b = as_floats(a), as_floats(b)
         if a is None or b is None or a.shape != b.shape:
             return False

@@ -43,3 +43,12 @@ def test_no_mutant_that_changes_behaviour_survives(report):
     missed = [m for r in rows.values() for m in r["mutants"]["missed"]]
     assert not missed, table({assignment: rows})
     assert sum(r["mutants"]["caught"] for r in rows.values()) > 0
+
+
+def test_no_hint_shown_is_wrong(report):
+    """Is every hint shown on a simulated bug one its author listed, and every hint shown on a
+    mutant borne out by fresh students' cases?"""
+    assignment, rows = report
+    wrong = [w for r in rows.values() for w in r["hints"]["wrong"]]
+    assert not wrong, "\n".join(wrong)
+    assert sum(r["hints"]["right"] for r in rows.values()) > 0

@@ -1,54 +1,373 @@
-"""Named hints of notebooks 05 and 06: does each recognise its mistake, and only that mistake?"""
+"""The hint audit: every recognised mistake fires on its own mistake and on no other.
+
+Each example is a realistic wrong answer to one exercise, run through the real hidden test on
+three students' cases, with the exact set of hints it must show. A hint a student sees on a
+different mistake would send them the wrong way, so the sets are exact: for every hint key,
+the examples listing it are its positive tests, and every example of an exercise where it could
+fire but is not listed is a negative test. `test_every_hint_is_tested_both_ways` checks that
+each key the course knows has at least one of each.
+"""
 import numpy as np
+import pytest
 
-from course.grading.hints import Case, diagnose
+from course.grading import GradingError, hidden
+from course.grading.grader import load
+from course.grading.hints import GENERIC, NAMED, Case, candidates, diagnose
 
+STUDENTS = ("audit-ada", "audit-alan", "audit-grace")
 
-def hints(exercise, inputs, expected, got):
-    return " ".join(diagnose(Case(inputs, expected, got), exercise))
-
-
-def test_rel_error_divided_by_the_smaller_magnitude():
-    """Is |a - b| / min(|a|, |b|) recognised, and the right answer not flagged?"""
-    a, b = np.array([1.0, 2.0]), np.array([1.1, 2.0])
-    got = hints("rel_error", dict(a=a, b=b), dict(err=1 / 11), dict(err=0.1))
-    assert "smaller magnitude" in got
-    assert hints("rel_error", dict(a=a, b=b), dict(err=1 / 11), dict(err=1 / 11)) == ""
+R = {n: load(n) for n in ("01_perceptron", "02_chain_rule", "03_sigmoid_neuron",
+                          "04_staged_backprop", "05_vectorized_layers", "06_xor_capstone")}
 
 
-def test_rel_error_without_abs():
-    """Is a signed difference (which can make the worst error look like 0) recognised?"""
-    a, b = np.array([1.0, 2.0]), np.array([1.1, 2.0])
-    assert "wrong sign" in hints("rel_error", dict(a=a, b=b), dict(err=1 / 11), dict(err=0.0))
+def _sig(v):
+    return 1.0 / (1.0 + np.exp(-v))
 
 
-def test_sigmoid_layer_from_its_input():
-    """Is dout (1 - x) x, the derivative taken from the input, recognised?"""
-    x, dout = np.array([[1.0, -2.0]]), np.array([[1.0, 0.5]])
-    out = 1 / (1 + np.exp(-x))
-    expected = dict(out=out, dx=dout * (1 - out) * out)
-    got = dict(out=out, dx=dout * (1 - x) * x)
-    assert "*output*" in hints("Sigmoid", dict(x=x, dout=dout), expected, got)
+# --- wrong answers -----------------------------------------------------------------------------
+
+def _max_by(key):
+    def max_backward(x, y, dout):
+        return (dout, 0.0) if key(x) > key(y) else (0.0, dout)
+    return max_backward
 
 
-def test_gradients_not_averaged_over_the_batch():
-    """Are gradients N times too large recognised for the loss and the network, N = batch size?"""
-    P, Y = np.full((4, 1), 0.5), np.array([[0.0], [1.0], [1.0], [0.0]])
-    dP = 2 * (P - Y) / 4
-    assert "N times too large" in hints("mse_loss", dict(P=P, Y=Y), dict(loss=0.25, dP=dP),
-                                        dict(loss=0.25, dP=4 * dP))
-    assert "N times" not in hints("mse_loss", dict(P=P, Y=Y), dict(loss=0.25, dP=dP),
-                                  dict(loss=0.25, dP=2 * dP))
-    X = np.zeros((4, 2))
-    grads = dict(dW1=np.ones((2, 3)), db1=np.ones(3), dW2=np.ones((3, 1)), db2=np.ones(1), loss=0.2)
-    bad = {k: (4 * v if k != "loss" else v) for k, v in grads.items()}
-    assert "N times too large" in hints("network_backward", dict(X=X, Y=Y), grads, bad)
+def _staged_backward_with(parts):
+    """staged_backward keeping only the branches `parts` picks of x's three (num, sigx, xpy)."""
+    def staged_backward(cache, dout):
+        dx, dy = R["04_staged_backprop"]._contributions(cache, dout)
+        return parts(dx), sum(dy)
+    return staged_backward
 
 
-def test_training_steps_uphill_or_records_late():
-    """Are growing losses and losses shifted by one step recognised, each with its own hint?"""
-    want = dict(w=[1.25], losses=[4.0, 1.0, 0.25])
-    uphill = hints("train", dict(lr=0.25, steps=3), want, dict(w=[7.75], losses=[4.0, 16.0, 20.25]))
-    late = hints("train", dict(lr=0.25, steps=3), want, dict(w=[1.25], losses=[1.0, 0.25, 0.0625]))
-    assert "downhill" in uphill and "one step ahead" not in uphill
-    assert "one step ahead" in late and "downhill" not in late
+def _pattern(change):
+    def pattern_circuit(x, y, z, w, dout):
+        return change(*R["04_staged_backprop"].pattern_circuit(x, y, z, w, dout))
+    return pattern_circuit
+
+
+class _UnswappedMul:
+    def forward(self, x, y):
+        self.x, self.y = x, y
+        return x * y
+
+    def backward(self, dout):
+        return dout * self.x, dout * self.y
+
+
+class _SigmoidWithoutOneMinus:
+    def forward(self, x):
+        self.out = _sig(x)
+        return self.out
+
+    def backward(self, dout):
+        return dout * self.out
+
+
+class _SigmoidFromInput:
+    def forward(self, x):
+        self.x = x
+        return _sig(x)
+
+    def backward(self, dout):
+        return dout * (1.0 - self.x) * self.x
+
+
+def _network_backward(preactivation=False):
+    def network_backward(params, X, Y):
+        W1, b1, W2, b2 = (params[k] for k in ("W1", "b1", "W2", "b2"))
+        Z1 = X @ W1 + b1
+        H = _sig(Z1)
+        P = _sig(H @ W2 + b2)
+        loss = float(np.mean((P - Y) ** 2))
+        dZ2 = 2 * (P - Y) / len(X) * (1 - P) * P
+        local = (1 - Z1) * Z1 if preactivation else (1 - H) * H
+        dZ1 = (dZ2 @ W2.T) * local
+        return loss, dict(W1=X.T @ dZ1, b1=dZ1.sum(0), W2=H.T @ dZ2, b2=dZ2.sum(0))
+    return network_backward
+
+
+def _train(step=-1.0, late=False):
+    def train(params, X, Y, grad_fn, lr, steps):
+        losses = []
+        for _ in range(steps):
+            loss, grads = grad_fn(params, X, Y)
+            params = {k: params[k] + step * lr * grads[k] for k in params}
+            if late:
+                loss = grad_fn(params, X, Y)[0]
+            losses.append(loss)
+        return params, losses
+    return train
+
+
+def _update(rule):
+    def perceptron_update(w, b, x, y, lr):
+        return rule(w, b, x, y, lr)
+    return perceptron_update
+
+
+def _score(w, b, x):
+    return float(x @ w + b)
+
+
+def _neuron(w, x, dout, exp_input=False, negate=True, flip=False, unswap=False):
+    z = w[0] * x[0] + w[1] * x[1] + w[2]
+    e = np.exp(-z)
+    d = 1.0 + e
+    dd = -dout / d ** 2
+    de = dd
+    dnz = de * (-z if exp_input else e)
+    dz = -dnz if negate else dnz
+    if unswap:
+        dw, dx = np.array([w[0] * dz, w[1] * dz, dz]), np.array([x[0] * dz, x[1] * dz])
+    else:
+        dw, dx = np.array([x[0] * dz, x[1] * dz, dz]), np.array([w[0] * dz, w[1] * dz])
+    if flip:
+        dw, dx = -dw, -dx
+    return dw, dx, dd, de, dnz, dz
+
+
+def _grouped(w, x, dout, preactivation=False, unswap=False):
+    z = w[0] * x[0] + w[1] * x[1] + w[2]
+    s = _sig(z)
+    dz = dout * ((1 - z) * z if preactivation else (1 - s) * s)
+    if unswap:
+        return np.array([w[0] * dz, w[1] * dz, dz]), np.array([x[0] * dz, x[1] * dz])
+    return np.array([x[0] * dz, x[1] * dz, dz]), np.array([w[0] * dz, w[1] * dz])
+
+
+def _unaveraged(params, X, Y):
+    """network_backward with the loss gradient 2 (P - Y), not 2 (P - Y) / N."""
+    loss, grads = _network_backward()(params, X, Y)
+    return loss, {k: len(X) * v for k, v in grads.items()}
+
+
+EXAMPLES = [
+    # (assignment, exercise, what the answer does, the answer, the hints it must show)
+    ("01_perceptron", "perceptron_predict", "a score of 0 labelled +1",
+     lambda w, b, X: np.where(X @ w + b >= 0, 1.0, -1.0), {"labels.tie"}),
+    ("01_perceptron", "perceptron_predict", "1/0 labels",
+     lambda w, b, X: np.where(X @ w + b > 0, 1.0, 0.0), {"labels.01"}),
+    ("01_perceptron", "perceptron_predict", "np.sign",
+     lambda w, b, X: np.sign(X @ w + b), {"labels.sign"}),
+    ("01_perceptron", "perceptron_predict", "the scores themselves",
+     lambda w, b, X: X @ w + b, {"labels.pm1"}),
+    ("01_perceptron", "perceptron_predict", "the labels reversed",
+     lambda w, b, X: np.where(X @ w + b > 0, -1.0, 1.0), set()),
+    ("01_perceptron", "perceptron_update", "moves on every point",
+     _update(lambda w, b, x, y, lr: (w + lr * y * x, b + lr * y)),
+     {"perceptron.moved_when_right"}),
+    ("01_perceptron", "perceptron_update", "the bias never moves",
+     _update(lambda w, b, x, y, lr: (w, b) if (1.0 if _score(w, b, x) > 0 else -1.0) == y
+             else (w + lr * y * x, b)), {"perceptron.bias_stuck"}),
+    ("01_perceptron", "perceptron_update", "a score of 0 is never a mistake",
+     _update(lambda w, b, x, y, lr: (w, b) if y * _score(w, b, x) >= 0
+             else (w + lr * y * x, b + lr * y)), {"perceptron.tie"}),
+    ("01_perceptron", "perceptron_update", "steps the wrong way",
+     _update(lambda w, b, x, y, lr: (w, b) if (1.0 if _score(w, b, x) > 0 else -1.0) == y
+             else (w - lr * y * x, b - lr * y)), set()),
+    ("01_perceptron", "xor_network", "1/0 labels",
+     lambda X: (R["01_perceptron"].xor_network(X) + 1) / 2, {"labels.01"}),
+    ("01_perceptron", "xor_network", "computes OR",
+     lambda X: np.where(X.sum(axis=1) > 0, 1.0, -1.0), set()),
+    ("02_chain_rule", "numerical_derivative", "one-sided",
+     lambda f, x, h=1e-5: (f(x + h) - f(x)) / h, {"derivative.one_sided"}),
+    ("02_chain_rule", "numerical_derivative", "divides by h",
+     lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / h, set()),
+    ("02_chain_rule", "add_backward", "both negated", lambda x, y, dout: (-dout, -dout), {"sign"}),
+    ("02_chain_rule", "add_backward", "local gradient only", lambda x, y, dout: (1.0, 1.0),
+     {"upstream"}),
+    ("02_chain_rule", "add_backward", "like a mul gate", lambda x, y, dout: (dout * y, dout * x),
+     set()),
+    ("02_chain_rule", "mul_backward", "not swapped", lambda x, y, dout: (dout * x, dout * y),
+     {"exchanged.mul"}),
+    ("02_chain_rule", "mul_backward", "negated", lambda x, y, dout: (-dout * y, -dout * x),
+     {"sign"}),
+    ("02_chain_rule", "mul_backward", "local gradients only", lambda x, y, dout: (y, x),
+     {"upstream"}),
+    ("02_chain_rule", "mul_backward", "adds", lambda x, y, dout: (dout + y, dout + x), set()),
+    ("02_chain_rule", "max_backward", "reversed comparison", _max_by(lambda v: -v),
+     {"exchanged.max"}),
+    ("02_chain_rule", "max_backward", "compares absolute values", _max_by(abs),
+     {"exchanged.max"}),
+    ("02_chain_rule", "max_backward", "always to x", lambda x, y, dout: (dout, 0.0),
+     {"exchanged.max"}),
+    ("02_chain_rule", "max_backward", "to both inputs", lambda x, y, dout: (dout, dout),
+     {"max.routing"}),
+    ("02_chain_rule", "max_backward", "to neither input", lambda x, y, dout: (0.0, 0.0),
+     {"max.routing"}),
+    ("02_chain_rule", "max_backward", "dy's condition reversed",
+     lambda x, y, dout: (dout if x > y else 0.0, dout if x > y else 0.0), {"max.routing"}),
+    ("02_chain_rule", "max_backward", "1 to the winner",
+     lambda x, y, dout: (1.0, 0.0) if x > y else (0.0, 1.0), {"upstream"}),
+    ("02_chain_rule", "max_backward", "the winner's value",
+     lambda x, y, dout: (dout * x, 0.0) if x > y else (0.0, dout * y), set()),
+    ("02_chain_rule", "circuit_forward", "returned in the other order",
+     lambda x, y, z: ((x + y) * z, x + y), {"exchanged"}),
+    ("02_chain_rule", "circuit_forward", "q = x - y",
+     lambda x, y, z: (x - y, (x - y) * z), set()),
+    ("02_chain_rule", "circuit_backward", "negated",
+     lambda x, y, z, dout: (-z * dout, -z * dout, -(x + y) * dout), {"sign"}),
+    ("02_chain_rule", "circuit_backward", "local gradients only",
+     lambda x, y, z, dout: (z, z, x + y), {"upstream"}),
+    ("02_chain_rule", "circuit_backward", "dz from the other factor's side",
+     lambda x, y, z, dout: (z * dout, z * dout, z * dout), set()),
+    ("03_sigmoid_neuron", "inv_backward", "+1/x^2", lambda x, dout: dout / x ** 2, {"inv.sign"}),
+    ("03_sigmoid_neuron", "inv_backward", "-1/x", lambda x, dout: -dout / x, set()),
+    ("03_sigmoid_neuron", "add_const_backward", "passes c back", lambda x, c, dout: dout * c,
+     {"add_const.constant"}),
+    ("03_sigmoid_neuron", "add_const_backward", "local gradient only", lambda x, c, dout: 1.0,
+     {"upstream"}),
+    ("03_sigmoid_neuron", "add_const_backward", "negated", lambda x, c, dout: -dout, {"sign"}),
+    ("03_sigmoid_neuron", "exp_backward", "from the input", lambda x, dout: dout * x,
+     {"exp.input"}),
+    ("03_sigmoid_neuron", "exp_backward", "local gradient only", lambda x, dout: np.exp(x),
+     {"upstream"}),
+    ("03_sigmoid_neuron", "scale_backward", "dout * x", lambda x, a, dout: dout * x,
+     {"scale.input"}),
+    ("03_sigmoid_neuron", "scale_backward", "a only", lambda x, a, dout: a, {"upstream"}),
+    ("03_sigmoid_neuron", "scale_backward", "dout / a", lambda x, a, dout: dout / a, set()),
+    ("03_sigmoid_neuron", "sigmoid_backward", "from the input",
+     lambda x, dout: dout * (1 - x) * x, {"sigmoid.input"}),
+    ("03_sigmoid_neuron", "sigmoid_backward", "negated",
+     lambda x, dout: -dout * (1 - _sig(x)) * _sig(x), {"sign"}),
+    ("03_sigmoid_neuron", "neuron_backward", "e^x gate from its input",
+     lambda w, x, dout: _neuron(w, x, dout, exp_input=True), {"neuron.exp_input"}),
+    ("03_sigmoid_neuron", "neuron_backward", "the *(-1) gate skipped",
+     lambda w, x, dout: _neuron(w, x, dout, negate=False), {"neuron.negation"}),
+    ("03_sigmoid_neuron", "neuron_backward", "dw and dx negated",
+     lambda w, x, dout: _neuron(w, x, dout, flip=True), {"neuron.sign"}),
+    ("03_sigmoid_neuron", "neuron_backward", "mul gates not swapped",
+     lambda w, x, dout: _neuron(w, x, dout, unswap=True), {"neuron.unswapped"}),
+    ("03_sigmoid_neuron", "neuron_backward_grouped", "sigma' at the pre-activation",
+     lambda w, x, dout: _grouped(w, x, dout, preactivation=True), {"grouped.preactivation"}),
+    ("03_sigmoid_neuron", "neuron_backward_grouped", "mul gates not swapped",
+     lambda w, x, dout: _grouped(w, x, dout, unswap=True), {"grouped.unswapped"}),
+    ("03_sigmoid_neuron", "neuron_backward_grouped", "negated",
+     lambda w, x, dout: tuple(-g for g in _grouped(w, x, dout)), {"sign"}),
+    ("04_staged_backprop", "staged_backward", "x's last branch only",
+     _staged_backward_with(lambda parts: parts[-1]), {"fork.last_branch"}),
+    ("04_staged_backprop", "staged_backward", "x's first branch only",
+     _staged_backward_with(lambda parts: parts[0]), {"fork.overwritten"}),
+    ("04_staged_backprop", "staged_backward", "x's branches subtracted",
+     _staged_backward_with(lambda parts: parts[0] - parts[1] - parts[2]), set()),
+    ("04_staged_backprop", "staged_backward", "sigma' of x taken at x",
+     lambda cache, dout: R["04_staged_backprop"].staged_backward(dict(cache, sigx=cache["x"]),
+                                                                 dout),
+     {"staged.sigmoid_input"}),
+    ("04_staged_backprop", "staged_backward", "+1/den^2",
+     lambda cache, dout: R["04_staged_backprop"]._inverse_sign_flipped(cache["x"], cache["y"],
+                                                                       dout),
+     {"staged.inv_sign"}),
+    ("04_staged_backprop", "pattern_circuit", "the factor 2 forgotten",
+     _pattern(lambda f, dx, dy, dz, dw: (f, dx / 2, dy / 2, dz / 2, dw / 2)), {"pattern.halved"}),
+    ("04_staged_backprop", "pattern_circuit", "only f halved",
+     _pattern(lambda f, dx, dy, dz, dw: (f / 2, dx, dy, dz, dw)), set()),
+    ("04_staged_backprop", "pattern_circuit", "mul gate not swapped",
+     _pattern(lambda f, dx, dy, dz, dw: (f, dy, dx, dz, dw)), {"exchanged.mul"}),
+    ("04_staged_backprop", "pattern_circuit", "max routed to the loser",
+     _pattern(lambda f, dx, dy, dz, dw: (f, dx, dy, dw, dz)), {"exchanged.max"}),
+    ("04_staged_backprop", "pattern_circuit", "max routes to both",
+     _pattern(lambda f, dx, dy, dz, dw: (f, dx, dy, dz + dw, dz + dw)), {"max.routing"}),
+    ("04_staged_backprop", "score_backward", "not swapped",
+     lambda w, x, dout: (dout * w, dout * x), {"exchanged.mul"}),
+    ("04_staged_backprop", "score_backward", "local gradients only",
+     lambda w, x, dout: (x, w), {"upstream"}),
+    ("05_vectorized_layers", "rel_error", "divides by the smaller",
+     lambda a, b: float(np.max(np.abs(a - b) / np.minimum(np.abs(a), np.abs(b)))),
+     {"rel_error.min"}),
+    ("05_vectorized_layers", "rel_error", "the signed difference",
+     lambda a, b: float(np.max((a - b) / np.maximum(np.abs(a), np.abs(b)))),
+     {"rel_error.signed"}),
+    ("05_vectorized_layers", "rel_error", "the mean",
+     lambda a, b: float(np.mean(np.abs(a - b) / np.maximum(np.abs(a), np.abs(b)))),
+     {"rel_error.mean"}),
+    ("05_vectorized_layers", "rel_error", "the absolute difference",
+     lambda a, b: float(np.max(np.abs(a - b))), set()),
+    ("05_vectorized_layers", "MulLayer", "not swapped", _UnswappedMul, {"exchanged.mul"}),
+    ("05_vectorized_layers", "Sigmoid", "from the input", _SigmoidFromInput,
+     {"sigmoid_layer.input"}),
+    ("05_vectorized_layers", "Sigmoid", "sigma instead of sigma'", _SigmoidWithoutOneMinus,
+     set()),
+    ("06_xor_capstone", "network_forward", "no hidden sigmoid",
+     lambda params, X: _sig((X @ params["W1"] + params["b1"]) @ params["W2"] + params["b2"]),
+     set()),
+    ("06_xor_capstone", "network_forward", "no output sigmoid",
+     lambda params, X: _sig(X @ params["W1"] + params["b1"]) @ params["W2"] + params["b2"],
+     {"network.no_output_sigmoid"}),
+    ("06_xor_capstone", "mse_loss", "not averaged",
+     lambda P, Y: (float(np.mean((P - Y) ** 2)), 2 * (P - Y)), {"batch.not_averaged"}),
+    ("06_xor_capstone", "mse_loss", "without the 2",
+     lambda P, Y: (float(np.mean((P - Y) ** 2)), (P - Y) / len(P)), {"mse.no_two"}),
+    ("06_xor_capstone", "mse_loss", "Y - P",
+     lambda P, Y: (float(np.mean((P - Y) ** 2)), 2 * (Y - P) / len(P)), {"sign"}),
+    ("06_xor_capstone", "network_backward", "not averaged", _unaveraged,
+     {"batch.not_averaged"}),
+    ("06_xor_capstone", "network_backward", "sigma' at the pre-activation",
+     _network_backward(preactivation=True), {"network.preactivation"}),
+    ("06_xor_capstone", "train", "uphill", _train(step=+1.0), {"train.uphill"}),
+    ("06_xor_capstone", "train", "losses after the update", _train(late=True),
+     {"train.late_loss"}),
+    ("06_xor_capstone", "train", "half steps", _train(step=-0.5), set()),
+]
+
+
+def _shown(assignment, exercise, fn, student, monkeypatch):
+    monkeypatch.setenv("BACKPROP_STUDENT_ID", student)
+    with pytest.raises(GradingError) as err:
+        hidden.check(assignment, exercise, fn)
+    return set(err.value.hints), str(err.value)
+
+
+@pytest.mark.parametrize("assignment, exercise, what, fn, keys", EXAMPLES,
+                         ids=[f"{e}-{w}" for _, e, w, _, _ in EXAMPLES])
+def test_each_wrong_answer_gets_exactly_its_hints(assignment, exercise, what, fn, keys,
+                                                  monkeypatch):
+    """Does this wrong answer fail, showing exactly the hints of its mistake (for every one of
+    three students)?"""
+    for student in STUDENTS:
+        shown, message = _shown(assignment, exercise, fn, student, monkeypatch)
+        assert shown == keys, f"{exercise} / {what} / {student}:\n{message}"
+
+
+def _keys_of(assignment, exercise):
+    extra = R[assignment].EXERCISES[exercise].mistakes
+    return {m.key for m in candidates(exercise, extra)}
+
+
+def test_every_hint_is_tested_both_ways():
+    """Does every hint of every exercise have a positive test (an example that must show it) and
+    a negative one (an example of an exercise where it could fire that must not show it)?"""
+    positive, negative = set(), set()
+    for assignment, exercise, _, _, keys in EXAMPLES:
+        positive |= keys
+        negative |= _keys_of(assignment, exercise) - keys
+    every = {m.key for m in GENERIC} | {m.key for ms in NAMED.values() for m in ms}
+    every |= {m.key for mod in R.values() for ex in mod.EXERCISES.values() for m in ex.mistakes}
+    assert every - positive == set(), "hints without a test where they must fire"
+    assert every - negative == set(), "hints without a test where they must not fire"
+
+
+def test_a_hint_is_shown_only_if_every_failing_case_is_evidence(monkeypatch):
+    """A wrong answer that looks like a sign error on some cases only: no sign hint."""
+    def sometimes_negated(x, y, dout):
+        return (-dout * y, -dout * x) if x > 0 else (dout * y + 1.0, dout * x)
+    for student in STUDENTS:
+        shown, message = _shown("02_chain_rule", "mul_backward", sometimes_negated, student,
+                                monkeypatch)
+        assert "sign" not in shown, message
+
+
+def test_hints_speak_only_of_their_exercise_concepts():
+    """The same evidence (two outputs exchanged) reads as a mul gate's swap in a mul exercise,
+    as the max gate's routing in a max exercise, and as the return order elsewhere."""
+    inputs, expected, got = dict(x=4.0, y=2.0, dout=1.0), dict(dx=1.0, dy=0.0), dict(dx=0.0, dy=1.0)
+    mul = " ".join(diagnose(Case(inputs, expected, got), "mul_backward"))
+    top = " ".join(diagnose(Case(inputs, expected, got), "max_backward"))
+    other = " ".join(diagnose(Case(inputs, expected, got), "some_new_exercise"))
+    assert "mul gate" in mul and "max" not in mul
+    assert "max gate" in top and "mul" not in top
+    assert "mul" not in other and "max" not in other and "order the exercise gives" in other
+    # no concept-bound hint where the outputs are not gradients (a forward pass)
+    assert diagnose(Case(dict(x=1.0), dict(q=2.0, f=3.0), dict(q=-2.0, f=-3.0)),
+                    "circuit_forward") == []

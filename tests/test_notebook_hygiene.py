@@ -8,6 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograder import cells
 from autograder.workspace import REPO, SOLUTIONS, SOURCES, assignments
 
 COMMITTED = [REPO / p for p in subprocess.run(
@@ -78,3 +79,71 @@ def _forbidden_helpers():
             for ex in load(a).EXERCISES.values():
                 names |= {dotted.rsplit(".", 1)[-1] for dotted in ex.forbid}
     return names
+
+
+def _bound(source):
+    """Names a cell binds at its top level (assignments, defs, classes, imports, loop targets)."""
+    tree = ast.parse("\n".join(line for line in source.splitlines()
+                               if not line.lstrip().startswith(("%", "!"))))
+    names = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        else:
+            for target in ([*node.targets] if isinstance(node, ast.Assign) else
+                           [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign,
+                                                              ast.For)) else
+                           [i.optional_vars for i in node.items if i.optional_vars]
+                           if isinstance(node, ast.With) else []):
+                names |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+    return names
+
+
+def _glossary_helpers():
+    import tomllib
+    with open(REPO / "course" / "glossary.toml", "rb") as handle:
+        return set(tomllib.load(handle)["names"]["helpers"])
+
+
+def test_given_cells_never_rebind_a_name_a_student_may_define():
+    """Does no given cell that runs after a notebook's first answer cell bind a name an answer
+    cell defines (in any notebook) or that the glossary lists as a likely student helper? (06
+    once rebound `sigmoid` after the layer exercise, breaking a student's own helper.)"""
+    notebooks = {p: nbformat.read(str(p), as_version=4) for p in SOURCE_NBS}
+    answers = set()
+    for nb in notebooks.values():
+        answers |= {n for c in nb.cells if c.cell_type == "code" and cells.is_solution(c)
+                    for n in _bound(c.source)}
+    forbidden = answers | _glossary_helpers()
+    assert {"sigmoid", "step", "predict", "mul_backward"} <= forbidden
+    clashes = []
+    for path, nb in notebooks.items():
+        first = next(i for i, c in enumerate(nb.cells) if cells.is_solution(c))
+        for i, cell in enumerate(nb.cells[first + 1:], first + 1):
+            if cell.cell_type == "code" and not cells.is_solution(cell):
+                clashes += [(path.name, i, n) for n in sorted(_bound(cell.source) & forbidden)]
+    assert not clashes, clashes
+
+
+def test_every_exercise_with_several_outputs_states_the_return_form():
+    """Does the text of every exercise whose function returns several values say in which form
+    (the checker's one rule: a tuple or list, a 1-d array of numbers, never a dict)?"""
+    from course.grading.drivers import affine_layer, one_input_layer
+    from course.grading.grader import load
+    missing = []
+    for path in SOURCE_NBS:
+        nb = nbformat.read(str(path), as_version=4)
+        exercises = load(path.stem).EXERCISES
+        for i, cell in enumerate(nb.cells):
+            gid = cells.grade_id(cell) if cell.cell_type == "code" else None
+            if not gid or not cells.is_solution(cell) or not gid.endswith("_answer"):
+                continue
+            names = _bound(cell.source) & set(exercises)
+            several = [n for n in names if len(exercises[n].returns) > 1
+                       and exercises[n].call not in (affine_layer, one_input_layer)]
+            text = nb.cells[i - 1].source if nb.cells[i - 1].cell_type == "markdown" else ""
+            if several and "**Returns:**" not in text:
+                missing.append((path.stem, gid))
+    assert not missing, missing

@@ -1,11 +1,13 @@
 """Run a student's function on cases and explain the first failure. Used by visible and hidden
 tests, in the kernel and in the grader alike."""
+from dataclasses import dataclass
+
 from ..tolerance import EXACT, Tolerance
-from . import kernel
+from . import kernel, topics
 from .compare import problem, unpack
 from .drivers import positional
 from .guard import forbidden, quiet
-from .hints import Case, diagnose
+from .hints import Case, common, recognise, shown
 from .report import GradingError, fmt_inputs
 
 
@@ -13,11 +15,34 @@ def _name(fn):
     return getattr(fn, "__name__", None) or type(fn).__name__
 
 
-def run_case(fn, inputs, expected, *, title, exercise=None, call=None, tol=EXACT, mistakes=(),
-             forbid=(), label=""):
-    """Check one case; raise GradingError naming the wrong output(s) and likely mistakes."""
+@dataclass
+class Failure:
+    """Why one case failed, in words; `case` is set when outputs could be compared (so the
+    mistake can be recognised), None when the code raised or returned the wrong form."""
+    lines: list
+    case: Case = None
+    warning: str = None
+
+
+def _first_stage(topic, wrong):
+    """A line naming the first of the exercise's stages that disagrees, if it has stages."""
+    for i, (label, names) in enumerate(topic.stages):
+        if set(names) & set(wrong):
+            before = [lab for lab, _ in topic.stages[:i]]
+            agree = f" Before it, {'; '.join(before)}: right." if before else ""
+            later = " Fix it first: what comes after it is computed from it." \
+                if i < len(topic.stages) - 1 else ""
+            return (f"  First to disagree, in the order the {topic.direction} pass computes "
+                    f"them: {label}.{agree}{later}")
+    return None
+
+
+def attempt(fn, inputs, expected, *, title, exercise=None, call=None, tol=EXACT, forbid=(),
+            label="", topic=None):
+    """Check one case: None if it passes, else a Failure."""
     returns = tuple(expected)
     call = call or positional
+    topic = topic if topic is not None else topics.of(exercise)
 
     def where():  # only on a failure: a case's inputs can be large
         return f"{title}{label} at {fmt_inputs(inputs)}"
@@ -25,26 +50,75 @@ def run_case(fn, inputs, expected, *, title, exercise=None, call=None, tol=EXACT
         try:
             got = call(fn, dict(inputs))
         except NotImplementedError:
-            raise GradingError(f"{title}: not written yet ({_name(fn)} still raises "
-                               "NotImplementedError).") from None
-        except GradingError:
-            raise
+            return Failure([f"{title}: not written yet ({_name(fn)} still raises "
+                            "NotImplementedError)."])
+        except GradingError as error:  # a driver or guard explained it already
+            return Failure(str(error).splitlines())
         except Exception as exc:
-            raise GradingError(f"{where()}: {_name(fn)} raised {type(exc).__name__}: "
-                               f"{exc}") from None
-    values, why = unpack(got, returns, _name(fn))
+            return Failure([f"{where()}: {_name(fn)} raised {type(exc).__name__}: {exc}"])
+    values, why = unpack(got, returns, _name(fn), expected)
     if why:
-        raise GradingError(f"{where()}: {why}")
+        return Failure([f"{where()}: {why}"])
     got = dict(zip(returns, values))
     problems = [p for p in (problem(n, expected[n], got[n], tol) for n in returns) if p]
     if not problems:
-        return
+        return None
+    case = Case(dict(inputs), dict(expected), got, topic)
     lines = [f"{where()}:"] + [f"    {p}" for p in problems]
-    hints = diagnose(Case(dict(inputs), dict(expected), got), exercise, mistakes)
-    lines += [f"  Hint: {h}" for h in hints]
-    if caught:
-        lines.append(f"  (Your code also raised a warning: {caught[0].message})")
-    raise GradingError("\n".join(lines))
+    stage = _first_stage(topic, case.wrong()) if topic.stages else None
+    if stage:
+        lines.append(stage)
+    warning = str(caught[0].message) if caught else None
+    return Failure(lines, case, warning)
+
+
+def explain(failure, mistakes=()):
+    """The GradingError a student reads for `failure`, with the hints of `mistakes`."""
+    lines = list(failure.lines)
+    lines += [f"  Hint: {m.text(failure.case)}" for m in mistakes]
+    if failure.warning:
+        lines.append(f"  (Your code also raised a warning: {failure.warning})")
+    return GradingError("\n".join(lines), hints=[m.key for m in mistakes])
+
+
+def run_case(fn, inputs, expected, *, title, exercise=None, call=None, tol=EXACT, mistakes=(),
+             forbid=(), label="", topic=None):
+    """Check one case; raise GradingError naming the wrong output(s) and likely mistakes."""
+    failure = attempt(fn, inputs, expected, title=title, exercise=exercise, call=call, tol=tol,
+                      forbid=forbid, label=label, topic=topic)
+    if failure is None:
+        return
+    found = recognise(failure.case, exercise, mistakes) if failure.case else []
+    raise explain(failure, shown(found))
+
+
+def failures(fn, todo, *, exercise=None, **options):
+    """The Failures of `fn` on `todo`, a list of (inputs, [(expected, tolerance), ...],
+    options): at most one per case (the first check it fails), stopping at once if the first
+    failure is not a comparison (the code raised, or returned the wrong form)."""
+    found = []
+    for inputs, checks, extra in todo:
+        for expected, tol in checks:  # `expected` may be a function: computed only if needed
+            expected = expected() if callable(expected) else expected
+            failure = attempt(fn, inputs, expected, exercise=exercise, tol=tol,
+                              **{**options, **extra})
+            if failure is not None:
+                found.append(failure)
+                break
+        if found and found[0].case is None:
+            break
+    return found
+
+
+def run_cases(fn, todo, *, exercise=None, mistakes=(), **options):
+    """Check every case of `todo` (see `failures`); raise GradingError on the first failure,
+    with the hints that the failing cases are evidence of (a resemblance on one case is not
+    enough: hints.common)."""
+    found = failures(fn, todo, exercise=exercise, **options)
+    if not found:
+        return
+    compared = [f.case for f in found if f.case is not None]
+    raise explain(found[0], shown(common(compared, exercise, mistakes)) if compared else [])
 
 
 def expect(fn, inputs, expected, *, title=None, exercise=None, rtol=EXACT.rtol,

@@ -8,6 +8,7 @@ array in place cannot change the case.
 import numpy as np
 
 from ..tolerance import REPEAT
+from .compare import Outputs, return_form, unpack
 from .report import GradingError
 
 
@@ -38,8 +39,19 @@ def _own_cache(layer_class, alone, interleaved):
             f"(on self): a network holds several layers of one class at once.")
 
 
-def _as_tuple(grads):
-    return tuple(grads) if isinstance(grads, (tuple, list)) else (grads,)
+def _backward_values(layer_class, grads, names):
+    """What a layer's backward returned, as a tuple of its `names` (or a GradingError saying
+    what form is expected)."""
+    if isinstance(grads, (tuple, list)):
+        return tuple(grads)
+    if len(names) > 1 and isinstance(grads, np.ndarray) and grads.ndim == 1 \
+            and len(grads) == len(names):
+        return tuple(grads)
+    if len(names) > 1 and isinstance(grads, dict):
+        name = getattr(layer_class, "__name__", "layer")
+        raise GradingError(f"{name}.backward returned a dict; return the gradients themselves: "
+                           f"{return_form(names, scalars=True)}.")
+    return (grads,)
 
 
 def two_input_layer(layer_class, case):
@@ -54,12 +66,12 @@ def two_input_layer(layer_class, case):
     x, y, dout = fresh()
     solo = layer_class()
     solo.forward(x, y)
-    alone = _as_tuple(solo.backward(dout))
+    alone = _backward_values(layer_class, solo.backward(dout), ("dx", "dy"))
     x, y, dout = fresh()
     layer, other = layer_class(), layer_class()
     out = layer.forward(x, y)
     other.forward(_copy(case["y"]) * 0.5 - 1.0, _copy(case["x"]) + 2.0)
-    grads = _as_tuple(layer.backward(dout))
+    grads = _backward_values(layer_class, layer.backward(dout), ("dx", "dy"))
     _own_cache(layer_class, alone, grads)
     return (out, *grads)
 
@@ -100,15 +112,23 @@ def network_forward_call(fn, case):
     return fn(params_of(case), _copy(case["X"]))
 
 
+def _pair(result, fn, names):
+    """The two values a network function returned, or a GradingError saying what to return."""
+    values, why = unpack(result, names, getattr(fn, "__name__", "your function"))
+    if why:
+        raise GradingError(why)
+    return values
+
+
 def network_backward_call(fn, case):
-    """fn(params, X, Y) -> (loss, grads dict keyed like params), as a dict of named outputs."""
-    result = fn(params_of(case), _copy(case["X"]), _copy(case["Y"]))
-    if not isinstance(result, (tuple, list)) or len(result) != 2:
-        return result  # the checker explains what is wrong with it
-    loss, grads = result
+    """fn(params, X, Y) -> (loss, grads dict keyed like params), as named outputs."""
+    loss, grads = _pair(fn(params_of(case), _copy(case["X"]), _copy(case["Y"])), fn,
+                        ("loss", "grads"))
     if not isinstance(grads, dict):
-        return dict(loss=loss, **{f"d{k}": grads for k in PARAMS})
-    return dict(loss=loss, **{f"d{k}": grads.get(k) for k in PARAMS})
+        raise GradingError(f"{getattr(fn, '__name__', 'your function')} returned grads as "
+                           f"{type(grads).__name__}: grads should be a dict with the keys of "
+                           f"params ({', '.join(PARAMS)}).")
+    return Outputs(loss=loss, **{f"d{k}": grads.get(k) for k in PARAMS})
 
 
 class Bowl:
@@ -162,23 +182,16 @@ def grad_function(spec):
     return Path(**spec["path"])
 
 
-def train_call(fn, case, accuracy=None):
-    """fn(params, X, Y, grad_fn, lr, steps) -> (params, losses), as a dict of named outputs:
-    the trained parameters, the losses and (with `accuracy(params, X, Y)`) the accuracy.
-    The case's grad_fn may be a function or data (see grad_function)."""
-    params = params_of(case)
-    result = fn(params, _copy(case["X"]), _copy(case["Y"]), grad_function(case["grad_fn"]),
-                case["lr"], case["steps"])
-    if not isinstance(result, (tuple, list)) or len(result) != 2:
-        return result
-    trained, losses = result
-    if not isinstance(trained, dict):
-        return dict(losses=losses, **{k: trained for k in PARAMS})
-    out = dict(losses=np.asarray(losses, dtype=float).ravel(),
-               **{k: trained.get(k) for k in PARAMS})
-    if accuracy is not None:
-        try:
-            out["accuracy"] = accuracy(trained, case["X"], case["Y"])
-        except Exception:  # parameters of the wrong shape: reported above, not as a crash here
-            out["accuracy"] = float("nan")
-    return out
+def train_call(fn, case):
+    """fn(params, X, Y, grad_fn, lr, steps) -> (params, losses), as named outputs. The case's
+    parameters are a dict of any keys and shapes under "params"; its grad_fn may be a function
+    or data (see grad_function)."""
+    params = {k: _copy(v) for k, v in case["params"].items()}
+    trained, losses = _pair(fn(params, _copy(case["X"]), _copy(case["Y"]),
+                               grad_function(case["grad_fn"]), case["lr"], case["steps"]),
+                            fn, ("params", "losses"))
+    try:
+        losses = np.asarray(losses, dtype=float).ravel()
+    except (TypeError, ValueError):
+        pass  # the checker says what is wrong with them
+    return Outputs(params=trained, losses=losses)

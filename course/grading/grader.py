@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..tolerance import NUMERIC
 from . import seeds, wire
-from .check import run_case
+from .check import failures, run_cases
 from .report import GradingError
 
 SOLUTIONS_ENV = "BACKPROP_SOLUTIONS"
@@ -60,16 +60,39 @@ def passed_message(ex):
     return f"{ex.title}: all {len(ex.fixed) + ex.cases} hidden cases pass."
 
 
-def judge_cases(ex, name, fn, todo, calls=None):
-    """Run every case (with `calls[i]` for case i if given, else the exercise's call); raise
-    GradingError on the first one that fails."""
+def plan(ex, todo, calls=None):
+    """What `check.failures` runs for an exercise's cases: each against the reference, then
+    against centred differences (if the exercise has a forward function), with `calls[i]` for
+    case i if given (a sandboxed kernel's replayed results), else the exercise's call."""
+    out = []
     for i, inputs in enumerate(todo, 1):
-        call = calls[i - 1] if calls else ex.call
-        opts = dict(title=ex.title, exercise=name, call=call, mistakes=ex.mistakes,
-                    forbid=ex.forbid, label=f" (case {i} of {len(todo)})")
-        run_case(fn, inputs, ex.expected(inputs), tol=ex.tol, **opts)
+        checks = [(ex.expected(inputs), ex.tol)]
         if ex.forward is not None:
-            run_case(fn, inputs, ex.numeric(inputs), tol=NUMERIC, **opts)
+            checks.append((lambda inputs=inputs: ex.numeric(inputs), NUMERIC))
+        out.append((inputs, checks, dict(call=calls[i - 1] if calls else ex.call,
+                                         label=f" (case {i} of {len(todo)})")))
+    return out
+
+
+def _options(ex):
+    return dict(title=ex.title, forbid=ex.forbid, topic=ex.topic)
+
+
+def judge_cases(ex, name, fn, todo, calls=None):
+    """Run every case; raise GradingError on the first failure (check.run_cases)."""
+    run_cases(fn, plan(ex, todo, calls), exercise=name, mistakes=ex.mistakes, **_options(ex))
+
+
+def evidence(assignment, name, fn, students):
+    """The failing cases (hints.Case) of `fn` on the hidden cases of each of `students`: what a
+    hint shown to one of them should hold on (the accuracy report's check of its hints)."""
+    ex = exercise(assignment, name)
+    found = []
+    for student in students:
+        todo = cases(assignment, name, student)
+        found += [f.case for f in failures(fn, plan(ex, todo), exercise=name, **_options(ex))
+                  if f.case is not None]
+    return found
 
 
 # --- sandboxed: what goes to the kernel, and the verdict on what comes back ---------------------
@@ -102,7 +125,7 @@ def judge(assignment, name, fn_name, results, student):
             not all(isinstance(r, dict) for r in results):
         return (f"{ex.title}: the hidden test did not record a result for each of its "
                 f"{len(todo)} cases, so it cannot be checked.")
-    calls = [wire.replay(r, ex.finish) for r in results]
+    calls = [wire.replay(r) for r in results]
     try:
         judge_cases(ex, name, wire.Named(fn_name), todo, calls)
     except GradingError as error:

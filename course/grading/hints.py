@@ -1,16 +1,24 @@
 """Recognised mistakes: each names the concept a wrong answer misses, never the fix.
 
-A Mistake matches a failing case (inputs, expected, got). The generic ones apply to every check;
-the named ones belong to one exercise. Instructor-side specs may add more (solutions/reference).
+A hint costs a student time when it is wrong, so every one is held to two rules:
+- it speaks only of a concept its exercise is about (course.grading.topics says which outputs
+  are gradients, which meet at a mul or a max gate);
+- it fires only on evidence of exactly its mistake: a value that a specific wrong computation
+  gives, not a resemblance. A hidden test shows a hint only if it holds on *every* failing case
+  of the student's (`common`), so a coincidence on one case is not enough.
+
+The generic mistakes apply wherever their concept does; the named ones belong to one exercise.
+Instructor-side specs may add more (Exercise.mistakes in solutions/reference).
 """
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from ..circuits import STAGED
 from ..circuits.forks import FORK_HINT, overwritten
 from ..tolerance import agree
+from . import topics
 
 
 @dataclass(frozen=True)
@@ -19,6 +27,8 @@ class Case:
     inputs: dict
     expected: dict
     got: dict
+    topic: topics.Topic = field(default=topics.NONE)
+    """What the exercise is about (which outputs are gradients, ...)."""
 
     def wrong(self):
         """Names of the outputs that do not match."""
@@ -28,102 +38,310 @@ class Case:
 @dataclass(frozen=True)
 class Mistake:
     """A recognisable wrong answer."""
-    hint: str
-    """What the student sees: the concept the mistake misses."""
+    key: str
+    """A stable name, e.g. "sign" or "perceptron.bias_stuck" (reports and tests use it)."""
+    hint: object
+    """What the student sees: the concept the mistake misses (text, or text from the case)."""
     matches: Callable[[Case], bool]
-    """True when this case's wrong outputs look like this mistake."""
+    """True when this case's wrong outputs are what this mistake gives; None when the case can
+    tell neither way (e.g. a one-step run for a mistake about consecutive steps)."""
+    covers: tuple = ()
+    """Keys of more general mistakes this one says more precisely (they are not shown too)."""
+
+    def text(self, case):
+        return self.hint(case) if callable(self.hint) else self.hint
 
     @classmethod
-    def produces(cls, hint, buggy, returns):
-        """A mistake recognised by re-running a buggy implementation on the same inputs."""
+    def produces(cls, key, hint, buggy, returns, call=None, covers=()):
+        """A mistake recognised by re-running a buggy implementation on the same inputs (called
+        positionally, or through the exercise's `call` driver): it matches when the buggy one
+        returns what the student's did, on every output in `returns`."""
         def matches(case):
-            out = buggy(*case.inputs.values())
-            out = out if len(returns) > 1 else (out,)
-            return all(agree(case.got[n], v) for n, v in zip(returns, out))
-        return cls(hint, matches)
+            if call is not None:
+                out = call(buggy, dict(case.inputs))
+                values = [out[n] for n in returns]
+            else:
+                out = buggy(*case.inputs.values())
+                values = out if len(returns) > 1 else (out,)
+            if all(agree(case.expected[n], v) for n, v in zip(returns, values)):
+                return None  # the bug gives the right answer here: this case cannot tell
+            return bool(case.wrong()) and all(agree(case.got[n], v)
+                                              for n, v in zip(returns, values))
+        return cls(key, hint, matches, covers)
 
 
 def _nonzero(v):
-    return not agree(v, 0 * v)
+    return not agree(v, 0 * _floats(v))
+
+
+def _floats(v):
+    """`v` as a float array; a TypeError for what is not real numbers (a complex answer is
+    evidence of no mistake a hint names: the check's own message says what it is)."""
+    arr = np.asarray(v)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"not real numbers: {arr.dtype}")
+    return arr.astype(float)
+
+
+def _distinct(value, case, name):
+    """True if `value`, what some wrong computation gives for output `name`, is not also what a
+    simpler mistake gives there: 0, the upstream gradient alone, the local gradient alone (the
+    right value without dout), or the right value itself. On a case where it is (an input of
+    1 or 0 in a worked example), the case cannot tell these mistakes apart."""
+    expected = _floats(case.expected[name])
+    others = [0 * expected, expected]
+    dout = case.inputs.get("dout")
+    if dout is not None and np.shape(dout) in ((), expected.shape):
+        others.append(_floats(dout) + 0 * expected)
+        if np.all(_floats(dout) != 0):
+            others.append(expected / _floats(dout))
+    return not any(agree(value, o) for o in others)
+
+
+# --- generic: wherever the exercise's topic has the concept -----------------------------------
+#
+# Each predicate answers True (this case is evidence of the mistake), False (evidence against:
+# the case's wrong outputs are not what the mistake gives) or None (the case cannot tell, e.g.
+# no wrong output the mistake speaks of). A hidden test shows a hint when some failing case
+# says True and none says False.
+
+def _gradient_claim(case):
+    """The wrong gradients a gradient hint may speak of; None if there are none; False if a
+    wrong output is not a gradient (the answer is wrong beyond what the hint would say)."""
+    wrong = case.wrong()
+    gradients = [n for n in wrong if case.topic.is_gradient(n)]
+    if not gradients:
+        return None
+    return gradients if len(gradients) == len(wrong) else False
 
 
 def _sign_flipped(case):
-    wrong = case.wrong()
-    return bool(wrong) and all(_nonzero(case.expected[n]) and agree(case.got[n], -case.expected[n])
-                               for n in wrong)
+    wrong = _gradient_claim(case)
+    if not wrong:
+        return wrong
+    dout = case.inputs.get("dout")
+    if dout is not None and all(agree(-_floats(case.expected[n]), dout) for n in wrong):
+        return None  # a local gradient of -1: dropping it looks the same as a flipped sign
+    return all(agree(case.got[n], -_floats(case.expected[n])) for n in wrong)
 
 
-def _exchanged(case):
+def _exchanged_pair(case):
+    """(a, b) if exactly the outputs a and b are wrong and each holds the other's value."""
     wrong = case.wrong()
-    return any(agree(case.got[a], case.expected[b]) and agree(case.got[b], case.expected[a])
-               for a in wrong for b in wrong if a < b)
+    if len(wrong) != 2:
+        return None
+    a, b = wrong
+    if agree(case.got[a], case.expected[b]) and agree(case.got[b], case.expected[a]):
+        return a, b
+    return None
+
+
+def _exchanged(kind):
+    def matches(case):
+        wrong = case.wrong()
+        if len(wrong) != 2:
+            return False
+        if case.topic.pair_kind(*wrong) != kind:
+            return None  # another kind of pair: the other wording's evidence
+        return _exchanged_pair(case) is not None
+    return matches
+
+
+def _pair_text(template):
+    def text(case):
+        a, b = _exchanged_pair(case) or ("one output", "another")
+        return template.format(a=a, b=b, order=", ".join(case.expected))
+    return text
 
 
 def _upstream_ignored(case):
     dout = case.inputs.get("dout")
-    if dout is None or agree(dout, 1.0 + 0 * dout) or not _nonzero(dout):
+    if dout is None or agree(dout, 1.0 + 0 * _floats(dout)) or not _nonzero(dout):
+        return None  # with dout = 1 (or 0) a case cannot show whether dout is used
+    wrong = _gradient_claim(case)
+    if not wrong:
+        return wrong
+    try:
+        return all(agree(_floats(case.got[n]) * dout, case.expected[n]) for n in wrong)
+    except (TypeError, ValueError):
         return False
-    wrong = case.wrong()
-    return bool(wrong) and all(agree(case.got[n] * dout, case.expected[n]) for n in wrong)
 
 
-def _zero_not_kept(case):
+def _misrouted(case):
+    """The max gate's pair (a, b) and what went wrong there, "both" (both inputs got the
+    gradient) or "neither", if that is all that is wrong; else None."""
     wrong = case.wrong()
-    return bool(wrong) and all(not _nonzero(case.expected[n]) for n in wrong)
+    for a, b in case.topic.routed:
+        if not set(wrong) or not set(wrong) <= {a, b}:
+            continue
+        ea, eb, ga, gb = (_floats(v) for v in (case.expected[a], case.expected[b],
+                                               case.got[a], case.got[b]))
+        g = ea if _nonzero(ea) else eb
+        if agree(ga, g) and agree(gb, g):
+            return a, b, "both"
+        if not _nonzero(ga) and not _nonzero(gb):
+            return a, b, "neither"
+    return None
+
+
+def _not_routed(case):
+    wrong = case.wrong()
+    if not any(case.topic.in_routed(n) for n in wrong):
+        return None
+    return _misrouted(case) is not None
+
+
+def _routing_text(case):
+    a, b, what = _misrouted(case) or ("", "", "both")
+    pair = f"{a} and {b}" if a else "both inputs"
+    if what == "both":
+        return (f"{pair} both got the upstream gradient: the max gate sends it only to the input "
+                "that won the max (the larger one), and 0 to the other.")
+    return (f"neither {a} nor {b} got the upstream gradient: the max gate sends all of it to the "
+            "input that won the max (the larger one), and 0 to the other.")
+
+
+def _halved(case):
+    """Every gradient that should be nonzero is exactly half of it (the factor in front of all
+    of them forgotten)."""
+    wrong = _gradient_claim(case)
+    if not wrong:
+        return wrong
+    nonzero = [n for n in case.expected if case.topic.is_gradient(n)
+               and _nonzero(case.expected[n])]
+    return set(nonzero) <= set(wrong) and all(
+        agree(2 * _floats(case.got[n]), case.expected[n]) for n in wrong)
 
 
 GENERIC = (
-    Mistake("the sign is flipped: follow the signs of the local derivatives along the path "
-            "back from the output.", _sign_flipped),
-    Mistake("the outputs look exchanged: which input does each local gradient depend on? "
-            "(a mul gate *swaps* its inputs: each factor's gradient is scaled by the other "
-            "factor).", _exchanged),
-    Mistake("the upstream gradient `dout` seems ignored: by the chain rule the gradient on an "
-            "input is the upstream gradient times the local gradient.", _upstream_ignored),
-    Mistake("this input should get no gradient here: it does not affect the output at this "
-            "point (the max gate routes the upstream gradient to the larger input only).",
-            _zero_not_kept),
+    Mistake("sign", "the sign is flipped: every wrong gradient is the negative of the right one. "
+            "Follow the signs of the local derivatives along the path back from the output.",
+            _sign_flipped),
+    Mistake("exchanged.mul", _pair_text(
+        "{a} and {b} look exchanged: a mul gate *swaps*, each factor's gradient is the "
+        "upstream gradient times the *other* factor. Check which factor each one uses (and the "
+        "order you return them in: {order})."), _exchanged("mul")),
+    Mistake("exchanged.max", _pair_text(
+        "{a} and {b} look exchanged: the max gate sends the upstream gradient only to the input "
+        "that won the max (the larger one), and 0 to the other, so which one gets it depends on "
+        "the inputs (and the values are returned in the order {order})."), _exchanged("max")),
+    Mistake("exchanged", _pair_text(
+        "{a} and {b} look exchanged: your {a} is the value expected of {b}, and the other way "
+        "round. Return the values in the order the exercise gives: {order}."), _exchanged(None)),
+    Mistake("upstream", "the upstream gradient `dout` seems ignored: by the chain rule the "
+            "gradient on an input is the upstream gradient times the local gradient.",
+            _upstream_ignored),
+    Mistake("max.routing", _routing_text, _not_routed),
 )
 
 
-def _exp_times_input(case):
-    x, dout = case.inputs.get("x"), case.inputs.get("dout", 1.0)
-    return x is not None and len(case.got) == 1 and agree(next(iter(case.got.values())), dout * x)
+# --- named: one exercise each -----------------------------------------------------------------
+
+def _one(case):
+    """The single output's (expected, got), or None."""
+    if len(case.got) != 1:
+        return None
+    (name,) = case.got
+    return case.expected[name], case.got[name]
 
 
-def _sigmoid_from_preactivation(case):
-    x, dout = case.inputs.get("x"), case.inputs.get("dout", 1.0)
-    return (x is not None and len(case.got) == 1
-            and agree(next(iter(case.got.values())), dout * (1 - x) * x))
+def _dout(case):
+    return case.inputs.get("dout", 1.0)
+
+
+def _gives(formula):
+    """A one-output mistake: the student's output is `formula(inputs, dout)`. A case where the
+    formula gives what a simpler mistake gives cannot tell (see _distinct)."""
+    def matches(case):
+        pair = _one(case)
+        if pair is None or not case.wrong():
+            return None
+        (name,) = case.got
+        value = formula(case.inputs, _dout(case))
+        if value is None or not _distinct(value, case, name):
+            return None
+        return agree(pair[1], value)
+    return matches
+
+
+def _exp_times_input(inputs, dout):
+    return dout * np.asarray(inputs["x"], dtype=float)
+
+
+def _sigmoid_from_preactivation(inputs, dout):
+    x = np.asarray(inputs["x"], dtype=float)
+    return dout * (1 - x) * x
+
+
+def _scores(case):
+    w, b, X = (case.inputs.get(k) for k in ("w", "b", "X"))
+    return None if X is None or w is None else np.asarray(X, float) @ np.asarray(w, float) + b
+
+
+def _labels(case):
+    got = case.got.get("labels")
+    try:
+        return _floats(got).ravel()
+    except (TypeError, ValueError):
+        return None
+
+
+def _labels_01(case):
+    got, want = _labels(case), np.ravel(np.asarray(case.expected["labels"], dtype=float))
+    return (got is not None and got.shape == want.shape and bool(case.wrong())
+            and np.all(np.isin(got, (0.0, 1.0))) and agree(got, (want + 1) / 2))
+
+
+def _labels_sign(case):
+    got, scores = _labels(case), _scores(case)
+    if scores is None or not np.any(scores == 0):
+        return None  # np.sign is right wherever no score is exactly 0
+    return got is not None and got.shape == scores.ravel().shape and agree(
+        got, np.sign(scores).ravel())
 
 
 def _labels_not_pm1(case):
-    got = next(iter(case.got.values()))
-    labels = [float(v) for v in getattr(got, "ravel", lambda: got)()]
-    return any(v not in (1.0, -1.0) for v in labels)
+    got = _labels(case)
+    return got is not None and bool(case.wrong()) and not np.all(np.isin(got, (1.0, -1.0)))
 
 
-def _local_gradient_x(case):
-    x, dout = case.inputs.get("x"), case.inputs.get("dout", 1.0)
-    return x is not None and len(case.got) == 1 and agree(next(iter(case.got.values())), dout * x)
+def _gives_any(*formulas):
+    checks = [_gives(f) for f in formulas]
+
+    def matches(case):
+        verdicts = [c(case) for c in checks]
+        if any(verdicts):
+            return True
+        return False if False in verdicts else None
+    return matches
 
 
-def _constant_passed_back(case):
-    c, dout = case.inputs.get("c"), case.inputs.get("dout", 1.0)
-    got = next(iter(case.got.values()))
-    return c is not None and len(case.got) == 1 and (agree(got, c) or agree(got, dout * c))
+def _unchanged(case, names):
+    return all(agree(case.got[n], case.inputs[n]) for n in names)
 
 
 def _moved_when_right(case):
-    w, b = case.inputs.get("w"), case.inputs.get("b")
-    exp, got = case.expected, case.got
-    return (w is not None and agree(exp["w"], w) and agree(exp["b"], b)
-            and not (agree(got["w"], w) and agree(got["b"], b)))
+    exp, inp = case.expected, case.inputs
+    if not (agree(exp["w"], inp["w"]) and agree(exp["b"], inp["b"])):
+        return None  # a mistake: this case says nothing about points classified right
+    return not _unchanged(case, ("w", "b"))
 
 
 def _bias_stuck(case):
-    b = case.inputs.get("b")
-    return b is not None and not agree(case.expected["b"], b) and agree(case.got["b"], b)
+    """w moved as it should, b did not move though it should have."""
+    b = case.inputs["b"]
+    if agree(case.expected["b"], b):
+        return None  # no mistake here, or one that moves only w: nothing to say about b
+    return agree(case.got["w"], case.expected["w"]) and agree(case.got["b"], b)
+
+
+def _tie_not_a_mistake(case):
+    """A point with score exactly 0 and label +1 (labelled -1, so a mistake) left unchanged."""
+    w, b, x, y = (case.inputs[k] for k in ("w", "b", "x", "y"))
+    score = float(np.dot(np.asarray(x, float), np.asarray(w, float)) + b)
+    if score != 0.0 or y != 1.0:
+        return None
+    return _unchanged(case, ("w", "b"))
 
 
 def _neuron_z(inputs):
@@ -132,23 +350,35 @@ def _neuron_z(inputs):
 
 
 def _neuron_exp_times_input(case):
+    """The e^x gate's step alone: dnz from a right de."""
     de, dnz = case.got["de"], case.got["dnz"]
-    return agree(dnz, de * -_neuron_z(case.inputs)) and not agree(dnz, case.expected["dnz"])
+    if not agree(de, case.expected["de"]) or "dnz" not in case.wrong():
+        return None
+    return agree(dnz, de * -_neuron_z(case.inputs))
 
 
 def _neuron_negation_skipped(case):
-    return agree(case.got["dz"], case.got["dnz"]) and not agree(case.got["dz"], 0.0)
+    """The *(-1) gate's step alone: dz from a right dnz."""
+    if not agree(case.got["dnz"], case.expected["dnz"]) or "dz" not in case.wrong():
+        return None
+    return agree(case.got["dz"], case.got["dnz"])
 
 
 def _grouped_from_preactivation(case):
-    z, dout, x = _neuron_z(case.inputs), case.inputs.get("dout", 1.0), case.inputs["x"]
+    z, dout, x = _neuron_z(case.inputs), _dout(case), case.inputs["x"]
     dz = dout * (1 - z) * z
-    return not agree(dz, 0.0) and agree(case.got["dw"], [x[0] * dz, x[1] * dz, dz])
+    value = [x[0] * dz, x[1] * dz, dz]
+    if "dw" not in case.wrong() or not _distinct(value, case, "dw"):
+        return None
+    return agree(case.got["dw"], value)
 
 
 def _sigmoid_layer_from_input(case):
-    x, dout, dx = case.inputs.get("x"), case.inputs.get("dout", 1.0), case.got.get("dx")
-    return bool(case.wrong()) and x is not None and dx is not None and agree(dx, dout * (1 - x) * x)
+    x, dx = case.inputs.get("x"), case.got.get("dx")
+    if "dx" not in case.wrong() or x is None or dx is None:
+        return None
+    value = _sigmoid_from_preactivation(case.inputs, _dout(case))
+    return agree(dx, value) if _distinct(value, case, "dx") else None
 
 
 def _ratio(case, denominator):
@@ -156,15 +386,26 @@ def _ratio(case, denominator):
     return np.abs(a - b) / denominator(np.abs(a), np.abs(b))
 
 
+def _undivided(case):
+    a, b = (np.asarray(case.inputs[k], dtype=float) for k in ("a", "b"))
+    return float(np.max(np.abs(a - b)))
+
+
 def _rel_error_min(case):
-    return bool(case.wrong()) and agree(case.got["err"], float(np.max(_ratio(case, np.minimum))))
+    value = float(np.max(_ratio(case, np.minimum)))
+    if not case.wrong() or agree(value, _undivided(case)):
+        return None  # the smaller magnitude is 1 where it matters: not dividing looks the same
+    return agree(case.got["err"], value)
 
 
 def _rel_error_signed(case):
     a, b = (np.asarray(case.inputs[k], dtype=float) for k in ("a", "b"))
     scale = np.maximum(np.abs(a), np.abs(b))
-    return bool(case.wrong()) and any(agree(case.got["err"], float(np.max(d / scale)))
-                                      for d in (a - b, b - a))
+    values = [v for v in (float(np.max(d / scale)) for d in (a - b, b - a))
+              if not agree(v, case.expected["err"])]
+    if not case.wrong() or not values:
+        return None  # signed or not, the worst entry gives the same error here
+    return any(agree(case.got["err"], v) for v in values)
 
 
 def _batch_size(case):
@@ -173,106 +414,147 @@ def _batch_size(case):
 
 
 def _not_averaged(case):
-    n, wrong = _batch_size(case), case.wrong()
-    return bool(n and n > 1 and wrong) and all(
-        n_.startswith("d") and agree(case.got[n_], n * np.asarray(case.expected[n_]))
-        for n_ in wrong)
+    n = _batch_size(case)
+    if not n or n < 2:
+        return None
+    wrong = _gradient_claim(case)
+    if not wrong:
+        return wrong
+    if all(np.ptp(np.abs(_floats(case.expected[g]))) == 0 for g in wrong):
+        return None  # every entry of one size: a factor N looks like many other mistakes
+    return all(agree(case.got[g], n * _floats(case.expected[g])) for g in wrong)
 
 
 def _losses(case, which):
     return np.ravel(np.asarray(getattr(case, which)["losses"], dtype=float))
 
 
-def _loss_grows(case):
-    got, want = _losses(case, "got"), _losses(case, "expected")
-    return bool(case.wrong()) and got.size > 1 and got[-1] > got[0] and want[-1] < want[0]
-
-
 def _loss_after_update(case):
     got, want = _losses(case, "got"), _losses(case, "expected")
-    return bool(case.wrong()) and got.size == want.size > 1 and agree(got[:-1], want[1:])
+    if got.size == want.size == 1:
+        return None  # one step: nothing to be one step ahead of
+    return bool(case.wrong()) and got.size == want.size and agree(got[:-1], want[1:])
 
 
 # Measured on the STAGED circuit by centred differences: explains the answer, never computes it.
 _fork_overwritten = overwritten(STAGED, {"dx": "x", "dy": "y"})
 
-
-def _halved(case):
-    wrong = case.wrong()
-    return bool(wrong) and all(agree(2 * case.got[n], case.expected[n]) for n in wrong)
-
+_NOT_AVERAGED = ("the gradients look N times too large (N = the batch size): the loss is a mean "
+                 "over the N examples, so each example gets 1/N of the gradient.")
 
 NAMED = {
     "exp_backward": (Mistake(
-        "the local gradient of e^x is e^x itself: the gate's *output*, not its input.",
-        _exp_times_input),),
+        "exp.input", "the local gradient of e^x is e^x itself: the gate's *output*, not its "
+        "input.", _gives(_exp_times_input)),),
     "sigmoid_backward": (Mistake(
-        "(1 - sigma) * sigma is written in terms of the gate's *output* sigma(x), not its "
-        "input x.", _sigmoid_from_preactivation),),
-    "perceptron_predict": (Mistake(
-        "every label must be +1 or -1, a score of exactly 0 included (not 1/0, and not the 0 "
-        "that np.sign gives at 0).", _labels_not_pm1),),
-    "xor_network": (Mistake(
-        "every label must be +1 or -1 (true/false are +1/-1 in this course, not 1/0).",
-        _labels_not_pm1),),
+        "sigmoid.input", "(1 - sigma) sigma is written in terms of the gate's *output* "
+        "sigma(x), not its input x.", _gives(_sigmoid_from_preactivation)),),
+    "perceptron_predict": (
+        Mistake("labels.01", "the labels look like 1/0: in this course true and false are "
+                "+1 and -1, so every label must be +1 or -1.", _labels_01, ("labels.pm1",)),
+        Mistake("labels.sign", "np.sign gives 0 for a score of exactly 0, but every label "
+                "must be +1 or -1 (a score of 0 is labelled -1).", _labels_sign,
+                ("labels.pm1",)),
+        Mistake("labels.pm1", "every label must be +1 or -1.", _labels_not_pm1)),
+    "xor_network": (
+        Mistake("labels.01", "the labels look like 1/0: in this course true and false are "
+                "+1 and -1, so every label must be +1 or -1.", _labels_01, ("labels.pm1",)),
+        Mistake("labels.pm1", "every label must be +1 or -1.", _labels_not_pm1)),
     "scale_backward": (Mistake(
-        "this looks like dout * x: for a*x with the constant a, the local gradient with respect "
-        "to x does not depend on x.", _local_gradient_x),),
+        "scale.input", "this looks like dout * x: for a*x with the constant a, the local "
+        "gradient with respect to x does not depend on x.", _gives(_exp_times_input)),),
     "add_const_backward": (Mistake(
-        "the constant c shifts the output of c + x but does not change how it responds to a "
-        "nudge of x.", _constant_passed_back),),
+        "add_const.constant", "the constant c shifts the output of c + x but does not change "
+        "how it responds to a nudge of x.",
+        _gives_any(lambda i, d: i["c"], lambda i, d: d * i["c"])),),
     "perceptron_update": (
-        Mistake("the point was already classified right, yet w or b changed: the perceptron "
-                "learns only from its mistakes.", _moved_when_right),
-        Mistake("the bias did not move on a mistake: it is a weight on a constant input 1.",
-                _bias_stuck)),
+        Mistake("perceptron.moved_when_right", "the point was already classified right, yet w "
+                "or b changed: the perceptron learns only from its mistakes.", _moved_when_right),
+        Mistake("perceptron.bias_stuck", "w moved, but the bias did not: on a mistake the bias "
+                "moves too, as a weight on a constant input 1.", _bias_stuck),
+        Mistake("perceptron.tie", "this point's score w.x + b is exactly 0, so the perceptron "
+                "labels it -1; with y = +1 that is a mistake, and w and b must move.",
+                _tie_not_a_mistake)),
     "neuron_backward": (
-        Mistake("dnz looks like de * nz: the e^x gate's local gradient is its output, not its "
-                "input.", _neuron_exp_times_input),
-        Mistake("dz equals dnz: the *(-1) gate multiplies the gradient passing through it by -1.",
-                _neuron_negation_skipped)),
+        Mistake("neuron.exp_input", "dnz looks like de * nz: the e^x gate's local gradient is "
+                "its output e, not its input.", _neuron_exp_times_input),
+        Mistake("neuron.negation", "dz equals dnz: the *(-1) gate multiplies the gradient "
+                "passing through it by -1.", _neuron_negation_skipped, ("neuron.sign", "sign"))),
     "neuron_backward_grouped": (Mistake(
-        "the sigmoid gate's gradient looks like (1 - z) z: (1 - sigma) sigma is a function of "
-        "the gate's output sigma(z).", _grouped_from_preactivation),),
+        "grouped.preactivation", "the sigmoid gate's gradient looks like (1 - z) z: "
+        "(1 - sigma) sigma is a function of the gate's output sigma(z).",
+        _grouped_from_preactivation),),
     "Sigmoid": (Mistake(
-        "dx looks like (1 - x) x: the sigmoid's local gradient (1 - sigma) sigma is written in "
-        "terms of the layer's *output*, so forward must keep it for backward.",
-        _sigmoid_layer_from_input),),
+        "sigmoid_layer.input", "dx looks like (1 - x) x: the sigmoid's local gradient "
+        "(1 - sigma) sigma is written in terms of the layer's *output*, so forward must keep it "
+        "for backward.", _sigmoid_layer_from_input),),
     "rel_error": (
-        Mistake("the error is divided by the smaller magnitude: the course's relative error "
-                "divides by the larger one, max(|a|, |b|).", _rel_error_min),
-        Mistake("a difference of the wrong sign seems to count as small: the error of an entry "
-                "is the size of a - b, whatever its sign.", _rel_error_signed)),
-    "mse_loss": (Mistake(
-        "the gradients look N times too large (N = the batch size): the loss is a mean over the "
-        "N examples, so each example gets 1/N of the gradient.", _not_averaged),),
-    "network_backward": (Mistake(
-        "the gradients look N times too large (N = the batch size): the loss is a mean over the "
-        "N examples, so each example gets 1/N of the gradient.", _not_averaged),),
-    "train": (
-        Mistake("the loss grows from step to step: a gradient-descent step goes *against* the "
-                "gradient, downhill.", _loss_grows),
-        Mistake("your losses are one step ahead: record each step's loss before that step's "
-                "update.", _loss_after_update)),
-    "staged_backward": (Mistake(FORK_HINT, _fork_overwritten),),
+        Mistake("rel_error.min", "the error is divided by the smaller magnitude: the course's "
+                "relative error divides by the larger one, max(|a|, |b|).", _rel_error_min),
+        Mistake("rel_error.signed", "a difference of the wrong sign seems to count as small: the "
+                "error of an entry is the size of a - b, whatever its sign.", _rel_error_signed)),
+    "mse_loss": (Mistake("batch.not_averaged", _NOT_AVERAGED, _not_averaged),),
+    "network_backward": (Mistake("batch.not_averaged", _NOT_AVERAGED, _not_averaged),),
+    "train": (Mistake(
+        "train.late_loss", "your losses are one step ahead: record each step's loss before that "
+        "step's update.", _loss_after_update),),
+    "staged_backward": (Mistake("fork.overwritten", FORK_HINT, _fork_overwritten),),
     "pattern_circuit": (Mistake(
-        "these gradients are half what they should be: the last gate multiplies by 2, so its "
-        "local gradient is 2 and every gradient behind it carries that factor.", _halved),),
+        "pattern.halved", "these gradients are half what they should be: the last gate "
+        "multiplies by 2, so its local gradient is 2 and every gradient behind it carries that "
+        "factor.", _halved),),
 }
 
 
-# Exercises whose outputs are not gradients: the generic gradient hints would mislead there.
-NOT_GRADIENTS = {"perceptron_predict", "perceptron_update", "train_perceptron", "xor_network"}
+def candidates(exercise=None, extra=()):
+    """Every mistake that may be recognised in `exercise`: the instructor's, the named, the
+    generic ones (each generic one checks the exercise's topic itself)."""
+    return (*extra, *NAMED.get(exercise, ()), *GENERIC)
+
+
+def recognise(case, exercise=None, extra=()):
+    """The mistakes this case is evidence of, in order, without repeats. A case built without
+    a topic gets its exercise's (course.grading.topics)."""
+    return [m for m, verdict in _verdicts(case, exercise, extra) if verdict is True]
+
+
+def _verdicts(case, exercise, extra):
+    """(mistake, True / False / None) for every candidate of the exercise, once per key."""
+    if case.topic is topics.NONE:
+        case = replace(case, topic=topics.of(exercise))
+    out, seen = [], set()
+    for mistake in candidates(exercise, extra):
+        if mistake.key in seen:
+            continue
+        seen.add(mistake.key)
+        try:
+            verdict = mistake.matches(case)
+        except Exception:  # a hint is a courtesy: it must never break a check
+            verdict = False
+        out.append((mistake, None if verdict is None else bool(verdict)))
+    return out
+
+
+def shown(mistakes):
+    """The hints a student reads of the recognised `mistakes`: a precise one stands in for the
+    general ones it covers."""
+    covered = {k for m in mistakes for k in m.covers}
+    return [m for m in mistakes if m.key not in covered]
+
+
+def common(cases, exercise=None, extra=()):
+    """The mistakes a student's failing `cases` are evidence of: every case that can tell says
+    so, and at least one can."""
+    support, against = {}, set()
+    for case in cases:
+        for mistake, verdict in _verdicts(case, exercise, extra):
+            if verdict is False:
+                against.add(mistake.key)
+            elif verdict:
+                support.setdefault(mistake.key, mistake)
+    return [m for k, m in support.items() if k not in against]
 
 
 def diagnose(case, exercise=None, extra=()):
     """Hints of every mistake this case looks like (named ones first, then generic)."""
-    found = []
-    generic = () if exercise in NOT_GRADIENTS else GENERIC
-    for mistake in (*extra, *NAMED.get(exercise, ()), *generic):
-        try:
-            if mistake.matches(case) and mistake.hint not in found:
-                found.append(mistake.hint)
-        except Exception:  # a hint is a courtesy: it must never break a check
-            continue
-    return found
+    return [m.text(case) for m in shown(recognise(case, exercise, extra))]

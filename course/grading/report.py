@@ -8,8 +8,13 @@ class GradingError(AssertionError):
     """A check failed; the message says which output is wrong, on which case, and why it may be.
 
     IPython calls `_render_traceback_` instead of printing a traceback, so neither the student
-    nor the feedback HTML sees the test's source lines: only this message.
+    nor the feedback HTML sees the test's source lines: only this message. `hints` holds the
+    keys of the recognised mistakes the message shows (course.grading.hints).
     """
+
+    def __init__(self, message="", hints=()):
+        super().__init__(message)
+        self.hints = tuple(hints)
 
     def _render_traceback_(self):
         return [f"\x1b[31mNot yet right.\x1b[0m {line}" if i == 0 else line
@@ -25,6 +30,8 @@ def fmt(value):
     """A number as a person reads it: 6 significant digits, no numpy repr noise."""
     if callable(value) and hasattr(value, "__name__"):
         return value.__name__
+    if isinstance(value, complex) or getattr(getattr(value, "dtype", None), "kind", "") == "c":
+        return _SHORT.repr(complex(value)) if getattr(value, "size", 1) == 1 else _SHORT.repr(value)
     try:
         return f"{float(value):.6g}"
     except (TypeError, ValueError):
@@ -32,12 +39,27 @@ def fmt(value):
         return text if len(text) <= 60 else text[:57] + "..."
 
 
+def fmt_pair(expected, got):
+    """Two numbers with enough significant digits (6 at least) that a difference shows."""
+    try:
+        a, b = float(expected), float(got)
+    except (TypeError, ValueError):
+        return fmt(expected), fmt(got)
+    for digits in range(6, 18):
+        left, right = f"{a:.{digits}g}", f"{b:.{digits}g}"
+        if left != right:
+            break
+    return left, right
+
+
 def fmt_inputs(inputs):
     """`x=1.5, y=-2` for scalars; arrays are shown by shape, since their entries do not fit."""
     parts = []
     for name, value in inputs.items():
         shape = getattr(value, "shape", None)
-        if shape:
+        if isinstance(value, dict) and value and all(hasattr(v, "shape") for v in value.values()):
+            parts.append(f"{name} with keys {', '.join(str(k) for k in value)}")
+        elif shape:
             parts.append(f"{name} of shape {tuple(shape)}")
         else:
             parts.append(f"{name}={fmt(value)}")

@@ -11,6 +11,7 @@ import numpy as np
 from ..gradcheck import numerical_gradient
 from ..tolerance import EXACT, Tolerance
 from .compare import unpack
+from .topics import Topic
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ class Exercise:
     """For each output, the input it is the gradient with respect to (with `forward`)."""
     mistakes: tuple = ()
     """Extra recognised mistakes (hints.Mistake) beyond the generic and named ones."""
+    topic: Topic = None
+    """What the exercise is about, for the hints (default: course.grading.topics.TOPICS)."""
     forbid: tuple = ()
     """Dotted names the student's code may not call here (helpers they are asked to write)."""
     prepare: Callable = None
@@ -46,9 +49,6 @@ class Exercise:
     kernel_call: Callable = None
     """The course-level driver the sandboxed kernel calls with the prepared inputs (default:
     `call`, which must then be course-level, or a positional call)."""
-    finish: Callable = None
-    """finish(inputs, got) -> the outputs to compare, from what the kernel's call returned
-    (e.g. an accuracy measured with the reference). Default: as returned."""
 
     def expected(self, inputs):
         """Reference outputs for one case, by name."""

@@ -92,11 +92,9 @@ EXERCISES = {
         # The perceptron widget's fallback rule is the same threshold: not usable here.
         forbid=("course.pictures.perceptron._sign", "course.pictures.perceptron.perceptron_errors"),
         mistakes=(
-            Mistake.produces("a score of exactly 0 is labelled -1: the unit fires only when "
-                             "w.x + b is strictly positive.",
-                             lambda w, b, X: np.where(X @ w + b >= 0, 1.0, -1.0), ("labels",)),
-            Mistake.produces("np.sign gives 0 for a score of exactly 0, but every label must be "
-                             "+1 or -1.", lambda w, b, X: np.sign(X @ w + b), ("labels",)))),
+            Mistake.produces("labels.tie", "a score of exactly 0 is labelled -1: the unit "
+                             "fires only when w.x + b is strictly positive.",
+                             lambda w, b, X: np.where(X @ w + b >= 0, 1.0, -1.0), ("labels",)),)),
     "perceptron_update": Exercise(
         title="perceptron learning rule", returns=("w", "b"), draw=_update_inputs,
         reference=perceptron_update,

@@ -82,7 +82,8 @@ EXERCISES = {
         title="numerical_derivative", returns=("df",), draw=_derivative_inputs,
         reference=numerical_derivative, cases=20,
         mistakes=(Mistake.produces(
-            "this looks like a one-sided difference (f(x+h) - f(x)) / h: its error shrinks "
+            "derivative.one_sided",
+                "this looks like a one-sided difference (f(x+h) - f(x)) / h: its error shrinks "
             "only like h, the centred difference's like h^2.",
             lambda f, x, h: (f(x + h) - f(x)) / h, ("df",)),),
         forbid=("course.gradcheck.numerical_gradient",)),

@@ -139,8 +139,9 @@ EXERCISES = {
     "inv_backward": Exercise(
         title="1/x gate backward", returns=("dx",), draw=_inv_inputs, reference=inv_backward,
         forward=lambda x: 1.0 / x, wrt=("x",),
-        mistakes=(Mistake.produces("the local gradient of 1/x is -1/x^2: mind its sign.",
-                                   lambda x, dout: dout / x ** 2, ("dx",)),)),
+        mistakes=(Mistake.produces("inv.sign",
+                                   "the local gradient of 1/x is -1/x^2: mind its sign.",
+                                   lambda x, dout: dout / x ** 2, ("dx",), covers=("sign",)),)),
     "add_const_backward": Exercise(
         title="c + x gate backward", returns=("dx",), draw=_add_const_inputs,
         reference=add_const_backward, forward=lambda x, c: c + x, wrt=("x",)),
@@ -160,11 +161,13 @@ EXERCISES = {
         # No centred-difference oracle here: it checks every output, and dd..dz are gradients on
         # inner wires, not on inputs. The reference is exact; neuron_backward_grouped has one.
         mistakes=(
-            Mistake.produces("dw and dx have the wrong sign: follow the signs through the 1/x "
+            Mistake.produces("neuron.sign",
+                             "dw and dx have the wrong sign: follow the signs through the 1/x "
                              "gate (-1/d^2) and the *(-1) gate.",
                              lambda w, x, dout: tuple(-g for g in neuron_backward(w, x, dout)[:2]),
-                             ("dw", "dx")),
-            Mistake.produces("the mul gates swap: the gradient on w0 is scaled by x0, the one "
+                             ("dw", "dx"), covers=("sign",)),
+            Mistake.produces("neuron.unswapped", "the mul gates swap: the gradient on w0 is "
+                             "scaled by x0, the one "
                              "on x0 by w0.", _unswapped(neuron_backward), ("dw", "dx")))),
     "sigmoid_backward": Exercise(
         title="sigmoid gate backward", returns=("dx",), draw=_sigmoid_inputs,
@@ -174,7 +177,8 @@ EXERCISES = {
         title="neuron backward with one sigmoid gate", returns=("dw", "dx"),
         draw=_grouped_inputs, reference=neuron_backward_grouped,
         fixed=(dict(**EXAMPLE, dout=1.0),), forward=neuron, wrt=("w", "x"),
-        mistakes=(Mistake.produces("the mul gates swap: the gradient on w0 is scaled by x0, "
+        mistakes=(Mistake.produces("grouped.unswapped", "the mul gates swap: the gradient on w0 "
+                                   "is scaled by x0, "
                                    "the one on x0 by w0.", _unswapped(neuron_backward_grouped),
                                    ("dw", "dx")),)),
 }

@@ -175,11 +175,15 @@ EXERCISES = {
         prepare=lambda c: dict(cache=staged_forward(c["x"], c["y"])[1], dout=c["dout"]),
         kernel_call=positional,
         forward=lambda x, y: staged_forward(x, y)[0], wrt=("x", "y"),
-        mistakes=(Mistake.produces(FORK_HINT, _dx_last_branch_only, ("dx", "dy")),
-                  Mistake("(1 - sigma) sigma is written in terms of the sigmoid gate's *output* "
+        mistakes=(Mistake.produces("fork.last_branch", FORK_HINT, _dx_last_branch_only, ("dx",
+                                                                                         "dy"),
+                                   covers=("fork.overwritten",)),
+                  Mistake("staged.sigmoid_input",
+                          "(1 - sigma) sigma is written in terms of the sigmoid gate's *output* "
                           "(sigx, sigy), not its input.", _sigmoid_from_input),
-                  Mistake.produces("the local gradient of 1/v is -1/v^2: mind the sign.",
-                                   _inverse_sign_flipped, ("dx", "dy"))),
+                  Mistake.produces("staged.inv_sign", "the local gradient of 1/v is -1/v^2: "
+                                   "mind the sign.",
+                                   _inverse_sign_flipped, ("dx", "dy"), covers=("sign",))),
         forbid=CIRCUIT_HELPERS),
     "pattern_circuit": Exercise(
         title="pattern circuit", returns=("f", "dx", "dy", "dz", "dw"), draw=_pattern_inputs,

@@ -117,15 +117,14 @@ EXERCISES = {
         title="matmul backward", returns=("dW", "dX"), draw=_matmul_inputs,
         reference=matmul_backward, fixed=(_LECTURE_SHAPES,),
         # the scalar whose gradients dW and dX are: sum(dD * D) (dD is the upstream gradient)
-        forward=lambda W, X, dD: np.sum(dD * (W @ X)), wrt=("W", "X"),
-        mistakes=(Mistake.produces(
-            "dX looks like W times dD without the transpose: which index of W is summed over "
-            "in D = W X?", lambda W, X, dD: (dD @ X.T, W @ dD), ("dW", "dX")),)),
+        # (W @ dD without the transpose raises on the lecture's shapes: its message says so)
+        forward=lambda W, X, dD: np.sum(dD * (W @ X)), wrt=("W", "X")),
     "rel_error": Exercise(
         title="relative error", returns=("err",), draw=_rel_error_inputs,
         reference=rel_error, cases=40,
         mistakes=(Mistake.produces(
-            "this looks like the mean over the entries: a gradient check must report the worst "
+            "rel_error.mean",
+                "this looks like the mean over the entries: a gradient check must report the worst "
             "entry, so one wrong entry cannot hide among many right ones.",
             lambda a, b: float(np.mean(np.abs(a - b) / np.maximum(np.abs(a), np.abs(b)))),
             ("err",)),),

@@ -13,16 +13,19 @@ VARIANTS = {
     "predict_zero_one": bug("perceptron_predict_answer", PRED, "labels 1/0 instead of +1/-1", '''
 def perceptron_predict(w, b, X):
     return (X @ w + b > 0).astype(float)
-'''),
+''',
+        hints=("labels.01",)),
     "predict_ge": bug("perceptron_predict_answer", PRED, ">= 0 fires at a score of exactly 0", '''
 def perceptron_predict(w, b, X):
     scores = X @ w + b
     return np.where(scores >= 0, 1.0, -1.0)
-'''),
+''',
+        hints=("labels.tie",)),
     "predict_sign": bug("perceptron_predict_answer", PRED, "np.sign gives 0 at a tie", '''
 def perceptron_predict(w, b, X):
     return np.sign(np.dot(X, w) + b)
-'''),
+''',
+        hints=("labels.sign",)),
     "predict_no_bias": bug("perceptron_predict_answer", PRED, "forgets the bias", '''
 def perceptron_predict(w, b, X):
     return np.where(X @ w > 0, 1.0, -1.0)
@@ -51,14 +54,16 @@ def perceptron_update(w, b, x, y, lr):
     w = w + lr * y * x
     b = b + lr * y
     return w, b
-'''),
+''',
+        hints=("perceptron.moved_when_right",)),
     "update_no_bias": bug("perceptron_update_answer", UPD, "forgets the bias update", '''
 def perceptron_update(w, b, x, y, lr):
     guess = 1.0 if np.dot(w, x) + b > 0 else -1.0
     if guess != y:
         w = w + lr * y * x
     return w, b
-'''),
+''',
+        hints=("perceptron.bias_stuck",)),
     "update_sign": bug("perceptron_update_answer", UPD, "moves away from the label", '''
 def perceptron_update(w, b, x, y, lr):
     guess = 1.0 if np.dot(w, x) + b > 0 else -1.0
@@ -73,7 +78,8 @@ def perceptron_update(w, b, x, y, lr):
         w = w + lr * y * x
         b = b + lr * y
     return w, b
-'''),
+''',
+        hints=("perceptron.moved_when_right",)),
     "update_copy_inplace": alt("perceptron_update_answer", "copies, then updates in place", '''
 def perceptron_update(w, b, x, y, lr):
     w = np.array(w, dtype=float)
@@ -193,7 +199,8 @@ def xor_network(X):
     h1 = (X[:, 0] + X[:, 1] - 0.5 > 0).astype(float)
     h2 = (X[:, 0] + X[:, 1] - 1.5 > 0).astype(float)
     return (h1 - h2 - 0.5 > 0).astype(float)
-'''),
+''',
+        hints=("labels.01",)),
     "xor_one_layer": bug("xor_network_answer", XOR, "only the OR unit", '''
 def xor_network(X):
     return np.where(X @ np.array([1.0, 1.0]) - 0.5 > 0, 1.0, -1.0)

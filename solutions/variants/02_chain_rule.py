@@ -14,7 +14,8 @@ VARIANTS = {
     "nd_forward_difference": bug("numerical_derivative_answer", ND, "one-sided difference", '''
 def numerical_derivative(f, x, h=1e-5):
     return (f(x + h) - f(x)) / h
-'''),
+''',
+        hints=("derivative.one_sided",)),
     "nd_missing_two": bug("numerical_derivative_answer", ND, "divides by h, not 2h", '''
 def numerical_derivative(f, x, h=1e-5):
     return (f(x + h) - f(x - h)) / h
@@ -42,7 +43,8 @@ def add_backward(x, y, dout):
     dx = 1.0
     dy = 1.0
     return dx, dy
-'''),
+''',
+        hints=("upstream",)),
     "add_like_mul": bug("add_backward_answer", ADD, "multiplies by its own input", '''
 def add_backward(x, y, dout):
     dx = dout * x
@@ -70,13 +72,15 @@ def mul_backward(x, y, dout):
     dx = dout * x
     dy = dout * y
     return dx, dy
-'''),
+''',
+        hints=("exchanged.mul",)),
     "mul_ignores_dout": bug("mul_backward_answer", MUL, "forgets the upstream gradient", '''
 def mul_backward(x, y, dout):
     dx = y
     dy = x
     return dx, dy
-'''),
+''',
+        hints=("upstream",)),
     "mul_adds": bug("mul_backward_answer", MUL, "adds instead of multiplying", '''
 def mul_backward(x, y, dout):
     dx = dout + y
@@ -96,13 +100,15 @@ def mul_backward(x, y, dout):
     "max_to_both": bug("max_backward_answer", MAX, "routes the gradient to both inputs", '''
 def max_backward(x, y, dout):
     return dout, dout
-'''),
+''',
+        hints=("max.routing",)),
     "max_reversed": bug("max_backward_answer", MAX, "comparison reversed", '''
 def max_backward(x, y, dout):
     if x < y:
         return dout, 0.0
     return 0.0, dout
-'''),
+''',
+        hints=("exchanged.max",)),
     "max_passes_values": bug("max_backward_answer", MAX, "passes the input value on", '''
 def max_backward(x, y, dout):
     if x > y:
@@ -139,7 +145,8 @@ def circuit_forward(x, y, z):
     q = x + y
     f = q * z
     return f, q
-'''),
+''',
+        hints=("exchanged",)),
     "fwd_one_line": alt("circuit_forward_answer", "one line", '''
 def circuit_forward(x, y, z):
     return x + y, (x + y) * z
@@ -156,7 +163,8 @@ def circuit_backward(x, y, z, dout):
     dz = -q * dout
     dq = z * dout
     return dq, dq, dz
-'''),
+''',
+        hints=("sign",)),
     "bwd_not_swapped": bug("circuit_backward_answer", BWD, "mul gate not swapped", '''
 def circuit_backward(x, y, z, dout):
     q = x + y
@@ -172,7 +180,8 @@ def circuit_backward(x, y, z, dout):
     dz = q
     dq = z
     return dq, dq, dz
-'''),
+''',
+        hints=("upstream",)),
     "bwd_via_gates": alt("circuit_backward_answer", "reuses the gate functions", '''
 def circuit_backward(x, y, z, dout):
     q, f = circuit_forward(x, y, z)

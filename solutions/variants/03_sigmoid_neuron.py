@@ -22,11 +22,13 @@ VARIANTS = {
 def inv_backward(x, dout):
     dx = dout / x ** 2
     return dx
-'''),
+''',
+        hints=("inv.sign", "sign")),
     "inv_no_dout": bug(INV, INV_T, "local gradient only", '''
 def inv_backward(x, dout):
     return -1.0 / x ** 2
-'''),
+''',
+        hints=("upstream",)),
     "inv_power": bug(INV, INV_T, "-1/x instead of -1/x^2", '''
 def inv_backward(x, dout):
     dx = -dout / x
@@ -46,11 +48,13 @@ def inv_backward(x, dout):
 def add_const_backward(x, c, dout):
     dx = c
     return dx
-'''),
+''',
+        hints=("add_const.constant", "upstream")),
     "add_const_no_dout": bug(ADD, ADD_T, "returns the local gradient 1", '''
 def add_const_backward(x, c, dout):
     return 1.0
-'''),
+''',
+        hints=("upstream",)),
     "add_const_times_x": bug(ADD, ADD_T, "multiplies by the input", '''
 def add_const_backward(x, c, dout):
     return dout * x
@@ -68,11 +72,13 @@ def add_const_backward(x, c, dout):
 def exp_backward(x, dout):
     dx = x * dout
     return dx
-'''),
+''',
+        hints=("exp.input",)),
     "exp_no_dout": bug(EXP, EXP_T, "local gradient only", '''
 def exp_backward(x, dout):
     return np.exp(x)
-'''),
+''',
+        hints=("upstream",)),
     "exp_negative": bug(EXP, EXP_T, "e^-x", '''
 def exp_backward(x, dout):
     return np.exp(-x) * dout
@@ -93,11 +99,13 @@ def exp_backward(x, dout):
 def scale_backward(x, a, dout):
     dx = x * dout
     return dx
-'''),
+''',
+        hints=("scale.input",)),
     "scale_no_dout": bug(SCALE, SCALE_T, "local gradient only", '''
 def scale_backward(x, a, dout):
     return a
-'''),
+''',
+        hints=("upstream",)),
     "scale_forward_value": bug(SCALE, SCALE_T, "multiplies the output by dout", '''
 def scale_backward(x, a, dout):
     return a * x * dout
@@ -182,7 +190,8 @@ def neuron_backward(w, x, dout):
     dw = np.array([x[0] * dz, x[1] * dz, dz])
     dx = np.array([w[0] * dz, w[1] * dz])
     return dw, dx, dd, de, dnz, dz
-'''),
+''',
+        hints=("neuron.negation",)),
     "bwd_exp_times_input": bug(BWD, BWD_T, "exp gate multiplies by its input", '''
 def neuron_backward(w, x, dout):
     z = w[0] * x[0] + w[1] * x[1] + w[2]
@@ -196,7 +205,8 @@ def neuron_backward(w, x, dout):
     dw = np.array([x[0] * dz, x[1] * dz, dz])
     dx = np.array([w[0] * dz, w[1] * dz])
     return dw, dx, dd, de, dnz, dz
-'''),
+''',
+        hints=("neuron.exp_input",)),
     "bwd_inv_sign": bug(BWD, BWD_T, "1/x gate without its minus sign", '''
 def neuron_backward(w, x, dout):
     z = w[0] * x[0] + w[1] * x[1] + w[2]
@@ -209,7 +219,8 @@ def neuron_backward(w, x, dout):
     dw = np.array([x[0] * dz, x[1] * dz, dz])
     dx = np.array([w[0] * dz, w[1] * dz])
     return dw, dx, dd, de, dnz, dz
-'''),
+''',
+        hints=("neuron.sign",)),
     "bwd_not_swapped": bug(BWD, BWD_T, "mul gates not swapped", '''
 def neuron_backward(w, x, dout):
     z = w[0] * x[0] + w[1] * x[1] + w[2]
@@ -222,7 +233,8 @@ def neuron_backward(w, x, dout):
     dw = np.array([w[0] * dz, w[1] * dz, dz])
     dx = np.array([x[0] * dz, x[1] * dz])
     return dw, dx, dd, de, dnz, dz
-'''),
+''',
+        hints=("neuron.unswapped",)),
     "bwd_via_gates": alt(BWD, "calls the gate functions", '''
 def neuron_backward(w, x, dout):
     w0x0, w1x1, s, z, nz, e, d, f = neuron_forward(w, x)
@@ -234,7 +246,7 @@ def neuron_backward(w, x, dout):
     dx = np.array([w[0], w[1]]) * dz
     return dw, dx, dd, de, dnz, dz
 '''),
-    "bwd_vectorized": alt(BWD, "np.append, f reused, dict result", '''
+    "bwd_vectorized": alt(BWD, "np.append, f reused, a list result", '''
 def neuron_backward(w, x, dout):
     z = np.dot(w[:2], x) + w[2]
     f = 1.0 / (1.0 + np.exp(-z))
@@ -242,18 +254,29 @@ def neuron_backward(w, x, dout):
     dd = -f * f * dout
     dnz = dd * e
     dz = -dnz
+    return [np.append(x, 1.0) * dz, w[:2] * dz, dd, dd, dnz, dz]
+'''),
+    "bwd_dict": bug(BWD, BWD_T, "right values, returned as a dict of named gradients", '''
+def neuron_backward(w, x, dout):
+    z = np.dot(w[:2], x) + w[2]
+    f = 1.0 / (1.0 + np.exp(-z))
+    dd = -f * f * dout
+    dnz = dd * (1.0 / f - 1.0)
+    dz = -dnz
     return dict(dw=np.append(x, 1.0) * dz, dx=w[:2] * dz, dd=dd, de=dd, dnz=dnz, dz=dz)
 '''),
     # sigmoid gate
     "sig_preactivation": bug(SIG, SIG_T, "(1 - x) x from the input", '''
 def sigmoid_backward(x, dout):
     return (1 - x) * x * dout
-'''),
+''',
+        hints=("sigmoid.input",)),
     "sig_no_dout": bug(SIG, SIG_T, "local gradient only", '''
 def sigmoid_backward(x, dout):
-    s = sigmoid(x)
+    s = stable_sigmoid(x)
     return (1 - s) * s
-'''),
+''',
+        hints=("upstream",)),
     "sig_quotient": bug(SIG, SIG_T, "e^-x / (1 + e^-x)^2: nan at x = -800", '''
 def sigmoid_backward(x, dout):
     e = np.exp(-x)
@@ -261,7 +284,7 @@ def sigmoid_backward(x, dout):
 '''),
     "sig_output": bug(SIG, SIG_T, "passes sigma(x) * dout back", '''
 def sigmoid_backward(x, dout):
-    s = sigmoid(x)
+    s = stable_sigmoid(x)
     return s * dout
 '''),
     "sig_naive": alt(SIG, "naive 1/(1+np.exp(-x)): overflows with a RuntimeWarning, right limit", '''
@@ -276,7 +299,7 @@ def sigmoid_backward(x, dout):
 '''),
     "sig_given_square": alt(SIG, "given sigmoid, s - s^2", '''
 def sigmoid_backward(x, dout):
-    out = sigmoid(x)
+    out = stable_sigmoid(x)
     local = out - out ** 2
     return local * dout
 '''),
@@ -286,21 +309,23 @@ def neuron_backward_grouped(w, x, dout):
     z = w[0] * x[0] + w[1] * x[1] + w[2]
     dz = (1 - z) * z * dout
     return np.array([x[0] * dz, x[1] * dz, dz]), np.array([w[0] * dz, w[1] * dz])
-'''),
+''',
+        hints=("grouped.preactivation",)),
     "grp_no_bias_grad": bug(GRP, GRP_T, "bias gets no gradient", '''
 def neuron_backward_grouped(w, x, dout):
     z = w[0] * x[0] + w[1] * x[1] + w[2]
-    s = sigmoid(z)
+    s = stable_sigmoid(z)
     dz = s * (1 - s) * dout
     return np.array([x[0] * dz, x[1] * dz, 0.0]), np.array([w[0] * dz, w[1] * dz])
 '''),
     "grp_not_swapped": bug(GRP, GRP_T, "mul gates not swapped", '''
 def neuron_backward_grouped(w, x, dout):
     z = w[0] * x[0] + w[1] * x[1] + w[2]
-    s = sigmoid(z)
+    s = stable_sigmoid(z)
     dz = s * (1 - s) * dout
     return np.array([w[0] * dz, w[1] * dz, dz]), np.array([x[0] * dz, x[1] * dz])
-'''),
+''',
+        hints=("grouped.unswapped",)),
     "grp_via_gate": alt(GRP, "calls sigmoid_backward", '''
 def neuron_backward_grouped(w, x, dout):
     z = w @ np.array([x[0], x[1], 1.0])

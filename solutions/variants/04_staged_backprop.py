@@ -109,16 +109,20 @@ def staged_forward(x, y):
 '''),
     # staged backward
     "bwd_fork_overwrite_x": bug("staged_backward_answer", BWD, "dx = ... at x's last use",
-                                _backward_with("dx += 1.0 * dnum", "dx = 1.0 * dnum")),
+                                _backward_with("dx += 1.0 * dnum", "dx = 1.0 * dnum"),
+        hints=("fork.overwritten",)),
     "bwd_fork_overwrite_y": bug("staged_backward_answer", BWD, "dy = ... at y's last use",
                                 _backward_with("dy += ((1 - sigy) * sigy) * dsigy",
-                                               "dy = ((1 - sigy) * sigy) * dsigy")),
+                                               "dy = ((1 - sigy) * sigy) * dsigy"),
+        hints=("fork.overwritten",)),
     "bwd_sigmoid_of_input": bug("staged_backward_answer", BWD,
                                 "sigmoid gradient from the pre-activation x",
                                 _backward_with("((1 - sigx) * sigx) * dsigx",
-                                               "((1 - x) * x) * dsigx")),
+                                               "((1 - x) * x) * dsigx"),
+        hints=("staged.sigmoid_input",)),
     "bwd_inverse_sign": bug("staged_backward_answer", BWD, "1/x gate: +1/den^2",
-                            _backward_with("(-1.0 / den ** 2)", "(1.0 / den ** 2)")),
+                            _backward_with("(-1.0 / den ** 2)", "(1.0 / den ** 2)"),
+        hints=("staged.inv_sign",)),
     "bwd_recompute_few_variables": alt("staged_backward_answer",
                                        "recomputes from x and y, sigma' = e^-v/(1+e^-v)^2", '''
 def staged_backward(cache, dout):
@@ -162,7 +166,8 @@ def pattern_circuit(x, y, z, w, dout):
     dx = y * dxy
     dy = x * dxy
     return f, dx, dy, dz, dw
-'''),
+''',
+        hints=("max.routing",)),
     "pat_mul_not_swapped": bug("pattern_circuit_answer", PAT, "mul gate not swapped", '''
 def pattern_circuit(x, y, z, w, dout):
     xy = x * y
@@ -177,7 +182,8 @@ def pattern_circuit(x, y, z, w, dout):
     dx = x * dxy
     dy = y * dxy
     return f, dx, dy, dz, dw
-'''),
+''',
+        hints=("exchanged.mul",)),
     "pat_factor_two_forgotten": bug("pattern_circuit_answer", PAT, "*2 gate passes dout on", '''
 def pattern_circuit(x, y, z, w, dout):
     xy = x * y
@@ -192,7 +198,8 @@ def pattern_circuit(x, y, z, w, dout):
     dx = y * dxy
     dy = x * dxy
     return f, dx, dy, dz, dw
-'''),
+''',
+        hints=("pattern.halved",)),
     "pat_indicators": alt("pattern_circuit_answer", "indicator arithmetic, few variables", '''
 def pattern_circuit(x, y, z, w, dout):
     g = 2.0 * dout
@@ -213,13 +220,15 @@ def score_backward(w, x, dout):
     dw = dout * w
     dx = dout * x
     return dw, dx
-'''),
+''',
+        hints=("exchanged.mul",)),
     "score_ignores_dout": bug("score_backward_answer", SCORE, "forgets the upstream gradient", '''
 def score_backward(w, x, dout):
     dw = x
     dx = w
     return dw, dx
-'''),
+''',
+        hints=("upstream",)),
     "score_sums": bug("score_backward_answer", SCORE, "one number instead of a vector", '''
 def score_backward(w, x, dout):
     dw = dout * np.sum(x)

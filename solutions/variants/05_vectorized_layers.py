@@ -34,7 +34,8 @@ def matmul_backward(W, X, dD):
     dW = np.dot(dD, X.T)
     dX = np.dot(W.T, dD)
     return dX, dW
-'''),
+''',
+        hints=("exchanged.mul",)),
     "matmul_dX_right_multiplied": bug("matmul_backward_answer", MATMUL, "dX = dD W^T", '''
 def matmul_backward(W, X, dD):
     dW = dD @ X.T
@@ -59,17 +60,20 @@ def matmul_backward(W, X, dD):
 def rel_error(a, b):
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return float(np.max((a - b) / np.maximum(np.abs(a), np.abs(b))))
-'''),
+''',
+        hints=("rel_error.signed",)),
     "rel_min": bug("rel_error_answer", REL, "divides by the smaller magnitude", '''
 def rel_error(a, b):
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return float(np.max(np.abs(a - b) / np.minimum(np.abs(a), np.abs(b))))
-'''),
+''',
+        hints=("rel_error.min",)),
     "rel_mean": bug("rel_error_answer", REL, "mean over entries, not max", '''
 def rel_error(a, b):
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return float(np.mean(np.abs(a - b) / np.maximum(np.abs(a), np.abs(b))))
-'''),
+''',
+        hints=("rel_error.mean",)),
     "rel_sum_denominator": bug("rel_error_answer", REL, "divides by |a| + |b|", '''
 def rel_error(a, b):
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
@@ -99,7 +103,8 @@ class MulLayer:
 
     def backward(self, dout):
         return dout * self.x, dout * self.y
-'''),
+''',
+        hints=("exchanged.mul",)),
     "mul_global_cache": bug("mul_layer_answer", MUL, "cache in a module-level variable", '''
 class MulLayer:
     def forward(self, x, y):
@@ -121,7 +126,8 @@ class MulLayer:
         dx = self.y
         dy = self.x
         return dx, dy
-'''),
+''',
+        hints=("upstream",)),
     "mul_tuple_cache": alt("mul_layer_answer", "one tuple as cache, __init__, list result", '''
 class MulLayer:
     def __init__(self):
@@ -154,7 +160,8 @@ class AddLayer:
 
     def backward(self, dout):
         return 1.0, 1.0
-'''),
+''',
+        hints=("upstream",)),
     "add_like_mul": bug("add_layer_answer", ADD, "scales by the inputs", '''
 class AddLayer:
     def forward(self, x, y):
@@ -299,7 +306,8 @@ class Sigmoid:
 
     def backward(self, dout):
         return dout * (1.0 - self.x) * self.x
-'''),
+''',
+        hints=("sigmoid_layer.input",)),
     "sigmoid_ignores_dout": bug("sigmoid_layer_answer", SIGMOID, "forgets the upstream gradient", '''
 class Sigmoid:
     def forward(self, x):
@@ -308,7 +316,8 @@ class Sigmoid:
 
     def backward(self, dout):
         return (1.0 - self.out) * self.out
-'''),
+''',
+        hints=("upstream",)),
     "sigmoid_class_cache": bug("sigmoid_layer_answer", SIGMOID, "cache on the class, shared", '''
 class Sigmoid:
     out = None

@@ -50,7 +50,8 @@ VARIANTS = {
 def network_forward(params, X):
     h = Sigmoid().forward(Affine(params["W1"], params["b1"]).forward(X))
     return Affine(params["W2"], params["b2"]).forward(h)
-'''),
+''',
+        hints=("network.no_output_sigmoid",)),
     "fwd_no_hidden_sigmoid": bug("network_forward_answer", FWD, "no sigmoid in the hidden layer", '''
 def network_forward(params, X):
     h = Affine(params["W1"], params["b1"]).forward(X)
@@ -86,21 +87,24 @@ def mse_loss(P, Y):
     loss = np.mean((P - Y) ** 2)
     dP = 2 * (P - Y)
     return loss, dP
-'''),
+''',
+        hints=("batch.not_averaged",)),
     "loss_sign_flipped": bug("mse_loss_answer", LOSS, "dP = 2 (Y - P) / N", '''
 def mse_loss(P, Y):
     n = len(P)
     loss = np.sum((P - Y) ** 2) / n
     dP = 2 * (Y - P) / n
     return loss, dP
-'''),
+''',
+        hints=("sign",)),
     "loss_no_two": bug("mse_loss_answer", LOSS, "forgets the factor 2", '''
 def mse_loss(P, Y):
     n = len(P)
     loss = np.sum((P - Y) ** 2) / n
     dP = (P - Y) / n
     return loss, dP
-'''),
+''',
+        hints=("mse.no_two",)),
     "loss_sum_not_mean": bug("mse_loss_answer", LOSS, "loss summed, not averaged", '''
 def mse_loss(P, Y):
     loss = np.sum((P - Y) ** 2)
@@ -125,9 +129,11 @@ def mse_loss(P, Y):
     # network_backward
     "bwd_sigmoid_of_preactivation": bug("network_backward_answer", BWD,
                                         "sigmoid derivative from the pre-activation",
-                                        _manual("dZ1 = dH * H * (1 - H)", "dZ1 = dH * Z1 * (1 - Z1)")),
+                                        _manual("dZ1 = dH * H * (1 - H)", "dZ1 = dH * Z1 * (1 - Z1)"),
+        hints=("network.preactivation",)),
     "bwd_not_averaged": bug("network_backward_answer", BWD, "dP not divided by N",
-                            _manual("dP = 2 * (P - Y) / N", "dP = 2 * (P - Y)")),
+                            _manual("dP = 2 * (P - Y) / N", "dP = 2 * (P - Y)"),
+        hints=("batch.not_averaged",)),
     "bwd_dW2_transposed": bug("network_backward_answer", BWD, "dW2 = dZ2^T H (transposed)",
                               _manual("dW2 = H.T @ dZ2", "dW2 = dZ2.T @ H")),
     "bwd_db1_not_summed": bug("network_backward_answer", BWD, "db1 not summed over the batch",
@@ -151,7 +157,8 @@ def network_backward(params, X, Y):
 '''),
     # train
     "train_plus": bug("train_answer", TRAIN, "steps uphill (+ instead of -)",
-                      _TRAIN.replace("params[name] - lr", "params[name] + lr")),
+                      _TRAIN.replace("params[name] - lr", "params[name] + lr"),
+        hints=("train.uphill",)),
     "train_loss_after_update": bug("train_answer", TRAIN, "records the loss after the update", '''
 def train(params, X, Y, grad_fn, lr, steps):
     losses = []
@@ -161,7 +168,8 @@ def train(params, X, Y, grad_fn, lr, steps):
             params[name] = params[name] - lr * grads[name]
         losses.append(grad_fn(params, X, Y)[0])
     return params, losses
-'''),
+''',
+        hints=("train.late_loss",)),
     "train_accumulates": bug("train_answer", TRAIN, "gradients accumulated across steps", '''
 def train(params, X, Y, grad_fn, lr, steps):
     losses = []

@@ -1,0 +1,109 @@
+"""What each graded exercise is about, so that a hint only ever speaks of a concept it teaches.
+
+The checker's generic hints (course.grading.hints) are phrased in terms of gradients, mul gates
+and max gates. Which of an exercise's outputs are gradients, which pairs are the two factors of
+one mul gate, which come out of a max gate, and in which order the pass computes its stages is
+written here once, per exercise, and read by the visible and the hidden tests alike. An exercise
+without an entry gets only the hints that need no concept (two outputs returned in the wrong
+order), and the hints of its own (hints.NAMED, or the instructor's Exercise.mistakes).
+"""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Topic:
+    """The concepts one exercise's outputs carry."""
+    gradients: frozenset = frozenset()
+    """Outputs that are gradients: the chain-rule hints (sign, upstream factor) may speak of
+    these and no others."""
+    products: tuple = ()
+    """Pairs of outputs that are the gradients of one mul gate's two factors."""
+    routed: tuple = ()
+    """Pairs of outputs that are the gradients of one max gate's two inputs."""
+    stages: tuple = ()
+    """(label, output names) in the order the pass computes them, for exercises whose interface
+    exposes intermediate values: a failure names the first stage that disagrees."""
+    direction: str = "forward"
+    """"forward" or "backward": which pass `stages` follows (for the wording)."""
+
+    def is_gradient(self, name):
+        return name in self.gradients
+
+    def pair_kind(self, a, b):
+        """"mul", "max" or None: what kind of gate the outputs a and b meet at, if any."""
+        pair = {a, b}
+        if any(pair == set(p) for p in self.products):
+            return "mul"
+        if any(pair == set(p) for p in self.routed):
+            return "max"
+        return None
+
+    def in_routed(self, name):
+        return any(name in p for p in self.routed)
+
+
+def topic(gradients="", products=(), routed=(), stages=(), direction="forward"):
+    """A Topic from space-separated names: topic("dx dy", products=[("dx", "dy")])."""
+    return Topic(frozenset(gradients.split()), tuple(tuple(p) for p in products),
+                 tuple(tuple(p) for p in routed),
+                 tuple((label, tuple(names.split())) for label, names in stages), direction)
+
+
+NONE = Topic()
+
+_NEURON_WIRES = ("w0x0", "w1x1", "s", "z", "nz", "e", "d", "f")
+_STAGED_CACHE = ("x", "y", "sigy", "num", "sigx", "xpy", "xpysqr", "den", "invden", "f")
+
+TOPICS = {
+    # 01: labels and weights, not gradients
+    "perceptron_predict": NONE,
+    "perceptron_update": NONE,
+    "train_perceptron": NONE,
+    "xor_network": NONE,
+    # 02
+    "numerical_derivative": NONE,  # a difference quotient, checked as a number
+    "add_backward": topic("dx dy"),
+    "mul_backward": topic("dx dy", products=[("dx", "dy")]),
+    "max_backward": topic("dx dy", routed=[("dx", "dy")]),
+    "circuit_forward": topic(stages=[("q = x + y", "q"), ("f = q z", "f")]),
+    "circuit_backward": topic("dx dy dz", products=[("dx", "dz"), ("dy", "dz")]),
+    # 03
+    "inv_backward": topic("dx"),
+    "add_const_backward": topic("dx"),
+    "exp_backward": topic("dx"),
+    "scale_backward": topic("dx"),
+    "neuron_forward": topic(stages=[(w, w) for w in _NEURON_WIRES]),
+    "neuron_backward": topic(
+        "dw dx dd de dnz dz", direction="backward",
+        stages=[("dd (the 1/x gate)", "dd"), ("de (the +1 gate)", "de"),
+                ("dnz (the e^x gate)", "dnz"), ("dz (the *(-1) gate)", "dz"),
+                ("dw and dx (the mul and add gates)", "dw dx")]),
+    "sigmoid_backward": topic("dx"),
+    "neuron_backward_grouped": topic("dw dx"),
+    # 04: staged_backward(cache, dout) returns only dx, dy -- its intermediate gradients are
+    # local variables, so a failure can name the wrong output but not the stage
+    "staged_forward": topic(stages=[(w, w) for w in _STAGED_CACHE]),
+    "staged_backward": topic("dx dy"),
+    "pattern_circuit": topic("dx dy dz dw", products=[("dx", "dy")], routed=[("dz", "dw")]),
+    "score_backward": topic("dw dx", products=[("dw", "dx")]),  # s = w . x: a mul per entry
+    # 05: each layer is checked on its own; a layer's out is a value, its d-outputs gradients
+    "matmul_backward": topic("dW dX", products=[("dW", "dX")]),
+    "rel_error": NONE,
+    "MulLayer": topic("dx dy", products=[("dx", "dy")]),
+    "AddLayer": topic("dx dy"),
+    "Affine": topic("dx dW db"),
+    "Sigmoid": topic("dx"),
+    # 06: network_backward's interface exposes the loss and each layer's parameter gradients
+    "network_forward": NONE,
+    "mse_loss": topic("dP"),
+    "network_backward": topic(
+        "dW1 db1 dW2 db2", direction="backward",
+        stages=[("the loss", "loss"), ("the output layer (dW2, db2)", "dW2 db2"),
+                ("the hidden layer (dW1, db1)", "dW1 db1")]),
+    "train": NONE,
+}
+
+
+def of(exercise, override=None):
+    """The Topic of an exercise (an instructor's Exercise may carry its own)."""
+    return override if override is not None else TOPICS.get(exercise, NONE)
