@@ -208,3 +208,60 @@ def test_the_refusal_holds_in_the_sandboxed_kernel_too(tmp_path, monkeypatch):
                             dict(f=lambda v: v ** 3, x=2.0, h=1e-3),
                             ["course.gradcheck.numerical_gradient"], "numerical_derivative")
     assert "write it yourself" in result.get("grading_error", ""), result
+
+
+def _caught_then_called(f, x, h=1e-5):
+    """Catch the refusal, then call the helper again (a raising profile hook is switched off
+    by Python itself)."""
+    try:
+        _gc.numerical_gradient(lambda v: f(float(v)), x)
+    except Exception:
+        pass
+    return float(_COPY(lambda v: f(float(v)), x))
+
+
+def _profiler_off(f, x, h=1e-5):
+    hook = sys.getprofile()
+    sys.setprofile(None)
+    try:
+        return float(_COPY(lambda v: f(float(v)), x))
+    finally:
+        sys.setprofile(hook)
+
+
+def _threading_profiler_off(f, x, h=1e-5):
+    import threading
+    threading.setprofile(None)
+    return float(_COPY(lambda v: f(float(v)), x))
+
+
+def _in_a_thread(f, x, h=1e-5):
+    import threading
+    out = []
+    worker = threading.Thread(target=lambda: out.append(_COPY(lambda v: f(float(v)), x)))
+    worker.start()
+    worker.join()
+    return float(out[0]) if out else 0.0
+
+
+@pytest.mark.parametrize("answer", [_caught_then_called, _profiler_off, _threading_profiler_off,
+                                    _in_a_thread],
+                         ids=["caught-then-called", "profiler-off", "threading-profiler-off",
+                              "in-a-thread"])
+def test_the_refusal_cannot_be_caught_switched_off_or_sidestepped(answer):
+    """Does catching the refusal, switching the profile hook off (and on again), or calling the
+    helper from a thread still leave the answer refused, and the helper usable after?"""
+    with pytest.raises(GradingError, match="write it yourself|profiler"):
+        check("02_chain_rule", "numerical_derivative", answer)
+    assert float(_imported(lambda v: float(v) ** 2, 3.0)) == pytest.approx(6.0)
+    assert sys.getprofile() is None
+
+
+@pytest.mark.parametrize("answer", [_caught_then_called, _profiler_off, _in_a_thread],
+                         ids=["caught-then-called", "profiler-off", "in-a-thread"])
+def test_the_sandboxed_route_refuses_the_same_sidesteps(answer):
+    from course.grading import kernel
+    result = kernel.outcome(lambda fn, case: fn(**case), answer,
+                            dict(f=lambda v: v ** 3, x=2.0, h=1e-3),
+                            ["course.gradcheck.numerical_gradient"], "numerical_derivative")
+    assert "grading_error" in result, result

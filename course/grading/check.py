@@ -46,16 +46,16 @@ def attempt(fn, inputs, expected, *, title, exercise=None, call=None, tol=EXACT,
 
     def where():  # only on a failure: a case's inputs can be large
         return f"{title}{label} at {fmt_inputs(inputs)}"
-    with forbidden(forbid, title), quiet() as caught:
-        try:
+    try:
+        with forbidden(forbid, title), quiet() as caught:
             got = call(fn, dict(inputs))
-        except NotImplementedError:
-            return Failure([f"{title}: not written yet ({_name(fn)} still raises "
-                            "NotImplementedError)."])
-        except GradingError as error:  # a driver or guard explained it already
-            return Failure(str(error).splitlines())
-        except Exception as exc:
-            return Failure([f"{where()}: {_name(fn)} raised {type(exc).__name__}: {exc}"])
+    except NotImplementedError:
+        return Failure([f"{title}: not written yet ({_name(fn)} still raises "
+                        "NotImplementedError)."])
+    except GradingError as error:  # a driver or guard explained it already
+        return Failure(str(error).splitlines())
+    except Exception as exc:
+        return Failure([f"{where()}: {_name(fn)} raised {type(exc).__name__}: {exc}"])
     values, why = unpack(got, returns, _name(fn), expected)
     if why:
         return Failure([f"{where()}: {why}"])
