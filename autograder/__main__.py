@@ -81,6 +81,15 @@ def build_parser():
     p.add_argument("assignment", nargs="*", help="assignment ids (default: all)")
     p.set_defaults(func=commands.solutions)
 
+    p = sub.add_parser("install-course", help="install this course into an nbgrader course folder "
+                       "(sources, private references, nbgrader_config.py)")
+    p.add_argument("folder", help="an nbgrader course folder (with nbgrader_config.py) or an "
+                   "empty folder")
+    p.add_argument("assignment", nargs="*", help="assignment ids (default: all)")
+    p.add_argument("--force", action="store_true",
+                   help="replace source notebooks that differ from this course's")
+    p.set_defaults(func=commands.install_course)
+
     p = sub.add_parser("accuracy", help="measure the tests: bugs caught, correct answers "
                        "accepted, mutants caught (same as python -m autograder.accuracy)")
     p.add_argument("assignment", nargs="*", help="assignment ids (default: all with variants)")

@@ -80,6 +80,14 @@ def export(args):
     print(f"grades CSV: {csv_path}\nsummary PNG: {png_path}")
 
 
+def install_course(args):
+    from .install import install_course as run
+    for line in run(args.folder, args.assignment or None, args.force):
+        print(line)
+    print(f"next, in {args.folder}: nbgrader generate_assignment <assignment>, then "
+          "nbgrader autograde / generate_feedback as usual")
+
+
 def accuracy(args):
     from .accuracy import report
     return report(args.assignment, args.out)
