@@ -8,7 +8,15 @@ PORT   ?= 8888
 # nbgrader runs `alembic` as a subprocess: the venv's bin must come first on PATH.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: lab release test test-fast lint system-deps install install-test solutions demo clean-work help
+# The JupyterHub classroom's environment (make install-hub; docs/classroom.md): built from
+# Debian's Python, not PYTHON, so that every user of the server can run it (a pyenv Python under
+# /root cannot be), with this project installed into it (not linked to the checkout, which may
+# stay private), and the proxy from npm.
+HUB_PYTHON  ?= /usr/bin/python3
+HUB_VENV    ?= $(CURDIR)/.venv-hub
+CHP_VERSION := 5.3.0
+
+.PHONY: lab release test test-fast lint system-deps install install-test install-hub solutions demo clean-work help
 
 help:
 	@echo "make lab       build the student release and open it in JupyterLab (port $(PORT))"
@@ -16,6 +24,7 @@ help:
 	@echo "make test-fast the fast tier (no sandboxed classes, browser or database): after every change"
 	@echo "make lint      ruff over the whole tree"
 	@echo "make system-deps  check (as root: install) the Debian packages make test needs"
+	@echo "make install-hub  the JupyterHub classroom's environment (HUB_VENV=$(HUB_VENV))"
 	@echo "make release   build the student release of every assignment into work/release"
 	@echo "make solutions regenerate solutions/notebooks from the source notebooks"
 	@echo "make demo      release, collect, grade, feedback and export a simulated class (work/demo)"
@@ -35,6 +44,19 @@ $(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
+install-hub: system-deps-hub $(HUB_VENV)/.installed
+
+HUB_SOURCES := $(shell find course autograder -name '*.py' -not -path '*/__pycache__/*')
+
+$(HUB_VENV)/.installed: requirements.txt requirements-hub.txt pyproject.toml $(HUB_SOURCES)
+	$(HUB_PYTHON) -m venv $(HUB_VENV)
+	$(HUB_VENV)/bin/python -m pip install -q --upgrade pip
+	grep -v '^-e ' requirements.txt > $(HUB_VENV)/requirements.txt
+	$(HUB_VENV)/bin/pip install -q -r $(HUB_VENV)/requirements.txt -r requirements-hub.txt
+	$(HUB_VENV)/bin/pip install -q --no-deps --force-reinstall .
+	npm install --global --prefix $(HUB_VENV) --no-audit --no-fund --loglevel=error \
+	    configurable-http-proxy@$(CHP_VERSION)
+	touch $@
 
 release: install
 	$(BIN)/python -m autograder release --all
@@ -58,7 +80,7 @@ system-deps-%:
 # fixtures, such as a class graded once per assignment) on one worker.
 PYTEST_ARGS ?= -n auto --dist loadfile
 
-test: system-deps-test install-test lint
+test: system-deps-test install-test install-hub lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Everything but the slow tiers (tests/conftest.py): a couple of minutes, after every change.

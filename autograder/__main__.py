@@ -71,15 +71,37 @@ def build_parser():
     p.add_argument("assignment", help="assignment id, e.g. 02_chain_rule")
     p.set_defaults(func=commands.feedback)
 
-    p = sub.add_parser("export", parents=common, help="grades CSV and a summary PNG")
-    p.add_argument("assignment", help="assignment id, e.g. 02_chain_rule")
+    p = sub.add_parser("export", parents=common, help="grades CSV and a summary PNG, or the "
+                       "CSV Canvas or Moodle imports")
+    p.add_argument("assignment", nargs="+", help="assignment ids, e.g. 02_chain_rule (canvas and "
+                   "moodle: one column each, in one file)")
     p.add_argument("--out", help="output folder (default: <root>/export)")
+    p.add_argument("--format", choices=("csv", "canvas", "moodle"), default="csv",
+                   help="csv (default): this course's CSV and PNG per assignment; canvas: "
+                   "Canvas's gradebook import CSV; moodle: Moodle's grade import CSV")
+    p.add_argument("--roster", help="canvas and moodle: the roster CSV (collect's), with the "
+                   "LMS's identifiers: canvas_id, sis_user_id, sis_login_id, section (Canvas); "
+                   "email or idnumber (Moodle)")
+    p.add_argument("--column", action="append", default=[], metavar="ASSIGNMENT=HEADER",
+                   help="the LMS's column for an assignment, e.g. '02_chain_rule=Chain rule "
+                   "(1234)' as Canvas's export names it (default: the assignment id)")
+    p.add_argument("--moodle-key", choices=("email", "idnumber"), default="email",
+                   help="moodle: identify students by Email address or ID number")
     p.set_defaults(func=commands.export)
 
     p = sub.add_parser("solutions", parents=common,
                        help="regenerate the clean solution notebooks in solutions/notebooks/")
     p.add_argument("assignment", nargs="*", help="assignment ids (default: all)")
     p.set_defaults(func=commands.solutions)
+
+    p = sub.add_parser("install-course", help="install this course into an nbgrader course folder "
+                       "(sources, private references, nbgrader_config.py)")
+    p.add_argument("folder", help="an nbgrader course folder (with nbgrader_config.py) or an "
+                   "empty folder")
+    p.add_argument("assignment", nargs="*", help="assignment ids (default: all)")
+    p.add_argument("--force", action="store_true",
+                   help="replace source notebooks that differ from this course's")
+    p.set_defaults(func=commands.install_course)
 
     p = sub.add_parser("accuracy", help="measure the tests: bugs caught, correct answers "
                        "accepted, mutants caught (same as python -m autograder.accuracy)")

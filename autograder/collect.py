@@ -1,17 +1,23 @@
 """Import downloaded submissions into nbgrader's submitted/<student>/<assignment>/ layout.
 
-Two kinds of input, in a folder or a .zip: LMS downloads, one notebook per student whose file
+Three kinds of input, in a folder or a .zip: LMS downloads, one notebook per student whose file
 name carries the student id (`jdoe_02_chain_rule.ipynb`,
-`02_chain_rule_jdoe_attempt_2025-01-01-10-00-00.ipynb`), and nbgrader's own
-`<student>/<assignment>/<notebook>.ipynb` (+ timestamp.txt). Ids are matched against a roster;
-a file that names no student, or several, is reported, never guessed. Files are copied byte for
+`02_chain_rule_jdoe_attempt_2025-01-01-10-00-00.ipynb`); Canvas's downloads,
+`<name>_<user id>_<submission id>_<file>.ipynb` (`<name>_LATE_<user id>_...` when Canvas judged
+it late), whose numeric user id is matched through the roster's `canvas_id` column (read so only
+when the roster has that column); and nbgrader's own `<student>/<assignment>/<notebook>.ipynb`
+(+ timestamp.txt). Ids are matched against a roster; a file that names no student, or several,
+is reported, never guessed. Files are copied byte for
 byte: a broken notebook is imported as it is and fails (with its reason) at grading.
 
 Everything in a download is the students' to choose, so:
 - when a file was submitted is read only from sources the students do not write: nbgrader's
   timestamp.txt, the LMS's own field in its file name (Blackboard's `_attempt_<date>` right after
   the student's id), the date of the zip entry or of the downloaded file. A date anywhere else
-  in a file name is the student's text, and ignored;
+  in a file name is the student's text, and ignored. Canvas's `_LATE_` mark is reported, never
+  taken as a date;
+- a Canvas file's student is its user id alone: the name Canvas wrote and the file name the
+  student chose decide nothing;
 - roster ids are checked (letters, digits and . _ @ + -, no `..`), compared in Unicode NFC and
   without case; two ids that differ only in case or normalization make the roster refused;
 - links and special files are never followed, and zip entries are read in bounded pieces
@@ -40,6 +46,10 @@ MAX_ENTRY = 32 << 20
 MAX_ARCHIVE = 1 << 30
 """Largest total read from one download."""
 _ATTEMPT = r"_attempt_(\d{4})-(\d\d)-(\d\d)-(\d\d)-(\d\d)-(\d\d)(?:_|$)"
+CANVAS = re.compile(r"(?P<name>[^\W_]+)(?P<late>_LATE)?_(?P<user>\d+)_(?P<submission>\d+)_"
+                    r"(?P<file>.+)")
+"""Canvas's download name, `<name>_<user id>_<submission id>_<the student's file name>` (with
+`_LATE` after the name when Canvas judged it late): only the user id identifies the student."""
 
 
 @dataclass
@@ -53,6 +63,8 @@ class Found:
     explicit: bool
     """True if the LMS or nbgrader wrote the time down (not just a file's date)."""
     student: str = None
+    lms_late: bool = False
+    """The LMS marked it late (Canvas's `_LATE_`): reported, never a date."""
 
 
 @dataclass
@@ -68,6 +80,8 @@ class Report:
     """Older attempts, skipped because a later one (by its written timestamp) was imported."""
     late: list = field(default_factory=list)
     """Imported files submitted after the deadline."""
+    lms_late: list = field(default_factory=list)
+    """Imported files the LMS marked late (Canvas's _LATE_) that are not in `late`."""
     deadline: datetime = None
     policy: object = None
     """The assignment's late policy (autograder.late.LatePolicy)."""
@@ -176,9 +190,27 @@ def _attempt_stamp(stem, assignment, student):
     return datetime(*map(int, m.groups()), tzinfo=UTC) if m else None
 
 
+def canvas_ids(roster):
+    """{Canvas user id: roster id} from the roster's `canvas_id` column (empty if it has none);
+    two students with one Canvas id make the roster refused."""
+    ids = {}
+    for sid, row in roster.items():
+        cid = (row.get("canvas_id") or "").strip()
+        if not cid:
+            continue
+        if not cid.isdigit():
+            raise RuntimeError(f"roster: canvas_id {cid!r} of {sid} is not a Canvas user id "
+                               "(digits only)")
+        if cid in ids:
+            raise RuntimeError(f"roster: {ids[cid]} and {sid} have the same canvas_id {cid}")
+        ids[cid] = sid
+    return ids
+
+
 def scan(source, assignment, roster, report):
     """The submissions of `assignment` in `source`, each with its student when one matches."""
     entries = _entries(source, report)
+    by_canvas = canvas_ids(roster)
     stamps = {str(p.parent): parse_utc(d.decode(errors="replace").strip()) for p, d, _ in entries
               if p.name == "timestamp.txt" and len(d) < 100}
     others = [a for a in assignments() if a != assignment]
@@ -197,6 +229,20 @@ def scan(source, assignment, roster, report):
             stamp = stamps.get(str(path.parent))
             item = Found(str(path), data, parse_utc(stamp or date), stamp is not None)
             named = [ids[normal(path.parts[-3])]] if normal(path.parts[-3]) in ids else []
+        elif by_canvas and (canvas := CANVAS.fullmatch(path.stem)):
+            # Canvas download: the student is Canvas's user id, through the roster; the rest
+            # of the name (the file name the student chose) decides nothing.
+            own = canvas["file"]
+            if assignment not in own and any(o in own for o in others):
+                report.ignored.append((str(path), "a submission of another assignment"))
+                continue
+            user = canvas["user"]
+            if user not in by_canvas:
+                report.unmatched.append((str(path), f"Canvas user id {user} is in no roster "
+                                                    "row's canvas_id"))
+                continue
+            named = [by_canvas[user]]
+            item = Found(str(path), data, parse_utc(date), False, lms_late=bool(canvas["late"]))
         else:  # LMS download: the student id is somewhere in the file name
             stem = path.stem
             if assignment not in stem and any(o in stem for o in others):
@@ -270,4 +316,6 @@ def collect(assignment, source, roster_csv, deadline=None, course=None, late_pol
         report.imported.append(item)
         if deadline and item.timestamp > deadline:
             report.late.append(item)
+        elif item.lms_late:
+            report.lms_late.append(item)
     return report

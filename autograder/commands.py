@@ -28,7 +28,10 @@ def collect(args):
         seconds = (f.timestamp - report.deadline).total_seconds()
         late.append(f"{f.student}: {f.name} ({f.timestamp:%Y-%m-%d %H:%M:%S} UTC, "
                     f"{_duration(seconds)} late) {report.policy.describe(seconds)}")
+    marked = [f"{f.student}: {f.name}" for f in report.lms_late]
     sections = [("late (after the deadline, imported)", late),
+                ("marked late by Canvas (not late by --deadline, or no --deadline; imported)",
+                 marked),
                 ("unmatched (not imported)", [f"{n}: {why}" for n, why in report.unmatched]),
                 ("duplicates (not imported: several undated files)",
                  [f"{s}: {', '.join(names)}" for s, names in report.duplicates]),
@@ -75,9 +78,32 @@ def feedback(args):
 
 
 def export(args):
+    if args.format != "csv":
+        from .lms import export as lms_export
+        columns = {}
+        for item in args.column:
+            name, sep, header = item.partition("=")
+            if not sep or not header.strip():
+                raise RuntimeError(f"--column {item!r}: write ASSIGNMENT=HEADER")
+            columns[name.strip()] = header.strip()
+        path, notes = lms_export(args.format, args.assignment, args.roster, args.out,
+                                 _course(args), columns, args.moodle_key)
+        print(f"{args.format} import CSV: {path}")
+        for note in notes:
+            print(f"note: {note}")
+        return
     from .export import export as run
-    csv_path, png_path = run(args.assignment, args.out, _course(args))
-    print(f"grades CSV: {csv_path}\nsummary PNG: {png_path}")
+    for assignment in args.assignment:
+        csv_path, png_path = run(assignment, args.out, _course(args))
+        print(f"grades CSV: {csv_path}\nsummary PNG: {png_path}")
+
+
+def install_course(args):
+    from .install import install_course as run
+    for line in run(args.folder, args.assignment or None, args.force):
+        print(line)
+    print(f"next, in {args.folder}: nbgrader generate_assignment <assignment>, then "
+          "nbgrader autograde / generate_feedback as usual")
 
 
 def accuracy(args):

@@ -42,9 +42,14 @@ DATABASE = Need("postgresql", "the PostgreSQL gradebook test",
                 files="/usr/lib/postgresql/*/bin/initdb")
 FONTS = Need("fonts-dejavu-core", "the fonts the pictures and the browser draw labels with",
              files="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+VENV = Need("python3-venv", "the JupyterHub environment, built from Debian's Python",
+            files="/usr/lib/python3*/ensurepip/__init__.py")
+NODE = Need("nodejs", "JupyterHub's proxy (configurable-http-proxy)", command="node")
+NPM = Need("npm", "installing JupyterHub's proxy", command="npm")
 
 TARGETS = {
-    "test": (SANDBOX, BROWSER, DATABASE, FONTS),
+    "test": (SANDBOX, BROWSER, DATABASE, FONTS, VENV, NODE, NPM),
+    "hub": (VENV, NODE, NPM, SANDBOX),
     "demo": (SANDBOX,),
     "grade": (SANDBOX,),
 }

@@ -8,7 +8,7 @@ os.environ.setdefault("BACKPROP_SOLUTIONS", str(SOLUTIONS))
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 SLOW_TIERS = {"hostile", "e2e", "pipeline", "accuracy", "postgres", "browser", "lab", "system",
-              "cluster"}
+              "cluster", "hub"}
 """Markers of the slow tiers (pyproject.toml describes each): `make test-fast` leaves them out."""
 
 

@@ -23,11 +23,16 @@ SOLUTIONS_ENV = "BACKPROP_SOLUTIONS"
 _loaded = {}
 
 
+_HOW = ("the course's nbgrader_config.py sets it: run `backprop-grade install-course <course "
+        "folder>` (or `python -m autograder install-course`) for a course folder of your own")
+
+
 def solutions_dir():
     path = os.environ.get(SOLUTIONS_ENV)
     if not path:
-        raise GradingError(f"Hidden tests need the instructor's solutions folder: set "
-                           f"{SOLUTIONS_ENV} (the repository's nbgrader_config.py does).")
+        raise GradingError(f"Hidden tests cannot find the instructor's references: the environment "
+                           f"variable {SOLUTIONS_ENV} is not set for this grading run. It names "
+                           f"the folder holding reference/<assignment>.py; {_HOW}.")
     return Path(path)
 
 
@@ -36,12 +41,23 @@ def load(assignment):
     if assignment not in _loaded:
         path = solutions_dir() / "reference" / f"{assignment}.py"
         spec = importlib.util.spec_from_file_location(f"backprop_reference_{assignment}", path)
-        if spec is None or not path.exists():
-            raise GradingError(f"No reference for assignment {assignment} at {path}.")
+        if spec is None or not _readable(path):
+            raise GradingError(f"Hidden tests cannot find the reference of {assignment}: "
+                               f"{SOLUTIONS_ENV}={os.environ[SOLUTIONS_ENV]} has no "
+                               f"reference/{assignment}.py (no file {path}, or it cannot be "
+                               f"read). Point {SOLUTIONS_ENV} at the folder holding reference/; "
+                               f"{_HOW}.")
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         _loaded[assignment] = module
     return _loaded[assignment]
+
+
+def _readable(path):
+    try:
+        return path.is_file() and os.access(path, os.R_OK)
+    except OSError:  # a folder on the way that this user may not enter
+        return False
 
 
 def exercise(assignment, name):

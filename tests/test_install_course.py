@@ -1,0 +1,148 @@
+"""`backprop-grade install-course DIR`: this course in an instructor's own nbgrader course folder,
+graded in full by plain nbgrader commands run from that folder."""
+import filecmp
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from traitlets.config.loader import PyFileConfigLoader
+
+from autograder.install import BEGIN, END, install_course
+from autograder.submissions import build_submission, submit
+from autograder.workspace import SOLUTIONS, SOURCES, env
+from course.grading import grader
+from course.grading.report import GradingError
+
+A = "02_chain_rule"
+INSTRUCTOR = 'c = get_config()\nc.CourseDirectory.course_id = "ml101"\nc.Execute.timeout = 90\n'
+
+
+def load_config(folder, monkeypatch):
+    """The course's nbgrader_config.py as nbgrader reads it (it sets BACKPROP_SOLUTIONS: the
+    test's environment is restored after)."""
+    monkeypatch.setenv("BACKPROP_SOLUTIONS", "unset by the config")
+    return PyFileConfigLoader("nbgrader_config.py", path=str(folder)).load_config()
+
+
+def test_config_block_keeps_the_instructors_settings_and_a_rerun_changes_nothing(
+        tmp_path, monkeypatch):
+    """Is the block appended after the instructor's settings, which still win, and does a second
+    run leave the file byte for byte as the first left it?"""
+    course = tmp_path / "ml101"
+    course.mkdir()
+    (course / "nbgrader_config.py").write_text(INSTRUCTOR)
+    install_course(course, [A])
+    first = (course / "nbgrader_config.py").read_text()
+    assert first.startswith(INSTRUCTOR) and first.count(BEGIN) == 1 and first.count(END) == 1
+    install_course(course, [A])
+    assert (course / "nbgrader_config.py").read_text() == first
+    config = load_config(course, monkeypatch)
+    assert config.CourseDirectory.course_id == "ml101" and config.Execute.timeout == 90
+    assert config.CourseDirectory.root == str(course)
+    assert config.AssignLatePenalties.plugin_class == "autograder.late.CoursePenalty"
+    assert "nbgrader.preprocessors.ClearHiddenTests" in config.GenerateFeedback.preprocessors
+    solutions = course / ".backprop" / "solutions"
+    assert os.environ["BACKPROP_SOLUTIONS"] == str(solutions)
+    for ref in (SOLUTIONS / "reference").glob("*.py"):
+        assert filecmp.cmp(ref, solutions / "reference" / ref.name, shallow=False)
+    assert filecmp.cmp(SOURCES / A / f"{A}.ipynb", course / "source" / A / f"{A}.ipynb", False)
+    assert stat.S_IMODE((course / ".backprop").stat().st_mode) == 0o700
+    assert stat.S_IMODE(course.stat().st_mode) & 0o007 == 0
+
+
+def test_an_empty_folder_gets_a_config_of_its_own(tmp_path, monkeypatch):
+    """Does an empty folder get an nbgrader_config.py with the course's id and settings?"""
+    install_course(tmp_path, [A])
+    config = load_config(tmp_path, monkeypatch)
+    assert config.CourseDirectory.course_id == "backprop"
+    assert config.CoursePenalty.policy == "none"
+
+
+def test_the_instructors_files_are_never_overwritten(tmp_path):
+    """Is a folder that is neither a course nor empty refused, and is a source notebook the
+    instructor changed refused by name unless --force?"""
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(RuntimeError, match="neither an nbgrader course folder .* nor empty"):
+        install_course(tmp_path, [A])
+    (tmp_path / "nbgrader_config.py").write_text(INSTRUCTOR)
+    edited = tmp_path / "source" / A / f"{A}.ipynb"
+    edited.parent.mkdir(parents=True)
+    edited.write_text("{}")
+    with pytest.raises(RuntimeError, match=f"--force.*\n  {edited}"):
+        install_course(tmp_path, [A])
+    assert edited.read_text() == "{}"
+    install_course(tmp_path, [A], force=True)
+    assert filecmp.cmp(SOURCES / A / f"{A}.ipynb", edited, shallow=False)
+
+
+def test_a_missing_reference_names_the_setting(tmp_path, monkeypatch):
+    """When the references cannot be found, does the hidden test's message name the variable,
+    the file it looked for, and the command that sets it?"""
+    monkeypatch.setattr(grader, "_loaded", {})
+    monkeypatch.delenv("BACKPROP_SOLUTIONS")
+    with pytest.raises(GradingError, match="BACKPROP_SOLUTIONS is not set.*install-course"):
+        grader.load(A)
+    monkeypatch.setenv("BACKPROP_SOLUTIONS", str(tmp_path))
+    with pytest.raises(GradingError, match=f"BACKPROP_SOLUTIONS={tmp_path} has no "
+                       f"reference/{A}.py .*install-course"):
+        grader.load(A)
+
+
+def _nbgrader(course, *args):
+    """Plain `nbgrader ...` run from the course folder, as an instructor would, with nothing of
+    this repository's environment (BACKPROP_SOLUTIONS unset)."""
+    environ = {k: v for k, v in env().items() if k != "BACKPROP_SOLUTIONS"}
+    proc = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), *args], cwd=course,
+                          env=environ, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, f"nbgrader {' '.join(args)}:\n{proc.stdout}{proc.stderr}"[-4000:]
+
+
+def _code_scores(course, student):
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{course}/gradebook.db", "ml101") as gb:
+        sub = gb.find_submission(A, student)
+        return {g.name: (g.score, g.max_score) for nb in sub.notebooks for g in nb.grades
+                if g.cell_type == "code"}
+
+
+def _errors(notebook):
+    nb = nbformat.read(str(notebook), as_version=4)
+    return [o["evalue"] for c in nb.cells for o in c.get("outputs", [])
+            if o.get("output_type") == "error"]
+
+
+@pytest.mark.e2e
+def test_plain_nbgrader_in_an_installed_course_gives_full_marks(tmp_path):
+    """In a course folder of the instructor's, after install-course, do plain generate_assignment
+    and autograde give a correct submission every autograded point (hidden tests included), does
+    the feedback show no hidden test's code, and does the message say what is missing once the
+    references are gone?"""
+    course = tmp_path / "ml101"
+    course.mkdir()
+    (course / "nbgrader_config.py").write_text(INSTRUCTOR)
+    proc = subprocess.run([sys.executable, "-m", "autograder", "install-course", str(course), A],
+                          env=env(), capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    _nbgrader(course, "generate_assignment", A)
+    release = nbformat.read(str(course / "release" / A / f"{A}.ipynb"), as_version=4)
+    submit(course, "ada", A, build_submission(release, A))
+    _nbgrader(course, "autograde", A, "--create")
+    got = _code_scores(course, "ada")
+    assert sum(m for _, m in got.values()) >= 15 and all(s == m for s, m in got.values()), got
+    assert _errors(course / "autograded" / "ada" / A / f"{A}.ipynb") == []
+    _nbgrader(course, "generate_feedback", A)
+    page = next((course / "feedback" / "ada" / A).glob("*.html")).read_text()
+    assert "hidden.check(" not in page and "hidden cases pass" in page
+    # The references gone: every hidden test fails with the setting and the file it needs.
+    solutions = course / ".backprop" / "solutions"
+    solutions.rename(course / ".backprop" / "moved")
+    _nbgrader(course, "autograde", A, "--force")
+    errors = _errors(course / "autograded" / "ada" / A / f"{A}.ipynb")
+    assert errors and all(f"BACKPROP_SOLUTIONS={solutions} has no reference/{A}.py" in e
+                          for e in errors), errors
+    lost = {g: s for g, (s, _) in _code_scores(course, "ada").items() if s == 0}
+    assert len(lost) == len(errors), lost

@@ -1,0 +1,140 @@
+"""Grades for an LMS (`export --format canvas|moodle`) and Canvas's download names in `collect`.
+
+The gradebook is nbgrader's own, filled through its API with known scores, so every exported
+cell can be checked exactly.
+"""
+import zipfile
+
+import nbformat
+import pytest
+
+from autograder import cells
+from autograder.__main__ import main
+from autograder.collect import collect
+from tests.pipeline_course import new_course
+
+A, B = "02_chain_rule", "03_sigmoid_neuron"
+ROSTER = ("id,first_name,last_name,email,canvas_id,sis_user_id,sis_login_id,section,idnumber\n"
+          "jdoe,Jane,Doe,jd@x.edu,1001,S-1,jdoe,Mon,20251\n"
+          "max,Max,Lee,ml@x.edu,1002,,,Tue,20252\n"
+          "ann,Ann,Bell,ab@x.edu,,S-3,,Tue,20253\n")
+
+
+@pytest.fixture
+def graded(tmp_path):
+    """A gradebook where jdoe has A (7.5 of 10, 1 point off for lateness) and B (5 of 5), max
+    has only A (10 of 10), and ann has nothing."""
+    course = new_course(tmp_path / "course")
+    with course.gradebook() as gb:
+        for name, points in ((A, (4, 6)), (B, (5,))):
+            gb.update_or_create_assignment(name)
+            gb.update_or_create_notebook(name, name)
+            for i, p in enumerate(points):
+                gb.update_or_create_grade_cell(f"test_{i}", name, name, max_score=p,
+                                               cell_type="code")
+        for sid, first, last in (("jdoe", "Jane", "Doe"), ("max", "Max", "Lee"),
+                                 ("ann", "Ann", "Bell")):
+            gb.update_or_create_student(sid, first_name=first, last_name=last)
+        for student, assignment, scores in (("jdoe", A, (4, 4.5)), ("jdoe", B, (5,)),
+                                            ("max", A, (4, 6))):
+            gb.add_submission(assignment, student)
+            for i, score in enumerate(scores):
+                grade = gb.find_grade(f"test_{i}", assignment, assignment, student)
+                grade.auto_score = score
+            if student == "jdoe" and assignment == A:
+                nb = gb.find_submission_notebook(assignment, assignment, student)
+                nb.late_submission_penalty = 1.0
+        gb.db.commit()
+    (tmp_path / "roster.csv").write_text(ROSTER)
+    return course
+
+
+def _export(course, tmp_path, *args):
+    assert main(["export", *args, "--roster", str(tmp_path / "roster.csv"), "--root",
+                 str(course.root), "--out", str(tmp_path / "out")]) == 0
+
+
+def test_canvas_gradebook_csv(graded, tmp_path):
+    """Is Canvas's import CSV its export's header, then Points Possible, then one row per roster
+    student with Canvas's identifiers, the total after the penalty, and an empty cell for no
+    submission?"""
+    _export(graded, tmp_path, A, B, "--format", "canvas", "--column", f"{A}=Chain rule (1234)")
+    text = (tmp_path / "out" / "grades_canvas.csv").read_bytes().decode()
+    assert text.split("\r\n") == [
+        "Student,ID,SIS User ID,SIS Login ID,Section,Chain rule (1234),03_sigmoid_neuron",
+        "Points Possible,,,,,10,5",
+        '"Doe, Jane",1001,S-1,jdoe,Mon,7.5,5',
+        '"Lee, Max",1002,,,Tue,10,',
+        '"Bell, Ann",,S-3,,Tue,,',
+        ""]
+
+
+def test_moodle_grade_import_csv(graded, tmp_path, capsys):
+    """Is Moodle's import CSV one identifier column (email or ID number) and one column per grade
+    item, with the same totals?"""
+    _export(graded, tmp_path, A, "--format", "moodle")
+    assert (tmp_path / "out" / f"{A}_moodle.csv").read_text().splitlines() == [
+        f"Email address,{A}", "jd@x.edu,7.5", "ml@x.edu,10", "ab@x.edu,"]
+    _export(graded, tmp_path, A, B, "--format", "moodle", "--moodle-key", "idnumber")
+    assert (tmp_path / "out" / "grades_moodle.csv").read_text().splitlines() == [
+        f"ID number,{A},{B}", "20251,7.5,5", "20252,10,", "20253,,"]
+
+
+def test_a_student_the_lms_cannot_match_is_named(graded, tmp_path, capsys):
+    """Does an export refuse a roster where a student has no identifier the LMS matches by, and
+    say which students and which columns?"""
+    (tmp_path / "roster.csv").write_text("id,first_name,last_name,email\njdoe,Jane,Doe,\n")
+    assert main(["export", A, "--format", "canvas", "--roster", str(tmp_path / "roster.csv"),
+                 "--root", str(graded.root)]) == 1
+    err = capsys.readouterr().err
+    assert "canvas_id, sis_user_id, sis_login_id" in err and err.rstrip().endswith("jdoe")
+    assert main(["export", A, "--format", "moodle", "--roster", str(tmp_path / "roster.csv"),
+                 "--root", str(graded.root)]) == 1
+    assert "`email` column, which is empty or missing for: jdoe" in capsys.readouterr().err
+    assert main(["export", A, "--format", "moodle", "--root", str(graded.root)]) == 1
+    assert "needs --roster" in capsys.readouterr().err
+
+
+@pytest.fixture
+def released(tmp_path):
+    course = new_course(tmp_path / "course")
+    (course.root / "release" / A).mkdir(parents=True)
+    cells.write(cells.notebook([cells.code("x = 1")]), course.root / "release" / A / f"{A}.ipynb")
+    (tmp_path / "roster.csv").write_text(ROSTER)
+    return course
+
+
+def _nb(text):
+    return nbformat.writes(cells.notebook([cells.code(f"answer = {text!r}")])).encode()
+
+
+def test_canvas_download_names_are_matched_by_canvas_user_id(released, tmp_path):
+    """Are Canvas's `name_userid_submissionid_file` and `name_LATE_userid_...` files matched by the
+    user id through the roster's canvas_id, whatever name the student gave the file or Canvas
+    wrote, with Canvas's LATE mark reported but never taken as a date?"""
+    when = (2025, 1, 1, 9, 0, 0)
+    archive = tmp_path / "submissions.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for name, text in ((f"doejane_1001_555_{A}.ipynb", "jdoe"),
+                           # Max named his file after Jane: the Canvas user id still says Max.
+                           (f"leemax_LATE_1002_556_jdoe_{A}-1.ipynb", "max"),
+                           ("stranger_1999_557_Untitled.ipynb", "stranger"),
+                           ("bellann_1003_558_03_sigmoid_neuron.ipynb", "other assignment")):
+            zf.writestr(zipfile.ZipInfo(name, date_time=when), _nb(text))
+    report = collect(A, archive, tmp_path / "roster.csv", "2025-01-02T00:00:00", released)
+    assert {f.student: f.name for f in report.imported} == {
+        "jdoe": f"doejane_1001_555_{A}.ipynb", "max": f"leemax_LATE_1002_556_jdoe_{A}-1.ipynb"}
+    assert b"'max'" in (released.root / "submitted/max" / A / f"{A}.ipynb").read_bytes()
+    assert report.late == [] and [f.student for f in report.lms_late] == ["max"]
+    assert dict(report.unmatched) == {
+        "stranger_1999_557_Untitled.ipynb": "Canvas user id 1999 is in no roster row's canvas_id"}
+    assert dict(report.ignored) == {
+        "bellann_1003_558_03_sigmoid_neuron.ipynb": "a submission of another assignment"}
+
+
+def test_a_roster_giving_two_students_one_canvas_id_is_refused(released, tmp_path):
+    """Is a roster where two students share a canvas_id refused, naming both?"""
+    (tmp_path / "roster.csv").write_text("id,first_name,last_name,email,canvas_id\n"
+                                         "jdoe,J,D,j@x,7\nmax,M,L,m@x,7\n")
+    with pytest.raises(RuntimeError, match="jdoe and max have the same canvas_id 7"):
+        collect(A, tmp_path, tmp_path / "roster.csv", course=released)
