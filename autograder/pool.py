@@ -21,7 +21,7 @@ import psutil
 from . import cgroups, sandbox
 from .workspace import REPO, env
 
-STARTUP_ALLOWANCE = 60
+STARTUP_ALLOWANCE = 180
 """Seconds a new worker may take to start (its imports), before its first notebook's limit runs."""
 
 

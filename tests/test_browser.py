@@ -39,7 +39,7 @@ def _get(url, timeout=2):
 
 
 @contextmanager
-def jupyter_lab(root_dir, workdir, deadline=40):
+def jupyter_lab(root_dir, workdir, deadline=120):
     """A JupyterLab server serving root_dir; yields its base URL and token; stopped by its PID."""
     port, token = free_port(), secrets.token_hex(16)
     log = open(Path(workdir) / "jupyter.log", "w")
