@@ -58,6 +58,7 @@ def _recorded(assignment, exercise, fn, tmp_path, monkeypatch):
     return grader.judge(assignment, exercise, entry["fn"], entry["results"], STUDENT)
 
 
+@pytest.mark.accuracy  # every simulated answer of every exercise, both routes: a slow tier
 @pytest.mark.parametrize("assignment", assignments())
 def test_recorded_verdicts_equal_direct_verdicts(assignment, tmp_path, monkeypatch):
     monkeypatch.setenv("BACKPROP_STUDENT_ID", STUDENT)
