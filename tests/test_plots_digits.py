@@ -39,32 +39,35 @@ def test_confusion_figure_says_how_many_are_right():
 
 
 def test_digit_grid_marks_only_the_mistakes():
-    """Is a wrong prediction titled with the true label, in red, and a right one plainly?"""
+    """Is a wrong prediction written with the true label, in red and framed, a right one plainly?"""
     X, y = digits_split()[:2]
     guesses = y[:12].copy()
     guesses[3] = (y[3] + 1) % 10
-    fig = digit_grid_figure(X[:12], y[:12], guesses, cols=6)
-    titles = [ax.get_title() for ax in fig.axes]
-    assert titles[3] == f"{guesses[3]} (true {y[3]})" and titles[0] == str(y[0])
-    red = [k for k, ax in enumerate(fig.axes) if ax.title.get_color() == WRONG]
-    assert red == [3]
+    ax = digit_grid_figure(X[:12], y[:12], guesses, cols=6).axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    assert texts[3] == f"{guesses[3]} (true {y[3]})" and texts[0] == str(y[0])
+    assert [k for k, t in enumerate(ax.texts) if t.get_color() == WRONG] == [3]
+    assert len(ax.patches) == 1 and ax.patches[0].get_xy() == (3 * 12 - 0.5, -0.5)
 
 
 def test_digit_grid_without_predictions_shows_labels():
-    """Without predictions, is every image titled with its label and nothing red?"""
+    """Without predictions, is every image labelled, nothing red, the images on one canvas?"""
     X, y = digits_split()[:2]
-    fig = digit_grid_figure(X[:7], y[:7], cols=5)
-    assert [ax.get_title() for ax in fig.axes[:7]] == [str(v) for v in y[:7]]
-    assert not fig.axes[8].axison  # the grid's empty places are blank
+    ax = digit_grid_figure(X[:7], y[:7], cols=5).axes[0]
+    assert [t.get_text() for t in ax.texts] == [str(v) for v in y[:7]] and not ax.patches
+    canvas = ax.images[0].get_array()
+    assert canvas.shape == (4 + 2 * 12 - 4, 5 * 12 - 4)  # a row of text above each row of images
+    assert np.array_equal(canvas[4:12, :8], X[0].reshape(8, 8))
 
 
 def test_weights_figure_draws_one_image_per_hidden_unit():
-    """Is each column of W1 an 8x8 image, on one scale symmetric around 0?"""
+    """Is each column of W1 an 8x8 tile, on one scale symmetric around 0?"""
     W1 = np.random.default_rng(0).normal(size=(64, 10))
-    fig = weights_figure(W1, cols=4)
-    images = [ax.images[0] for ax in fig.axes if ax.images]
-    assert len(images) == 10 and images[0].get_array().shape == (8, 8)
-    lo, hi = images[0].get_clim()
+    image = weights_figure(W1, cols=4).axes[0].images[0]
+    canvas = image.get_array()
+    assert canvas.shape == (3 * 9 - 1, 4 * 9 - 1)
+    assert np.array_equal(canvas[9:17, 9:17], W1[:, 5].reshape(8, 8))
+    lo, hi = image.get_clim()
     assert lo == -hi == -np.max(np.abs(W1))
 
 

@@ -9,6 +9,7 @@
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from ..style import FALSE, INK, TRUE, WRONG
 from .blit import png
@@ -19,34 +20,48 @@ def _images(images):
     return images.reshape(len(images), 8, 8)
 
 
-def digit_grid_figure(images, labels, predicted=None, cols=10, title=None):
-    """One small picture per image (rows of 64 pixels or 8x8 arrays), titled with its label; with
-    `predicted`, titled "prediction" and, where it differs from the label, "prediction (true
-    label)" in red with a red frame."""
-    images, labels = _images(images), np.asarray(labels).ravel()
+def _tiles(images, cols, gap=1):
+    """The 8x8 images laid out in rows of `cols` on one canvas, `gap` blank pixels (nan) apart:
+    one imshow for the whole grid (dozens of axes would take seconds to draw)."""
     rows = max(1, -(-len(images) // cols))
-    fig = Figure(figsize=(cols * 0.8, rows * 0.95 + (0.35 if title else 0)))
-    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
-    for k, ax in enumerate(axes):
-        ax.set_xticks([])
-        ax.set_yticks([])
-        if k >= len(images):
-            ax.set_axis_off()
-            continue
-        ax.imshow(images[k], cmap="gray_r", vmin=0, vmax=images.max() or 1)
+    canvas = np.full((rows * (8 + gap) - gap, cols * (8 + gap) - gap), np.nan)
+    for k, image in enumerate(images):
+        r, c = divmod(k, cols)
+        canvas[r * (8 + gap):r * (8 + gap) + 8, c * (8 + gap):c * (8 + gap) + 8] = image
+    return canvas
+
+
+def _corner(k, cols, gap):
+    r, c = divmod(k, cols)
+    return c * (8 + gap) - 0.5, r * (8 + gap) - 0.5  # (x, y) of the image's top-left pixel edge
+
+
+def digit_grid_figure(images, labels, predicted=None, cols=10, title=None):
+    """The images (rows of 64 pixels or 8x8 arrays) in a grid, each with its label above it; with
+    `predicted`, the prediction above it and, where it differs from the label, "prediction
+    (true label)" in red with a red frame around the image."""
+    images, labels = _images(images), np.asarray(labels).ravel()
+    gap = 4  # room for the text above each image (and above the first row)
+    tiles = _tiles(images, cols, gap)
+    canvas = np.vstack([np.full((gap, tiles.shape[1]), np.nan), tiles])
+    rows = -(-len(images) // cols)
+    fig = Figure(figsize=(cols * 0.75, rows * 1.0 + (0.3 if title else 0)))
+    ax = fig.add_axes((0.01, 0.01, 0.98, 0.98 - (0.3 / (rows + 0.3) if title else 0)))
+    ax.imshow(canvas, cmap="gray_r", vmin=0, vmax=np.nanmax(canvas) or 1,
+              extent=(-0.5, canvas.shape[1] - 0.5, tiles.shape[0] - 0.5, -gap - 0.5))
+    ax.set_axis_off()
+    for k in range(len(images)):
+        x, y = _corner(k, cols, gap)
         text, colour = f"{labels[k]}", INK
         if predicted is not None:
             guess = int(np.ravel(predicted)[k])
             text = f"{guess}" if guess == labels[k] else f"{guess} (true {labels[k]})"
             if guess != labels[k]:
                 colour = WRONG
-                for spine in ax.spines.values():
-                    spine.set(color=WRONG, linewidth=2.5)
-        ax.set_title(text, fontsize=9, color=colour, pad=2)
+                ax.add_patch(Rectangle((x, y), 8, 8, fill=False, edgecolor=WRONG, linewidth=2))
+        ax.text(x + 4, y - 0.6, text, ha="center", va="bottom", fontsize=8, color=colour)
     if title:
-        fig.suptitle(title)
-    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.88 if title else 0.93,
-                        wspace=0.1, hspace=0.45)
+        fig.suptitle(title, fontsize=10)
     return fig
 
 
@@ -75,7 +90,7 @@ def confusion_figure(labels, predicted, classes=10):
     ax.set(xticks=range(classes), yticks=range(classes), xlabel="predicted", ylabel="true digit")
     right = int(np.trace(counts))
     ax.set_title(f"{right} of {counts.sum()} right ({right / max(1, counts.sum()):.1%})")
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.12, right=0.98, bottom=0.11, top=0.92)
     return fig
 
 
@@ -83,19 +98,15 @@ def weights_figure(W1, cols=8, title="first layer: each hidden unit's weights as
     """Each column of W1 (64, H) as an 8x8 image, positive weights blue, negative orange, on one
     symmetric scale: the pattern of pixels each hidden unit responds to."""
     W1 = np.asarray(W1, dtype=float)
-    hidden = W1.shape[1]
-    rows = max(1, -(-hidden // cols))
-    fig = Figure(figsize=(cols * 0.75, rows * 0.75 + 0.4))
-    axes = fig.subplots(rows, cols, squeeze=False).ravel()
+    canvas = _tiles(W1.T.reshape(-1, 8, 8), cols)
+    rows = canvas.shape[0] // 9 + 1
+    fig = Figure(figsize=(cols * 0.7, rows * 0.7 + 0.4))
+    ax = fig.add_axes((0.01, 0.01, 0.98, 0.98 - 0.4 / (rows * 0.7 + 0.4)))
     scale = float(np.max(np.abs(W1))) or 1.0
-    cmap = LinearSegmentedColormap.from_list("weights", [FALSE, "white", TRUE])
-    for k, ax in enumerate(axes):
-        ax.set_axis_off()
-        if k < hidden:
-            ax.imshow(W1[:, k].reshape(8, 8), cmap=cmap, vmin=-scale, vmax=scale)
+    ax.imshow(canvas, cmap=LinearSegmentedColormap.from_list("weights", [FALSE, "white", TRUE]),
+              vmin=-scale, vmax=scale)
+    ax.set_axis_off()
     fig.suptitle(title, fontsize=10)
-    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=1 - 0.4 / (rows * 0.75 + 0.4),
-                        wspace=0.08, hspace=0.08)
     return fig
 
 
