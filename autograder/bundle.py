@@ -39,6 +39,9 @@ dependencies = {dependencies}
 
 [tool.setuptools.packages.find]
 include = ["course", "course.*"]
+
+[tool.setuptools.package-data]
+course = ["glossary.toml", "data/*.npz", "data/README.md"]
 """
 
 README = """\

@@ -6,10 +6,14 @@ import pytest
 from course.gradcheck import numerical_gradient, rel_error
 from course.grading import GradingError
 from course.grading.drivers import (
+    BatchBowl,
     affine_layer,
+    classifier_backward_call,
+    loss_layer,
     network_backward_call,
     network_forward_call,
     one_input_layer,
+    sgd_call,
     train_call,
     two_input_layer,
 )
@@ -162,3 +166,73 @@ def test_06_budget_learns_xor_with_margin():
                                ref.network_backward, budget["lr"], budget["steps"])
     P = ref.network_forward(params, X)
     assert np.max(np.abs(P - Y)) < 0.1 and losses[-1] < 0.01
+
+
+def test_batch_bowl_is_exact_and_moves_with_the_batch():
+    """Is BatchBowl's gradient its loss's centred differences, and does its loss change with the
+    batch, and with images paired with other labels?"""
+    rng = np.random.default_rng(3)
+    bowl = BatchBowl(target={"w": rng.normal(size=(2, 3))}, curve={"w": np.full((2, 3), 0.5)},
+                     shift={"w": rng.normal(size=(2, 3))})
+    X, y, w = rng.normal(size=(5, 4)), np.array([0, 1, 2, 3, 1]), rng.normal(size=(2, 3))
+    loss, grads = bowl({"w": w}, X, y)
+    numeric = numerical_gradient(lambda v: bowl({"w": v}, X, y)[0], w)
+    assert rel_error(numeric, grads["w"]) < 1e-7
+    assert bowl({"w": w}, X[:3], y[:3])[0] != loss
+    assert bowl({"w": w}, X, y[::-1])[0] != loss
+
+
+def _08():
+    return load("08_digits")
+
+
+def test_08_drivers_read_labels_as_ints_and_name_every_output():
+    """Do the 08 drivers pass integer labels, and return the loss with ds, the named gradients,
+    and the trained parameters with one loss per batch?"""
+    ref = _08()
+    out = loss_layer(ref.SoftmaxWithLoss, dict(s=np.zeros((2, 3)), y=[0, 2]))
+    assert np.isclose(out["loss"], np.log(3)) and out["ds"].shape == (2, 3)
+    case = dict(**ref.init_params(5, 1), X=np.ones((3, 64)), y=[1, 2, 3])
+    grads = classifier_backward_call(ref.network_backward, case)
+    assert set(grads) == {"loss", "dW1", "db1", "dW2", "db2"} and grads["dW1"].shape == (64, 5)
+    run = sgd_call(ref.sgd, dict(params={"w": np.zeros(2)}, X=np.ones((7, 1)), y=np.arange(7),
+                                 grad_fn={"batch_bowl": dict(
+                                     target={"w": np.ones(2)}, curve={"w": np.ones(2)},
+                                     shift={"w": np.ones(2)})},
+                                 lr=0.1, epochs=2, batch_size=3, seed=0))
+    assert set(run["params"]) == {"w"} and run["losses"].shape == (6,)  # batches 3, 3, 1
+
+
+def test_08_layers_match_centred_differences():
+    """Do the 08 reference layers agree with centred differences, at large scores too?"""
+    ref = _08()
+    rng = np.random.default_rng(8)
+    x, dout = rng.normal(size=(4, 5)), rng.normal(size=(4, 5))
+    relu = ref.Relu()
+    relu.forward(x)
+    numeric = numerical_gradient(lambda v: np.sum(dout * ref.Relu().forward(v)), x)
+    assert rel_error(numeric, relu.backward(dout)) < 1e-7
+    for shift in (0.0, 1000.0):
+        s, y = rng.normal(size=(3, 4)) + shift, np.array([0, 3, 1])
+        head = ref.SoftmaxWithLoss()
+        assert np.isfinite(head.forward(s, y))
+        numeric = numerical_gradient(lambda v, y=y: ref.SoftmaxWithLoss().forward(v, y), s)
+        assert rel_error(numeric, head.backward()) < 1e-5
+
+
+def test_08_budget_reads_digits_well_and_fast():
+    """Does the reference reach at least 95% test accuracy within the stated budget, in under
+    10 s?"""
+    import time
+
+    from course.datasets import digits_split
+    ref = _08()
+    budget = ref.BUDGET
+    X_train, y_train, X_test, y_test = digits_split()
+    started = time.perf_counter()
+    params, losses = ref.sgd(ref.init_params(budget["hidden"], budget["seed"]), X_train, y_train,
+                             ref.network_backward, budget["lr"], budget["epochs"],
+                             budget["batch_size"], budget["seed"])
+    assert time.perf_counter() - started < 10
+    assert np.mean(ref.predict(params, X_test) == y_test) >= 0.95
+    assert len(losses) == budget["epochs"] * 45  # ceil(1437 / 32) batches per epoch

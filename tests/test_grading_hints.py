@@ -17,7 +17,8 @@ from course.grading.hints import GENERIC, NAMED, Case, candidates, diagnose
 STUDENTS = ("audit-ada", "audit-alan", "audit-grace")
 
 R = {n: load(n) for n in ("01_perceptron", "02_chain_rule", "03_sigmoid_neuron",
-                          "04_staged_backprop", "05_vectorized_layers", "06_xor_capstone")}
+                          "04_staged_backprop", "05_vectorized_layers", "06_xor_capstone",
+                          "08_digits")}
 
 
 def _sig(v):
@@ -140,6 +141,20 @@ def _unaveraged(params, X, Y):
     """network_backward with the loss gradient 2 (P - Y), not 2 (P - Y) / N."""
     loss, grads = _network_backward()(params, X, Y)
     return loss, {k: len(X) * v for k, v in grads.items()}
+
+
+def _softmax_with(ds):
+    """SoftmaxWithLoss with a right loss and backward's ds = ds(p, t, N)."""
+    class SoftmaxWithLoss(R["08_digits"].SoftmaxWithLoss):
+        def backward(self, dout=1.0):
+            t = np.eye(self.p.shape[1])[self.y]
+            return ds(self.p, t, len(self.y))
+    return SoftmaxWithLoss
+
+
+class _ReluWithoutDout(R["08_digits"].Relu):
+    def backward(self, dout):
+        return self.mask * 1.0
 
 
 EXAMPLES = [
@@ -309,6 +324,13 @@ EXAMPLES = [
     ("06_xor_capstone", "train", "losses after the update", _train(late=True),
      {"train.late_loss"}),
     ("06_xor_capstone", "train", "half steps", _train(step=-0.5), set()),
+    ("08_digits", "Relu", "the mask without dout", _ReluWithoutDout, {"upstream"}),
+    ("08_digits", "SoftmaxWithLoss", "not averaged", _softmax_with(lambda p, t, n: p - t),
+     {"batch.not_averaged"}),
+    ("08_digits", "SoftmaxWithLoss", "t - p", _softmax_with(lambda p, t, n: (t - p) / n),
+     {"sign"}),
+    ("08_digits", "SoftmaxWithLoss", "the target forgotten", _softmax_with(lambda p, t, n: p / n),
+     set()),
 ]
 
 

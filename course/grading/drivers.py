@@ -122,8 +122,36 @@ def _pair(result, fn, names):
 
 def network_backward_call(fn, case):
     """fn(params, X, Y) -> (loss, grads dict keyed like params), as named outputs."""
-    loss, grads = _pair(fn(params_of(case), _copy(case["X"]), _copy(case["Y"])), fn,
-                        ("loss", "grads"))
+    return _loss_and_grads(fn, fn(params_of(case), _copy(case["X"]), _copy(case["Y"])))
+
+
+def _labels(value):
+    """Class labels as the ints they are (the other inputs are copied as floats)."""
+    return np.array(value, dtype=int)
+
+
+def classifier_backward_call(fn, case):
+    """fn(params, X, y) -> (loss, grads dict keyed like params), y integer class labels (08)."""
+    return _loss_and_grads(fn, fn(params_of(case), _copy(case["X"]), _labels(case["y"])))
+
+
+def loss_layer(layer_class, case):
+    """(loss, ds) of a loss layer: forward(s, y) -> loss, backward() -> ds (the end of the
+    backward pass, so no upstream gradient is passed). As above, run alone and with a second
+    layer object running forward in between."""
+    solo = layer_class()
+    solo.forward(_copy(case["s"]), _labels(case["y"]))
+    alone = solo.backward()
+    layer, other = layer_class(), layer_class()
+    loss = layer.forward(_copy(case["s"]), _labels(case["y"]))
+    other.forward(0.5 * _copy(case["s"]) - 1.0, _labels(case["y"])[::-1].copy())
+    ds = layer.backward()
+    _own_cache(layer_class, (alone,), (ds,))
+    return Outputs(loss=loss, ds=ds)
+
+
+def _loss_and_grads(fn, result):
+    loss, grads = _pair(result, fn, ("loss", "grads"))
     if not isinstance(grads, dict):
         raise GradingError(f"{getattr(fn, '__name__', 'your function')} returned grads as "
                            f"{type(grads).__name__}: grads should be a dict with the keys of "
@@ -172,13 +200,35 @@ class Path:
         return self.losses[k], {key: np.array(v, dtype=float) for key, v in self.grads[k].items()}
 
 
+class BatchBowl(Bowl):
+    """A Bowl whose minimum moves with the mini-batch (X, y) it is given: to target + shift * m,
+    m the batch's mean of (sum of a row of X) * (its label + 1). Its gradient is exact at any
+    parameters and any batch, and differs for another batch, or for rows paired with other
+    labels: a mini-batch loop is compared step by step, shuffling and batching included."""
+
+    def __init__(self, target, curve, shift):
+        super().__init__(target, curve)
+        self.shift = {k: np.asarray(v, dtype=float) for k, v in shift.items()}
+
+    def __call__(self, params, X, y):
+        X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+        m = float(np.mean(X.reshape(len(X), -1).sum(axis=1) * (y + 1.0)))
+        moved = {k: self.target[k] + self.shift[k] * m for k in self.target}
+        diff = {k: np.asarray(params[k], dtype=float) - moved[k] for k in moved}
+        loss = float(sum(np.sum(self.curve[k] * d ** 2) for k, d in diff.items()))
+        return loss, {k: 2.0 * self.curve[k] * d for k, d in diff.items()}
+
+
 def grad_function(spec):
     """The gradient function a training case names: a callable as it is, or as data
-    {"bowl": {"target": ..., "curve": ...}} or {"path": {"params", "losses", "grads"}}."""
+    {"bowl": {"target": ..., "curve": ...}}, {"batch_bowl": {..., "shift": ...}} or
+    {"path": {"params", "losses", "grads"}}."""
     if callable(spec):
         return spec
     if "bowl" in spec:
         return Bowl(**spec["bowl"])
+    if "batch_bowl" in spec:
+        return BatchBowl(**spec["batch_bowl"])
     return Path(**spec["path"])
 
 
@@ -187,9 +237,21 @@ def train_call(fn, case):
     parameters are a dict of any keys and shapes under "params"; its grad_fn may be a function
     or data (see grad_function)."""
     params = {k: _copy(v) for k, v in case["params"].items()}
-    trained, losses = _pair(fn(params, _copy(case["X"]), _copy(case["Y"]),
-                               grad_function(case["grad_fn"]), case["lr"], case["steps"]),
-                            fn, ("params", "losses"))
+    return _trained(fn, fn(params, _copy(case["X"]), _copy(case["Y"]),
+                           grad_function(case["grad_fn"]), case["lr"], case["steps"]))
+
+
+def sgd_call(fn, case):
+    """fn(params, X, y, grad_fn, lr, epochs, batch_size, seed) -> (params, losses), as named
+    outputs (08's mini-batch loop; y integer labels). Parameters and grad_fn as in train_call."""
+    params = {k: _copy(v) for k, v in case["params"].items()}
+    return _trained(fn, fn(params, _copy(case["X"]), _labels(case["y"]),
+                           grad_function(case["grad_fn"]), case["lr"], case["epochs"],
+                           case["batch_size"], case["seed"]))
+
+
+def _trained(fn, result):
+    trained, losses = _pair(result, fn, ("params", "losses"))
     try:
         losses = np.asarray(losses, dtype=float).ravel()
     except (TypeError, ValueError):

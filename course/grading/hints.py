@@ -409,7 +409,7 @@ def _rel_error_signed(case):
 
 
 def _batch_size(case):
-    batch = case.inputs.get("X", case.inputs.get("P"))
+    batch = next((case.inputs[k] for k in ("X", "P", "s") if k in case.inputs), None)
     return None if batch is None else len(batch)
 
 
@@ -495,6 +495,7 @@ NAMED = {
                 "error of an entry is the size of a - b, whatever its sign.", _rel_error_signed)),
     "mse_loss": (Mistake("batch.not_averaged", _NOT_AVERAGED, _not_averaged),),
     "network_backward": (Mistake("batch.not_averaged", _NOT_AVERAGED, _not_averaged),),
+    "SoftmaxWithLoss": (Mistake("batch.not_averaged", _NOT_AVERAGED, _not_averaged),),
     "train": (Mistake(
         "train.late_loss", "your losses are one step ahead: record each step's loss before that "
         "step's update.", _loss_after_update),),

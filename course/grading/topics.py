@@ -101,6 +101,11 @@ TOPICS = {
         stages=[("the loss", "loss"), ("the output layer (dW2, db2)", "dW2 db2"),
                 ("the hidden layer (dW1, db1)", "dW1 db1")]),
     "train": NONE,
+    # 08: the layers on their own, like 05's; network_backward is 06's name and shape again
+    # (loss, then the output layer, then the hidden layer), so 06's topic above is its topic
+    "Relu": topic("dx"),
+    "SoftmaxWithLoss": topic("ds"),
+    "sgd": NONE,
 }
 
 

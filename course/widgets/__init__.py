@@ -2,16 +2,18 @@
 
 - live_circuit (02, 03, 04): course.widgets.circuit over course.circuits.live;
 - perceptron_widget (01), sigmoid_widget (03): course.widgets.figures over course.pictures;
-- training_view (06): course.widgets.training over course.pictures.training.
+- training_view (06): course.widgets.training over course.pictures.training;
+- curves_view (08): course.widgets.training over course.pictures.digits.
 
 Nothing here starts work on its own: the training view runs only when Start is pressed.
 """
 from .circuit import LiveCircuit
 from .figures import PerceptronWidget, SigmoidWidget
-from .training import TrainingView
+from .training import CurvesView, TrainingView
 
 __all__ = ["live_circuit", "perceptron_widget", "sigmoid_widget", "training_view",
-           "LiveCircuit", "PerceptronWidget", "SigmoidWidget", "TrainingView"]
+           "curves_view", "LiveCircuit", "PerceptronWidget", "SigmoidWidget", "TrainingView",
+           "CurvesView"]
 
 
 def live_circuit(circuit, backward=None, inputs=None, *, call=None, ranges=None, dout=1.0):
@@ -51,3 +53,13 @@ def training_view(step, predict, *, steps_per_tick=50, max_steps=20000):
     until Stop, a failure, or max_steps.
     """
     return TrainingView(step, predict, steps_per_tick=steps_per_tick, max_steps=max_steps)
+
+
+def curves_view(step, accuracy, *, epochs_per_tick=1, max_epochs=30):
+    """Start/Stop/Step buttons over the loss and the training and test accuracy per epoch.
+
+    step(n) trains n more epochs and returns the latest loss; accuracy() returns the (training,
+    test) accuracy of the network now. Start trains in the background (the kernel stays free)
+    until Stop, a failure, or max_epochs.
+    """
+    return CurvesView(step, accuracy, epochs_per_tick=epochs_per_tick, max_epochs=max_epochs)

@@ -1,4 +1,6 @@
-"""The XOR training view of notebook 06: Start/Stop/Step buttons over course.pictures.training.
+"""The training views: Start/Stop/Step buttons over a picture of training so far. TrainingView
+is notebook 06's (XOR: the loss and the decision boundary, course.pictures.training); CurvesView
+is notebook 08's (digits: loss and accuracy per epoch, course.pictures.digits).
 
 Start never blocks the kernel: inside Jupyter it trains in an asyncio task on the kernel's own
 event loop, handing control back between ticks (so Stop and other cells still run). Every run is
@@ -13,6 +15,7 @@ from html import escape
 import ipywidgets as widgets
 
 from ..grading.report import failure
+from ..pictures.digits import CurvesPicture
 from ..pictures.training import TrainingPicture
 
 
@@ -20,12 +23,13 @@ class TrainingView(widgets.VBox):
     """step(n) -> latest loss trains the student's network; predict(P) -> probabilities."""
 
     def __init__(self, step, predict, *, steps_per_tick=50, max_steps=20000, pause=0.02,
-                 frame=0.25):
+                 frame=0.25, picture=None):
         self.step_fn, self.predict = step, predict
         self.steps_per_tick, self.max_steps = steps_per_tick, max_steps
         self.pause, self.frame = pause, frame  # seconds between ticks, between pictures
         self.steps, self.losses = [], []
-        self.running, self.task, self.picture = False, None, TrainingPicture()
+        self.running, self.task = False, None
+        self.picture = picture or TrainingPicture()
         self.buttons = {name: widgets.Button(description=name)
                         for name in ("Start", "Stop", "Step")}
         self.buttons["Start"].on_click(lambda _: self.start())
@@ -99,3 +103,28 @@ class TrainingView(widgets.VBox):
     def stop(self):
         """Stop after the current tick."""
         self.running = False
+
+
+class CurvesView(TrainingView):
+    """step(n) -> latest loss trains the student's network n more epochs; accuracy() -> (training,
+    test) accuracy now, recorded after each tick and drawn beside the loss."""
+
+    def __init__(self, step, accuracy, *, epochs_per_tick=1, max_epochs=30, pause=0.02):
+        self.accuracy, self.accuracies = accuracy, []
+        super().__init__(step, None, steps_per_tick=epochs_per_tick, max_steps=max_epochs,
+                         pause=pause, frame=0.0, picture=CurvesPicture())
+
+    def tick(self):
+        if not super().tick():
+            return False
+        try:
+            self.accuracies.append(tuple(float(a) for a in self.accuracy()))
+        except Exception as exc:  # the student's predict failed: stop, and say why
+            self.steps.pop()
+            self.losses.pop()
+            self.status.value = escape(failure(self.accuracy, exc)) + ": training stopped."
+            return False
+        return True
+
+    def redraw(self):
+        self.image.value = self.picture.png(self.steps, self.losses, self.accuracies)
