@@ -2,16 +2,19 @@
 
 - live_circuit (02, 03, 04): course.widgets.circuit over course.circuits.live;
 - perceptron_widget (01), sigmoid_widget (03): course.widgets.figures over course.pictures;
-- training_view (06): course.widgets.training over course.pictures.training.
+- training_view (06): course.widgets.training over course.pictures.training;
+- value_graph_view (07): course.widgets.value_graph over course.pictures.value_graph.
 
 Nothing here starts work on its own: the training view runs only when Start is pressed.
 """
 from .circuit import LiveCircuit
 from .figures import PerceptronWidget, SigmoidWidget
 from .training import TrainingView
+from .value_graph import ValueGraphView
 
 __all__ = ["live_circuit", "perceptron_widget", "sigmoid_widget", "training_view",
-           "LiveCircuit", "PerceptronWidget", "SigmoidWidget", "TrainingView"]
+           "value_graph_view", "LiveCircuit", "PerceptronWidget", "SigmoidWidget", "TrainingView",
+           "ValueGraphView"]
 
 
 def live_circuit(circuit, backward=None, inputs=None, *, call=None, ranges=None, dout=1.0):
@@ -51,3 +54,13 @@ def training_view(step, predict, *, steps_per_tick=50, max_steps=20000):
     until Stop, a failure, or max_steps.
     """
     return TrainingView(step, predict, steps_per_tick=steps_per_tick, max_steps=max_steps)
+
+
+def value_graph_view(value_class, build, inputs, ranges=None):
+    """Move an input, watch every node's data and grad change in the graph of an expression.
+
+    build(**leaves) -> the output Value, given one Value of `value_class` (the student's class)
+    per input; inputs: {name: start value}; ranges: {name: (min, max)} of the sliders. An input
+    whose grad differs from centred differences of the output is drawn in red.
+    """
+    return ValueGraphView(value_class, build, inputs, ranges)
