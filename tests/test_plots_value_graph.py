@@ -54,9 +54,17 @@ def test_widget_follows_the_slider_and_says_when_the_class_fails():
     view.sliders["x"].value = 1.0
     assert numbers(view.picture.value, "grad")["z"] == 6.0
 
-    class Unwritten:
-        def __init__(self, data):
+    class Unwritten(Value):
+        def __mul__(self, other):
             raise NotImplementedError()
 
-    view = value_graph_view(Unwritten, _circuit, dict(x=1.0))
-    assert view.picture.value == "" and "NotImplementedError" in view.message.value
+    view = value_graph_view(Unwritten, _circuit, dict(x=1.0, y=2.0, z=3.0))
+    assert view.picture.value == ""
+    assert "Unwritten.__mul__ is not written yet" in view.message.value
+
+    class Broken(Value):
+        def backward(self):
+            return 1 / 0
+
+    state = live_graph(Broken, _circuit, dict(x=1.0, y=2.0, z=3.0))
+    assert state.message.endswith("Broken.backward raised ZeroDivisionError: division by zero")

@@ -97,6 +97,17 @@ class LiveGraph:
     message: str = ""
 
 
+def _why(exc):
+    """One line naming the method that failed, e.g. `Value.__mul__ is not written yet`."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    where = tb.tb_frame.f_code.co_qualname.replace(".<locals>", "") if tb else "your code"
+    if isinstance(exc, NotImplementedError):
+        return f"{where} is not written yet: nothing to draw."
+    return f"{where} raised {type(exc).__name__}: {exc}"[:300]
+
+
 def live_graph(value_class, build, values, h=1e-6):
     """Build `build(**leaves)` from Values of `values` with the student's class, run backward()
     and compare each input's grad with centred differences of the output's data."""
@@ -110,7 +121,7 @@ def live_graph(value_class, build, values, h=1e-6):
         numeric = {k: (output({**values, k: x + h}).data - output({**values, k: x - h}).data)
                    / (2 * h) for k, x in values.items()}
     except Exception as exc:  # unwritten or failing code: say so, draw nothing
-        return LiveGraph(message=f"{type(exc).__name__}: {exc}"[:300])
+        return LiveGraph(message=_why(exc))
     mismatch = tuple(k for k in values if not NUMERIC.agree(grads[k], numeric[k]))
     message = (f"grad differs from centred differences at {', '.join(mismatch)}" if mismatch
                else f"output {float(out.data):.4g}; every input's grad agrees with centred "
