@@ -6,11 +6,26 @@
 - value_graph_view (07): course.widgets.value_graph over course.pictures.value_graph.
 
 Nothing here starts work on its own: the training view runs only when Start is pressed.
+Each widget's module is imported when it is first used, so a notebook that shows only SVG
+widgets never pays for importing matplotlib (seconds on a busy machine).
 """
-from .circuit import LiveCircuit
-from .figures import PerceptronWidget, SigmoidWidget
-from .training import TrainingView
-from .value_graph import ValueGraphView
+import importlib
+
+_HOME = {"LiveCircuit": "circuit", "PerceptronWidget": "figures", "SigmoidWidget": "figures",
+         "TrainingView": "training", "ValueGraphView": "value_graph"}
+"""The module of each widget class."""
+
+
+def _widget(name):
+    """The widget class `name`, its module imported on first use."""
+    return getattr(importlib.import_module(f".{_HOME[name]}", __name__), name)
+
+
+def __getattr__(name):  # PEP 562: `from course.widgets import LiveCircuit` imports it now
+    if name in _HOME:
+        return _widget(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["live_circuit", "perceptron_widget", "sigmoid_widget", "training_view",
            "value_graph_view", "LiveCircuit", "PerceptronWidget", "SigmoidWidget", "TrainingView",
@@ -27,7 +42,8 @@ def live_circuit(circuit, backward=None, inputs=None, *, call=None, ranges=None,
     Wires where the student's gradient differs from the numerical one are drawn in red.
     inputs: {wire: start value}; ranges: {wire: (min, max)} of the sliders.
     """
-    return LiveCircuit(circuit, backward, inputs, call=call, ranges=ranges, dout=dout)
+    return _widget("LiveCircuit")(circuit, backward, inputs, call=call, ranges=ranges,
+                                  dout=dout)
 
 
 def perceptron_widget(predict=None, **start):
@@ -37,13 +53,13 @@ def perceptron_widget(predict=None, **start):
     01's perceptron_predict; without it (or if it fails) the rule +1 if w.x + b > 0 else -1.
     start: w1, w2, b, dataset to begin with.
     """
-    return PerceptronWidget(predict, **start)
+    return _widget("PerceptronWidget")(predict, **start)
 
 
 def sigmoid_widget(backward=None, x=0.0):
     """Move x and read off sigma(x) and its local gradient; with notebook 03's
     sigmoid_backward(x, dout) it also shows the student's value beside it."""
-    return SigmoidWidget(backward, x)
+    return _widget("SigmoidWidget")(backward, x)
 
 
 def training_view(step, predict, *, steps_per_tick=50, max_steps=20000):
@@ -53,7 +69,8 @@ def training_view(step, predict, *, steps_per_tick=50, max_steps=20000):
     array of points to m probabilities. Start trains in the background (the kernel stays free)
     until Stop, a failure, or max_steps.
     """
-    return TrainingView(step, predict, steps_per_tick=steps_per_tick, max_steps=max_steps)
+    return _widget("TrainingView")(step, predict, steps_per_tick=steps_per_tick,
+                                   max_steps=max_steps)
 
 
 def value_graph_view(value_class, build, inputs, ranges=None):
@@ -63,4 +80,4 @@ def value_graph_view(value_class, build, inputs, ranges=None):
     per input; inputs: {name: start value}; ranges: {name: (min, max)} of the sliders. An input
     whose grad differs from centred differences of the output is drawn in red.
     """
-    return ValueGraphView(value_class, build, inputs, ranges)
+    return _widget("ValueGraphView")(value_class, build, inputs, ranges)
