@@ -83,12 +83,19 @@ class Runner:
         if failed:
             raise RuntimeError(f"{assignment}: the instructor's own notebook fails {failed}")
         self.index = {gid: i for i, (_, gid, _) in enumerate(self.cells) if gid}
+        self.ns = ns
 
     def failures(self, answers, only_tests=None):
         """(test grade_ids that fail when solution cells are replaced by `answers`, the
-        namespace after, the keys of the hints the failing tests show)."""
+        namespace after (valid until the next call), the keys of the hints the failing tests
+        show)."""
         start = min(self.index[g] for g in answers)
-        ns = dict(self.snapshots[start])
+        # The one namespace, restored in place: functions defined by earlier cells keep it as
+        # their globals, so they see what this run's cells bind, as in a kernel (07's
+        # `class Value(Value)` makes the engine's methods build the new class).
+        ns = self.ns
+        ns.clear()
+        ns.update(self.snapshots[start])
         failed, hints = set(), set()
         for i, (kind, gid, src) in enumerate(self.cells[start:], start):
             if kind == "test" and only_tests is not None and gid not in only_tests:

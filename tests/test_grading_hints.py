@@ -18,7 +18,7 @@ STUDENTS = ("audit-ada", "audit-alan", "audit-grace")
 
 R = {n: load(n) for n in ("01_perceptron", "02_chain_rule", "03_sigmoid_neuron",
                           "04_staged_backprop", "05_vectorized_layers", "06_xor_capstone",
-                          "08_digits")}
+                          "07_autograd", "08_digits")}
 
 
 def _sig(v):
@@ -155,6 +155,65 @@ def _softmax_with(ds):
 class _ReluWithoutDout(R["08_digits"].Relu):
     def backward(self, dout):
         return self.mask * 1.0
+def _engine(rules):
+    """Notebook 07's Value with some local backward rules replaced: rules(name, node, out) is
+    called where the reference would run node `out`'s rule (name: its op)."""
+    base = R["07_autograd"].Value
+
+    class Patched(base):
+        pass
+
+    def wrap(name):
+        original = getattr(base, name)
+
+        def method(self, *args):
+            out = original(self, *args)
+            replaced = rules(name, self, args, out)
+            if replaced is not None:
+                out._backward = replaced
+            return out
+        return method
+    for name in ("__add__", "__mul__", "tanh", "exp"):
+        setattr(Patched, name, wrap(name))
+    return Patched
+
+
+def _overwriting(name, self, args, out):
+    other = out._prev[-1]
+    if name == "__add__":
+        def rule():
+            self.grad = out.grad
+            other.grad = out.grad
+        return rule
+    if name == "__mul__":
+        def rule():
+            self.grad = other.data * out.grad
+            other.grad = self.data * out.grad
+        return rule
+    return None
+
+
+def _unswapped(name, self, args, out):
+    if name != "__mul__":
+        return None
+    other = out._prev[-1]
+
+    def rule():
+        self.grad += self.data * out.grad
+        other.grad += other.data * out.grad
+    return rule
+
+
+def _local_from_input(which):
+    def rules(name, self, args, out):
+        if name != which:
+            return None
+
+        def rule():
+            local = 1 - self.data ** 2 if which == "tanh" else self.data
+            self.grad += local * out.grad
+        return rule
+    return rules
 
 
 EXAMPLES = [
@@ -330,6 +389,13 @@ EXAMPLES = [
     ("08_digits", "SoftmaxWithLoss", "t - p", _softmax_with(lambda p, t, n: (t - p) / n),
      {"sign"}),
     ("08_digits", "SoftmaxWithLoss", "the target forgotten", _softmax_with(lambda p, t, n: p / n),
+     set()),
+    ("07_autograd", "Value", "= for += in the + and * rules", _engine(_overwriting),
+     {"autograd.overwritten"}),
+    ("07_autograd", "Value", "mul rule not swapped", _engine(_unswapped), set()),
+    ("07_autograd", "operations", "tanh' from the input", _engine(_local_from_input("tanh")),
+     {"autograd.tanh_input"}),
+    ("07_autograd", "operations", "exp' from the input", _engine(_local_from_input("exp")),
      set()),
 ]
 

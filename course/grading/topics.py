@@ -106,6 +106,16 @@ TOPICS = {
     "Relu": topic("dx"),
     "SoftmaxWithLoss": topic("ds"),
     "sgd": NONE,
+    # 07: the engine's checks read every node of a graph, its data (values) and grad (gradients);
+    # the worked examples return the gradients of the circuits of 02, 03 and 04
+    "Value": topic("grad"),
+    "operations": topic("grad"),
+    "circuit_autograd": topic("dx dy dz", products=[("dx", "dz"), ("dy", "dz")]),
+    "neuron_autograd": topic("dw dx"),
+    "staged_autograd": topic("dx dy"),
+    # no max gate here: max(z, w) is built as w + relu(z - w), so a wrong construction can
+    # exchange dz and dw on one case and not on another; the routing hints would mislead
+    "pattern_autograd": topic("dx dy dz dw", products=[("dx", "dy")]),
 }
 
 

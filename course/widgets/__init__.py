@@ -3,17 +3,34 @@
 - live_circuit (02, 03, 04): course.widgets.circuit over course.circuits.live;
 - perceptron_widget (01), sigmoid_widget (03): course.widgets.figures over course.pictures;
 - training_view (06): course.widgets.training over course.pictures.training;
+- value_graph_view (07): course.widgets.value_graph over course.pictures.value_graph;
 - curves_view (08): course.widgets.training over course.pictures.digits.
 
 Nothing here starts work on its own: the training view runs only when Start is pressed.
+Each widget's module is imported when it is first used, so a notebook that shows only SVG
+widgets never pays for importing matplotlib (seconds on a busy machine).
 """
-from .circuit import LiveCircuit
-from .figures import PerceptronWidget, SigmoidWidget
-from .training import CurvesView, TrainingView
+import importlib
+
+_HOME = {"LiveCircuit": "circuit", "PerceptronWidget": "figures", "SigmoidWidget": "figures",
+         "TrainingView": "training", "CurvesView": "training", "ValueGraphView": "value_graph"}
+"""The module of each widget class."""
+
+
+def _widget(name):
+    """The widget class `name`, its module imported on first use."""
+    return getattr(importlib.import_module(f".{_HOME[name]}", __name__), name)
+
+
+def __getattr__(name):  # PEP 562: `from course.widgets import LiveCircuit` imports it now
+    if name in _HOME:
+        return _widget(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["live_circuit", "perceptron_widget", "sigmoid_widget", "training_view",
-           "curves_view", "LiveCircuit", "PerceptronWidget", "SigmoidWidget", "TrainingView",
-           "CurvesView"]
+           "value_graph_view", "curves_view", "LiveCircuit", "PerceptronWidget", "SigmoidWidget",
+           "TrainingView", "ValueGraphView", "CurvesView"]
 
 
 def live_circuit(circuit, backward=None, inputs=None, *, call=None, ranges=None, dout=1.0):
@@ -26,7 +43,8 @@ def live_circuit(circuit, backward=None, inputs=None, *, call=None, ranges=None,
     Wires where the student's gradient differs from the numerical one are drawn in red.
     inputs: {wire: start value}; ranges: {wire: (min, max)} of the sliders.
     """
-    return LiveCircuit(circuit, backward, inputs, call=call, ranges=ranges, dout=dout)
+    return _widget("LiveCircuit")(circuit, backward, inputs, call=call, ranges=ranges,
+                                  dout=dout)
 
 
 def perceptron_widget(predict=None, **start):
@@ -36,13 +54,13 @@ def perceptron_widget(predict=None, **start):
     01's perceptron_predict; without it (or if it fails) the rule +1 if w.x + b > 0 else -1.
     start: w1, w2, b, dataset to begin with.
     """
-    return PerceptronWidget(predict, **start)
+    return _widget("PerceptronWidget")(predict, **start)
 
 
 def sigmoid_widget(backward=None, x=0.0):
     """Move x and read off sigma(x) and its local gradient; with notebook 03's
     sigmoid_backward(x, dout) it also shows the student's value beside it."""
-    return SigmoidWidget(backward, x)
+    return _widget("SigmoidWidget")(backward, x)
 
 
 def training_view(step, predict, *, steps_per_tick=50, max_steps=20000):
@@ -52,7 +70,18 @@ def training_view(step, predict, *, steps_per_tick=50, max_steps=20000):
     array of points to m probabilities. Start trains in the background (the kernel stays free)
     until Stop, a failure, or max_steps.
     """
-    return TrainingView(step, predict, steps_per_tick=steps_per_tick, max_steps=max_steps)
+    return _widget("TrainingView")(step, predict, steps_per_tick=steps_per_tick,
+                                   max_steps=max_steps)
+
+
+def value_graph_view(value_class, build, inputs, ranges=None):
+    """Move an input, watch every node's data and grad change in the graph of an expression.
+
+    build(**leaves) -> the output Value, given one Value of `value_class` (the student's class)
+    per input; inputs: {name: start value}; ranges: {name: (min, max)} of the sliders. An input
+    whose grad differs from centred differences of the output is drawn in red.
+    """
+    return _widget("ValueGraphView")(value_class, build, inputs, ranges)
 
 
 def curves_view(step, accuracy, *, epochs_per_tick=1, max_epochs=30):
@@ -62,4 +91,5 @@ def curves_view(step, accuracy, *, epochs_per_tick=1, max_epochs=30):
     test) accuracy of the network now. Start trains in the background (the kernel stays free)
     until Stop, a failure, or max_epochs.
     """
-    return CurvesView(step, accuracy, epochs_per_tick=epochs_per_tick, max_epochs=max_epochs)
+    return _widget("CurvesView")(step, accuracy, epochs_per_tick=epochs_per_tick,
+                                 max_epochs=max_epochs)

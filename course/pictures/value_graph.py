@@ -1,0 +1,130 @@
+"""The graph behind a Value (notebook 07): every node with its data (green, above its wire) and
+its grad (red, below), drawn like the lecture's circuits by course.circuits.svg.
+
+Pure functions of the Value objects: they read only `data`, `grad`, `_prev` and `_op`, the
+attributes of micrograd's Value that the notebook's class keeps too.
+"""
+from dataclasses import dataclass, field
+
+from ..circuits.svg import draw_circuit
+from ..tolerance import NUMERIC
+
+LABELS = {"+": "+", "*": "×"}
+"""How an op is written in its node (others as the class names them: exp, tanh, **2 ...)."""
+
+
+@dataclass(frozen=True)
+class Node:
+    """One computed Value as a gate of the drawing: `out` is its wire, `inputs` its inputs'."""
+    label: str
+    inputs: tuple
+    out: str
+
+
+@dataclass(frozen=True)
+class Graph:
+    """The shape course.circuits.svg draws: input wires, then nodes in forward order."""
+    inputs: tuple
+    gates: tuple
+    place: tuple = ()
+
+    @property
+    def wires(self):
+        return (*self.inputs, *(g.out for g in self.gates))
+
+    def consumers(self, wire):
+        return [g for g in self.gates if wire in g.inputs]
+
+
+def topological(out):
+    """Every Value `out` was computed from, and `out`, each once, inputs before their users
+    (an iterative depth-first search: deep graphs do not reach Python's recursion limit)."""
+    order, seen, stack = [], set(), [(out, False)]
+    while stack:
+        v, expanded = stack.pop()
+        if expanded:
+            order.append(v)
+        elif id(v) not in seen:
+            seen.add(id(v))
+            stack.append((v, True))
+            stack.extend((p, False) for p in reversed(tuple(getattr(v, "_prev", ()))))
+    return order
+
+
+def graph(out, names=None):
+    """(Graph, {wire: data}, {wire: grad}) of the Values behind `out`. `names` maps a name to a
+    leaf Value (e.g. dict(x=x, y=y)); other leaves, the numbers mixed in, are named by their
+    value."""
+    named = {id(v): k for k, v in (names or {}).items()}
+    wire, leaves, gates, taken = {}, [], [], set()
+    for k, v in enumerate(topological(out)):
+        prev = tuple(getattr(v, "_prev", ()))
+        if prev:
+            wire[id(v)] = f"v{k}"
+            op = str(getattr(v, "_op", "") or "?")
+            gates.append(Node(LABELS.get(op, op), tuple(wire[id(p)] for p in prev), f"v{k}"))
+            continue
+        name = named.get(id(v), f"{v.data:g}")
+        while name in taken:  # two leaves of the same value: each keeps its own wire
+            name += " "
+        taken.add(name)
+        wire[id(v)] = name
+        leaves.append(name)
+    if not gates:  # a lone leaf: draw it as its own output
+        gates.append(Node("=", (leaves[0],), "out"))
+        wire[id(out)] = "out"
+    values = {wire[id(v)]: float(v.data) for v in topological(out)}
+    grads = {wire[id(v)]: float(v.grad) for v in topological(out)}
+    return Graph(tuple(leaves), tuple(gates)), values, grads
+
+
+def value_graph_svg(out, names=None, *, mismatch=(), title=None, decimals=2):
+    """SVG of the graph behind `out`, data above and grad below every wire; leaves named in
+    `mismatch` are drawn red (their grad disagrees with centred differences)."""
+    shape, values, grads = graph(out, names)
+    return draw_circuit(shape, values, grads, mismatch=mismatch, decimals=decimals, title=title)
+
+
+@dataclass
+class LiveGraph:
+    """What the live view shows for one setting of the inputs."""
+    svg: str = ""
+    grads: dict = field(default_factory=dict)
+    """The leaves' grads after backward(), by input name."""
+    numeric: dict = field(default_factory=dict)
+    """The same by centred differences of the expression's forward value."""
+    mismatch: tuple = ()
+    message: str = ""
+
+
+def _why(exc):
+    """One line naming the method that failed, e.g. `Value.__mul__ is not written yet`."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    where = tb.tb_frame.f_code.co_qualname.replace(".<locals>", "") if tb else "your code"
+    if isinstance(exc, NotImplementedError):
+        return f"{where} is not written yet: nothing to draw."
+    return f"{where} raised {type(exc).__name__}: {exc}"[:300]
+
+
+def live_graph(value_class, build, values, h=1e-6):
+    """Build `build(**leaves)` from Values of `values` with the student's class, run backward()
+    and compare each input's grad with centred differences of the output's data."""
+    def output(at):
+        return build(**{k: value_class(v) for k, v in at.items()})
+    try:
+        leaves = {k: value_class(v) for k, v in values.items()}
+        out = build(**leaves)
+        out.backward()
+        grads = {k: float(v.grad) for k, v in leaves.items()}
+        numeric = {k: (output({**values, k: x + h}).data - output({**values, k: x - h}).data)
+                   / (2 * h) for k, x in values.items()}
+    except Exception as exc:  # unwritten or failing code: say so, draw nothing
+        return LiveGraph(message=_why(exc))
+    mismatch = tuple(k for k in values if not NUMERIC.agree(grads[k], numeric[k]))
+    message = (f"grad differs from centred differences at {', '.join(mismatch)}" if mismatch
+               else f"output {float(out.data):.4g}; every input's grad agrees with centred "
+               "differences")
+    return LiveGraph(value_graph_svg(out, leaves, mismatch=mismatch), grads, numeric, mismatch,
+                     message)

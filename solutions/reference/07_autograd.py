@@ -1,0 +1,353 @@
+"""Reference implementations and hidden-test cases for assignment 07 (instructor side only).
+
+The engine is micrograd's (Karpathy, engine.py): a scalar Value keeps data, grad, the Values it
+was computed from (_prev) and a local backward rule (_backward). The hidden tests of the engine
+build random expression graphs (course.grading.graphs) with the student's class: random depth,
+forks (a node used twice, `a + a` among them), numbers mixed in, every operation; they compare
+every node's data and grad, intermediate nodes included. Inputs stay where every rule is defined:
+no relu at 0, no division by a number near 0, no negative base under a fractional power.
+"""
+import math
+
+import numpy as np
+
+from course.grading import Exercise, Mistake
+from course.grading.graphs import NODE_ARG, value_graph
+
+# --- references -------------------------------------------------------------------------------
+
+
+class Value:
+    """A scalar that remembers how it was computed, and can backpropagate through it."""
+
+    def __init__(self, data, _prev=(), _op=""):
+        self.data = float(data)
+        self.grad = 0.0
+        self._prev = tuple(_prev)
+        self._op = _op
+        self._backward = lambda: None
+
+    def __repr__(self):
+        return f"Value(data={self.data:.6g}, grad={self.grad:.6g})"
+
+    def __add__(self, other):  # out = self + other: both local gradients are 1
+        other = other if isinstance(other, Value) else type(self)(other)
+        out = type(self)(self.data + other.data, (self, other), "+")
+
+        def _backward():
+            self.grad += out.grad
+            other.grad += out.grad
+        out._backward = _backward
+        return out
+
+    def __mul__(self, other):  # out = self * other: each gets the other's value
+        other = other if isinstance(other, Value) else type(self)(other)
+        out = type(self)(self.data * other.data, (self, other), "*")
+
+        def _backward():
+            self.grad += other.data * out.grad
+            other.grad += self.data * out.grad
+        out._backward = _backward
+        return out
+
+    def __pow__(self, n):  # out = self ** n (n a number): n self^(n-1)
+        out = type(self)(self.data ** n, (self,), f"**{n:g}")
+
+        def _backward():
+            self.grad += n * self.data ** (n - 1) * out.grad
+        out._backward = _backward
+        return out
+
+    def exp(self):  # (e^x)' = e^x, the output itself
+        out = type(self)(math.exp(self.data), (self,), "exp")
+
+        def _backward():
+            self.grad += out.data * out.grad
+        out._backward = _backward
+        return out
+
+    def tanh(self):  # tanh'(x) = 1 - tanh(x)^2, from the output
+        out = type(self)(math.tanh(self.data), (self,), "tanh")
+
+        def _backward():
+            self.grad += (1 - out.data ** 2) * out.grad
+        out._backward = _backward
+        return out
+
+    def relu(self):  # relu'(x) = 1 for x > 0, else 0
+        out = type(self)(self.data if self.data > 0 else 0.0, (self,), "relu")
+
+        def _backward():
+            self.grad += (self.data > 0) * out.grad
+        out._backward = _backward
+        return out
+
+    def backward(self):
+        """Visit the graph in reverse topological order from grad 1 at this node."""
+        order, seen = [], set()
+
+        def visit(v):
+            if id(v) not in seen:
+                seen.add(id(v))
+                for p in v._prev:
+                    visit(p)
+                order.append(v)
+        visit(self)
+        self.grad = 1.0
+        for v in reversed(order):
+            v._backward()
+
+    def __neg__(self):  # -self
+        return self * -1
+
+    def __radd__(self, other):  # other + self
+        return self + other
+
+    def __sub__(self, other):  # self - other
+        return self + (-other)
+
+    def __rsub__(self, other):  # other - self
+        return other + (-self)
+
+    def __rmul__(self, other):  # other * self
+        return self * other
+
+    def __truediv__(self, other):  # self / other
+        return self * other ** -1
+
+    def __rtruediv__(self, other):  # other / self
+        return other * self ** -1
+
+
+def _sigmoid(v):
+    return 1 / (1 + (-v).exp())
+
+
+def circuit_autograd(x, y, z):
+    # f = (x + y) z, by the engine
+    x, y, z = Value(x), Value(y), Value(z)
+    f = (x + y) * z
+    f.backward()
+    return x.grad, y.grad, z.grad
+
+
+def neuron_autograd(w, x):
+    # f = sigma(w0 x0 + w1 x1 + w2), by the engine
+    w, x = [Value(v) for v in w], [Value(v) for v in x]
+    f = _sigmoid(w[0] * x[0] + w[1] * x[1] + w[2])
+    f.backward()
+    return [v.grad for v in w], [v.grad for v in x]
+
+
+def staged_autograd(x, y):
+    # f = (x + sigma(y)) / (sigma(x) + (x + y)^2), by the engine
+    x, y = Value(x), Value(y)
+    f = (x + _sigmoid(y)) / (_sigmoid(x) + (x + y) ** 2)
+    f.backward()
+    return x.grad, y.grad
+
+
+def pattern_autograd(x, y, z, w):
+    # f = 2 (x y + max(z, w)), with max(z, w) = w + relu(z - w)
+    x, y, z, w = Value(x), Value(y), Value(z), Value(w)
+    f = 2 * (x * y + (w + (z - w).relu()))
+    f.backward()
+    return x.grad, y.grad, z.grad, w.grad
+
+
+# --- forward functions (plain numbers) for the centred-difference oracle ---------------------
+
+def _sig(v):
+    return 1.0 / (1.0 + np.exp(-v))
+
+
+def _neuron_forward(w, x):
+    return _sig(w[0] * x[0] + w[1] * x[1] + w[2])
+
+
+def _staged_forward(x, y):
+    return (x + _sig(y)) / (_sig(x) + (x + y) ** 2)
+
+
+def _pattern_forward(x, y, z, w):
+    return 2.0 * (x * y + max(z, w))
+
+
+# --- random graphs ----------------------------------------------------------------------------
+
+_PLAIN = {
+    "add": lambda a, b: a + b, "mul": lambda a, b: a * b, "sub": lambda a, b: a - b,
+    "div": lambda a, b: a / b, "add_num": lambda a, c: a + c, "radd": lambda a, c: c + a,
+    "mul_num": lambda a, c: a * c, "rmul": lambda a, c: c * a, "sub_num": lambda a, c: a - c,
+    "rsub": lambda a, c: c - a, "div_num": lambda a, c: a / c, "rdiv": lambda a, c: c / a,
+    "pow": lambda a, c: a ** c, "neg": lambda a, _: -a, "exp": lambda a, _: math.exp(a),
+    "tanh": lambda a, _: math.tanh(a), "relu": lambda a, _: max(a, 0.0)}
+_ENGINE_OPS = ("add", "mul", "add_num", "radd", "mul_num", "rmul")
+_ALL_OPS = tuple(_PLAIN)
+_POWERS = (2, 3, -1, -2, 0.5, 1.5, -0.5)
+
+
+def _number(rng):
+    return float(np.round(rng.uniform(0.3, 3.0) * rng.choice([-1.0, 1.0]), 2))
+
+
+def _defined(op, a, arg, b):
+    """True where op's rule is defined and tame at these values (b: node arg's value)."""
+    if op == "div":
+        return abs(b) > 0.3
+    if op == "rdiv":
+        return abs(a) > 0.3
+    if op == "pow":
+        return (abs(a) > 0.3 and (float(arg).is_integer() or a > 0.3)
+                and abs(a) ** arg < 30.0)
+    if op == "exp":
+        return a < 3.0
+    if op == "relu":
+        return abs(a) > 0.05
+    return True
+
+
+def _graph(rng, ops, size):
+    """Leaves and `size` random ops: operands favour recent nodes (depth) and reuse old ones
+    (forks); a fork a + a or a * a is always among them. Then the nodes nobody used are summed
+    into the output, so every node's gradient is its effect on the output."""
+    leaves = [_number(rng) for _ in range(int(rng.integers(1, 4)))]
+    values, steps, used = list(leaves), [], set()
+    fork_at = int(rng.integers(size))
+    while len(steps) < size:
+        n = len(values)
+        i = int(n - 1 - min(rng.geometric(0.45) - 1, n - 1))
+        op = ("add", "mul")[int(rng.integers(2))] if len(steps) == fork_at else \
+            ops[int(rng.integers(len(ops)))]
+        if len(steps) == fork_at:
+            arg = i
+        elif op in NODE_ARG:
+            arg = int(rng.integers(n))
+        elif op == "pow":
+            arg = _POWERS[int(rng.integers(len(_POWERS)))]
+        elif op in ("neg", "exp", "tanh", "relu"):
+            arg = None
+        else:
+            arg = _number(rng)
+        b = values[arg] if op in NODE_ARG else None
+        if not _defined(op, values[i], arg, b):
+            continue
+        out = _PLAIN[op](values[i], b if op in NODE_ARG else arg)
+        if not abs(out) < 30.0:
+            continue
+        steps.append([op, i, arg])
+        values.append(out)
+        used |= {i, arg} if op in NODE_ARG else {i}
+    loose = [k for k in range(len(values) - 1) if k not in used]
+    for k in loose:
+        steps.append(["add", len(values) - 1, k])
+        values.append(values[-1] + values[k])
+    return dict(leaves=leaves, ops=steps)
+
+
+def _engine_inputs(rng):
+    return _graph(rng, _ENGINE_OPS, int(rng.integers(2, 13)))
+
+
+def _operation_inputs(rng):
+    return _graph(rng, _ALL_OPS, int(rng.integers(3, 21)))
+
+
+def _circuit_inputs(rng):
+    return dict(x=_number(rng), y=_number(rng), z=_number(rng))
+
+
+def _neuron_inputs(rng):
+    return dict(w=rng.normal(scale=1.5, size=3), x=rng.normal(scale=1.5, size=2))
+
+
+def _staged_inputs(rng):
+    return dict(x=float(rng.uniform(-4, 4)), y=float(rng.uniform(-4, 4)))
+
+
+def _pattern_inputs(rng):
+    x, y, z = (float(rng.uniform(-4, 4)) for _ in range(3))
+    w = z + float(rng.uniform(0.1, 3.0) * rng.choice([-1.0, 1.0]))  # no tie: max has no kink
+    return dict(x=x, y=y, z=z, w=w)
+
+
+# --- recognised mistakes -------------------------------------------------------------------
+
+class _Overwrites(Value):
+    """The engine with `=` for `+=` in the + and * rules: a fork keeps only its last branch."""
+
+    def __add__(self, other):
+        other = other if isinstance(other, Value) else type(self)(other)
+        out = type(self)(self.data + other.data, (self, other), "+")
+
+        def _backward():
+            self.grad = out.grad
+            other.grad = out.grad
+        out._backward = _backward
+        return out
+
+    def __mul__(self, other):
+        other = other if isinstance(other, Value) else type(self)(other)
+        out = type(self)(self.data * other.data, (self, other), "*")
+
+        def _backward():
+            self.grad = other.data * out.grad
+            other.grad = self.data * out.grad
+        out._backward = _backward
+        return out
+
+
+class _TanhOfInput(Value):
+    """The engine with tanh'(x) taken as 1 - x^2 of the input x."""
+
+    def tanh(self):
+        out = type(self)(math.tanh(self.data), (self,), "tanh")
+
+        def _backward():
+            self.grad += (1 - self.data ** 2) * out.grad
+        out._backward = _backward
+        return out
+
+
+_FORK_HINT = ("some gradients look overwritten where they should add up: a Value used twice "
+              "(a fork, like b = a + a) gets a contribution from each use, so each backward "
+              "rule must add (+=) to its inputs' grads, not set them.")
+
+
+def _graph_mistake(key, hint, buggy):
+    return Mistake.produces(key, hint, buggy, ("grad",), call=value_graph)
+
+
+EXERCISES = {
+    "Value": Exercise(
+        title="Value with + and * and backward()", returns=("data", "grad"),
+        draw=_engine_inputs, reference=Value, call=value_graph, cases=30,
+        fixed=(dict(leaves=[3.0], ops=[["add", 0, 0]]),
+               dict(leaves=[-2.0, 5.0, -4.0], ops=[["add", 0, 1], ["mul", 3, 2]])),
+        mistakes=(_graph_mistake("autograd.overwritten", _FORK_HINT, _Overwrites),)),
+    "operations": Exercise(
+        title="Value operations (-, /, **, exp, tanh, relu)", returns=("data", "grad"),
+        draw=_operation_inputs, reference=Value, call=value_graph, cases=40,
+        mistakes=(_graph_mistake(
+            "autograd.tanh_input", "the tanh rule looks like 1 - x^2 of its input x: "
+            "tanh'(x) = 1 - tanh(x)^2 is written in terms of the node's *output*.",
+            _TanhOfInput),)),
+    "circuit_autograd": Exercise(
+        title="(x + y) z by the engine", returns=("dx", "dy", "dz"), draw=_circuit_inputs,
+        reference=circuit_autograd, fixed=(dict(x=-2.0, y=5.0, z=-4.0),),
+        forward=lambda x, y, z: (x + y) * z, wrt=("x", "y", "z")),
+    "neuron_autograd": Exercise(
+        title="the sigmoid neuron by the engine", returns=("dw", "dx"), draw=_neuron_inputs,
+        reference=neuron_autograd,
+        fixed=(dict(w=np.array([2.0, -3.0, -3.0]), x=np.array([-1.0, -2.0])),),
+        forward=_neuron_forward, wrt=("w", "x")),
+    "staged_autograd": Exercise(
+        title="f(x, y) of notebook 04 by the engine", returns=("dx", "dy"), draw=_staged_inputs,
+        reference=staged_autograd, fixed=(dict(x=3.0, y=-4.0),),
+        forward=_staged_forward, wrt=("x", "y")),
+    "pattern_autograd": Exercise(
+        title="2 (x y + max(z, w)) by the engine", returns=("dx", "dy", "dz", "dw"),
+        draw=_pattern_inputs, reference=pattern_autograd,
+        fixed=(dict(x=3.0, y=-4.0, z=2.0, w=-1.0),),
+        forward=_pattern_forward, wrt=("x", "y", "z", "w")),
+}
