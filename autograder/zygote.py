@@ -91,13 +91,35 @@ def _map_user(uid, gid):
     _write("/proc/self/gid_map", f"{UID} {gid} 1")
 
 
+def _binds_below_tmp():
+    """(mount point, O_PATH descriptor) of every mount below /tmp, parents first: the sandbox's
+    read-only binds of a checkout or a venv that lives under /tmp, which a fresh /tmp would
+    hide from the kernel."""
+    kept = []
+    with open("/proc/self/mountinfo") as table:
+        for line in table:
+            point = line.split()[4].encode().decode("unicode_escape")  # \040 is a space
+            if point.startswith("/tmp/"):
+                kept.append((point, os.open(point, os.O_PATH)))
+    return sorted(kept)
+
+
 def _mounts(folder, grading):
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     for name in READ_ONLY_PROC:
         if os.path.exists(f"/proc/{name}"):
             _bind(f"/proc/{name}", f"/proc/{name}", read_only=True)
+    kept = _binds_below_tmp()
     _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=64m")
+    for point, fd in kept:  # the same read-only binds again, on the fresh /tmp
+        if os.path.isdir(f"/proc/self/fd/{fd}"):
+            os.makedirs(point, exist_ok=True)
+        else:
+            os.makedirs(os.path.dirname(point), exist_ok=True)
+            open(point, "w").close()
+        _bind(f"/proc/self/fd/{fd}", point, read_only=True)
+        os.close(fd)
     # a fresh /dev: the device files of the sandbox's /dev bound into a new tmpfs
     os.mkdir("/tmp/.dev")
     _bind("/dev", "/tmp/.dev")

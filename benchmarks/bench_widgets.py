@@ -15,13 +15,22 @@ import time
 
 import numpy as np
 
+from autograder.workspace import SOLUTIONS
 from course.circuits import NEURON, PATTERN, STAGED, XYZ
 from course.circuits.live import grouped
+from course.grading.grader import load
 from course.pictures.blit import png
 from course.pictures.perceptron import perceptron_figure
 from course.pictures.sigmoid import sigmoid_point_figure
 from course.pictures.training import training_figure
-from course.widgets import live_circuit, perceptron_widget, sigmoid_widget, training_view
+from course.widgets import (
+    curves_view,
+    live_circuit,
+    perceptron_widget,
+    sigmoid_widget,
+    training_view,
+    value_graph_view,
+)
 
 TARGET_MS = 30.0
 
@@ -100,6 +109,16 @@ def cases(n):
     view = training_view(net.step, net.predict, steps_per_tick=50, max_steps=10**9)
     yield "training_view Step (50 steps + redraw)", lambda _: view.buttons["Step"].click(), sweep
     yield "training_view redraw only", lambda _: view.redraw(), sweep
+    os.environ.setdefault("BACKPROP_SOLUTIONS", str(SOLUTIONS))
+    value = load("07_autograd").Value  # the instructor's reference stands in for the student's
+
+    def pattern(x, y, z, w):
+        return 2 * (x * y + (w + (z - w).relu()))
+    graph = value_graph_view(value, pattern, dict(x=3.0, y=-4.0, z=2.0, w=-1.0))
+    yield "value_graph_view pattern circuit, x", setter(graph.sliders["x"]), sweep
+    epochs = XorNet()  # 08's network trains for minutes here: the redraw is what is timed
+    curves = curves_view(lambda n: epochs.step(50 * n), lambda: (0.9, 0.85), max_epochs=10**9)
+    yield "curves_view Step (an epoch + redraw)", lambda _: curves.buttons["Step"].click(), sweep
     # For comparison: what a full matplotlib redraw would cost (the widgets repaint instead).
     yield ("(full perceptron figure + PNG)",
            lambda v: png(perceptron_figure(v, 1.0, -0.5, "AND")), sweep)

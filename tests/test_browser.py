@@ -1,5 +1,6 @@
-"""The live circuit in a real browser: JupyterLab from this venv, the student release of 02 in
-headless Chromium, every cell run, the x slider dragged, and the gradient on z read off the page.
+"""The live widgets in a real browser: JupyterLab from this venv, headless Chromium, every cell
+of a notebook run, an x slider dragged, and a gradient read off the page: the live circuit in the
+student release of 02, and the value graph of 07's solution notebook (its Value class written).
 
 Never skipped: if Chromium or the notebook's widget cell is missing, this fails and says so.
 """
@@ -131,20 +132,23 @@ def number(locator):
     return float(locator.text_content().split()[0].replace("\u2212", "-"))
 
 
-def browse_live_circuit(root_dir, workdir, screenshot):
-    """Open the notebook, run it, drag x; returns (x, y, dz before, dz after) as displayed."""
+def browse_widget(root_dir, notebook, workdir, screenshot, call, wire, expected):
+    """Open `notebook`, run it, drag the first slider of the widget the cell calling `call`
+    shows; returns (slider readouts after, grad on `wire` before, after) as displayed, once the
+    grad is `expected(readouts)` (the kernel redraws after every intermediate slider value) or
+    10 s have passed."""
     from playwright.sync_api import sync_playwright
     with jupyter_lab(root_dir, workdir) as (base, token), sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         page = None
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1000})
-            page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}")
+            page.goto(f"{base}/lab/tree/{notebook}?token={token}")
             page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=30000)
             wait_for_kernel(page, base, token)
             run_every_cell(page)
-            cell = page.locator(".jp-Notebook .jp-CodeCell").filter(has_text="live_circuit(")
-            assert cell.count() >= 1, "no cell calling live_circuit(...) on the page"
+            cell = page.locator(".jp-Notebook .jp-CodeCell").filter(has_text=call)
+            assert cell.count() >= 1, f"no cell calling {call}...) on the page"
             cell.first.scroll_into_view_if_needed()
             widget = cell.first.locator(".jp-OutputArea-output").filter(
                 has=page.locator("svg text.grad")).filter(has=page.locator(".widget-slider"))
@@ -152,22 +156,22 @@ def browse_live_circuit(root_dir, workdir, screenshot):
                 widget.first.wait_for(timeout=30000)
             except Exception as error:
                 shown = cell.first.locator(".jp-OutputArea").inner_text()[:1500]
-                raise AssertionError(f"the live circuit did not render within 30 s; the cell's "
-                                     f"output area shows: {shown!r}") from error
-            dz = widget.locator('svg text.grad[data-wire="z"]')
-            before = number(dz)
-            x_slider = widget.locator(".widget-slider").first
-            y = number(widget.locator(".widget-slider").nth(1).locator(".widget-readout"))
-            drag_slider(page, x_slider, 0.8)  # x from -2 to about 3 on a -5..5 track
-            # The kernel redraws after every intermediate slider value: wait for the last one.
+                raise AssertionError(f"the widget of {call}...) did not render within 30 s; "
+                                     f"the cell's output area shows: {shown!r}") from error
+            grad = widget.locator(f'svg text.grad[data-wire="{wire}"]')
+            before = number(grad)
+            sliders = widget.locator(".widget-slider")
+            drag_slider(page, sliders.first, 0.8)
             end = time.monotonic() + 10
             while True:
-                x, after = number(x_slider.locator(".widget-readout")), number(dz)
-                if abs(after - (x + y)) <= 0.011 or time.monotonic() > end:
+                readouts = [number(sliders.nth(i).locator(".widget-readout"))
+                            for i in range(sliders.count())]
+                after = number(grad)
+                if abs(after - expected(readouts)) <= 0.011 or time.monotonic() > end:
                     break
                 time.sleep(0.1)
             widget.first.scroll_into_view_if_needed()
-            return x, y, before, after
+            return readouts, before, after
         finally:
             if page is not None:  # also on failure: the picture says what went wrong
                 page.screenshot(path=str(screenshot))
@@ -192,9 +196,27 @@ def test_dragging_x_updates_the_gradient_on_z_in_the_browser(release_02, tmp_pat
     assert os.access(CHROMIUM, os.X_OK), f"{CHROMIUM} is missing: install Debian's chromium"
     ARTIFACTS.mkdir(exist_ok=True)
     started = time.monotonic()
-    x, y, before, after = browse_live_circuit(release_02, tmp_path,
-                                              ARTIFACTS / "browser-02-live-circuit.png")
+    (x, y, *_), before, after = browse_widget(release_02, NOTEBOOK, tmp_path,
+                                             ARTIFACTS / "browser-02-live-circuit.png",
+                                             "live_circuit(", "z", lambda r: r[0] + r[1])
     assert before == 3.00  # x + y at the lecture's x=-2, y=5
     assert x > 1.0 and after != before
     assert abs(after - (x + y)) <= 0.011  # both shown to 2 decimals
     assert time.monotonic() - started < 90
+
+
+@pytest.mark.browser
+def test_dragging_x_in_the_value_graph_of_07_updates_the_grad_of_y(tmp_path):
+    """In JupyterLab, after running 07's solution notebook (its Value class written) and
+    dragging x in the pattern circuit's value graph, does the page show dy = 2x for the new x?"""
+    assert os.access(CHROMIUM, os.X_OK), f"{CHROMIUM} is missing: install Debian's chromium"
+    ARTIFACTS.mkdir(exist_ok=True)
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    name = "07_autograd.ipynb"
+    (folder / name).write_bytes((REPO / "solutions" / "notebooks" / name).read_bytes())
+    (x, *_), before, after = browse_widget(folder, name, tmp_path, ARTIFACTS / "browser-07.png",
+                                           "value_graph_view(", "y", lambda r: 2 * r[0])
+    assert before == 6.00  # 2x at the lecture's x = 3
+    assert abs(x - 3.0) > 0.2 and after != before  # the slider moved, and the grad with it
+    assert abs(after - 2 * x) <= 0.011
