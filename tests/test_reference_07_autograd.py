@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from course.grading import grader
-from course.grading.graphs import NODE_ARG, text, value_graph
+from course.grading.graphdata import NODE_ARG, text
+from course.grading.graphs import value_graph
 from course.tolerance import NUMERIC
 
 R = grader.load("07_autograd")

@@ -3,6 +3,8 @@ traceback), numbers and inputs written as a person reads them, and a widget's on
 of a function that failed."""
 import reprlib
 
+from .graphdata import text
+
 
 class GradingError(AssertionError):
     """A check failed; the message says which output is wrong, on which case, and why it may be.
@@ -56,7 +58,6 @@ def fmt_inputs(inputs):
     """`x=1.5, y=-2` for scalars; arrays are shown by shape, since their entries do not fit; an
     expression graph (course.grading.graphs) as the lines that build it, so `grad[5]` names v5."""
     if set(inputs) == {"leaves", "ops"}:
-        from .graphs import text  # graphs raises GradingError: imported here, not at the top
         return "the graph " + "; ".join(text(inputs))
     parts = []
     for name, value in inputs.items():
