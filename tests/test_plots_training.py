@@ -1,9 +1,13 @@
 """The XOR training pictures of notebook 06, drawn without Jupyter."""
+import io
+
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from PIL import Image
 
 from course.datasets import xor_01
+from course.pictures.blit import Blit
 from course.pictures.training import (
     accuracy,
     probability_grid,
@@ -73,3 +77,16 @@ def test_then_and_now_contrasts_a_line_with_the_network():
     assert "1986" in right and "100%" in right
     X, Y = xor_01()
     assert np.array_equal(xor_truth(X), Y.ravel())
+
+
+def test_blit_png_is_the_canvas_pixel_for_pixel():
+    """Does the blitting widgets' own PNG encoder give back exactly the canvas's pixels?"""
+    fig = Figure(figsize=(3, 2))
+    ax = fig.subplots()
+    (line,) = ax.plot([0, 1, 2], [1, 0, 1], color="red")
+    blit = Blit(fig)
+    data = blit.png([line])
+    decoded = np.asarray(Image.open(io.BytesIO(data)).convert("RGBA"))
+    canvas = np.asarray(blit.canvas.buffer_rgba())
+    assert decoded.shape == canvas.shape == (200, 300, 4)
+    assert np.array_equal(decoded, canvas)

@@ -4,7 +4,7 @@
 - confusion_matrix / confusion_figure: which digit is taken for which;
 - weights_figure: each hidden unit's 64 input weights drawn as an 8x8 image;
 - curves_figure / CurvesPicture: loss and accuracy per epoch, the live training view's picture
-  (a few dozen points: a full redraw keeps up, no blitting needed).
+  (axes drawn once; each tick repaints the lines, as course.pictures.blit explains).
 """
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from ..style import FALSE, INK, TRUE, WRONG
-from .blit import png
+from .blit import Blit
 
 
 def _images(images):
@@ -112,34 +112,75 @@ def weights_figure(W1, cols=8, title="first layer: each hidden unit's weights as
 
 def curves_axes(ax_loss, ax_acc, epochs, losses, accuracies):
     """Left: the loss against the epoch. Right: training and test accuracy against the epoch
-    (`accuracies` a list of (train, test) pairs, one per epoch)."""
+    (`accuracies` a list of (train, test) pairs, one per epoch). Returns the three lines."""
+    ax_loss.set(xlabel="epoch", ylabel="loss")
+    ax_acc.set(xlabel="epoch", ylabel="accuracy", ylim=(0, 1.02))
+    (loss,) = ax_loss.plot([], [], color=TRUE, marker="o", markersize=3)
+    (train,) = ax_acc.plot([], [], color=TRUE, marker="o", markersize=3, label="training")
+    (test,) = ax_acc.plot([], [], color=FALSE, marker="o", markersize=3, label="test")
+    ax_acc.legend(loc="lower right")
+    lines = loss, train, test
+    curves_marks(lines, epochs, losses, accuracies)
+    return lines
+
+
+def curves_marks(lines, epochs, losses, accuracies):
+    """Set the three lines and both titles to this history; returns the artists that moved."""
+    loss, train, test = lines
+    ax_loss, ax_acc = loss.axes, train.axes
     epochs, losses = list(epochs), [float(v) for v in losses]
-    ax_loss.plot(epochs, losses, color=TRUE, marker="o", markersize=3)
-    ax_loss.set(xlabel="epoch", ylabel="loss", xlim=(0, max(epochs, default=0) + 1))
-    ax_loss.set_title(f"loss {losses[-1]:.4g}" if losses else "not trained yet")
     acc = np.asarray(accuracies, dtype=float).reshape(-1, 2)
-    if len(acc):
-        ax_acc.plot(epochs, acc[:, 0], color=TRUE, marker="o", markersize=3, label="training")
-        ax_acc.plot(epochs, acc[:, 1], color=FALSE, marker="o", markersize=3, label="test")
-        ax_acc.legend(loc="lower right")
-        ax_acc.set_title(f"test accuracy {acc[-1, 1]:.1%}")
-    else:
-        ax_acc.set_title("not trained yet")
-    ax_acc.set(xlabel="epoch", ylabel="accuracy", ylim=(0, 1.02),
-               xlim=(0, max(epochs, default=0) + 1))
-    return ax_loss, ax_acc
+    loss.set_data(epochs, losses)
+    train.set_data(epochs[:len(acc)], acc[:, 0])
+    test.set_data(epochs[:len(acc)], acc[:, 1])
+    ax_loss.set_title(f"loss {losses[-1]:.4g}" if losses else "not trained yet")
+    ax_acc.set_title(f"test accuracy {acc[-1, 1]:.1%}" if len(acc) else "not trained yet")
+    return [*lines, ax_loss.title, ax_acc.title]
+
+
+class CurvesPicture:
+    """The live training view's picture: png(epochs, losses, accuracies). The axes are drawn
+    once (Blit) with room to grow: the epoch axis doubles and the loss axis refits only when the
+    history leaves them; each tick repaints the three lines and the titles."""
+
+    def __init__(self, first_epochs=30):
+        self.fig = Figure(figsize=(9, 3.6))
+        self.fig.subplots_adjust(left=0.08, right=0.97, bottom=0.15, top=0.88, wspace=0.3)
+        self.ax_loss, self.ax_acc = self.fig.subplots(1, 2)
+        self.lines = curves_axes(self.ax_loss, self.ax_acc, [], [], [])
+        self.xmax, self.ymax, self.blit = first_epochs, None, None
+
+    def _fits(self, epochs, losses):
+        return self.blit is not None and (not epochs or epochs[-1] <= self.xmax) and (
+            not losses or (self.ymax is not None and 0 <= min(losses) and max(losses) <= self.ymax))
+
+    def _layout(self, epochs, losses):
+        while epochs and epochs[-1] > self.xmax:
+            self.xmax *= 2
+        for ax in (self.ax_loss, self.ax_acc):
+            ax.set_xlim(0, self.xmax + 1)
+        if losses:  # from 0 (or the lowest loss, if negative) to 1.5x the highest so far
+            self.ymax = 1.5 * max(max(losses), 1e-12)
+            self.ax_loss.set_ylim(min(0.0, min(losses)), self.ymax)
+        curves_marks(self.lines, [], [], [])  # the background holds no moving artist
+        for title in (self.ax_loss.title, self.ax_acc.title):
+            title.set_text("")
+        self.blit = Blit(self.fig)
+
+    def draw(self, epochs, losses, accuracies):
+        """Set the moving artists to this history; returns them (laying out again if needed)."""
+        epochs, losses = list(epochs), [float(v) for v in losses]
+        if not self._fits(epochs, losses):
+            self._layout(epochs, losses)
+        return curves_marks(self.lines, epochs, losses, accuracies)
+
+    def png(self, epochs, losses, accuracies):
+        moving = self.draw(epochs, losses, accuracies)
+        return self.blit.png(moving)
 
 
 def curves_figure(epochs, losses, accuracies):
     """The loss and the accuracies per epoch side by side (see curves_axes)."""
-    fig = Figure(figsize=(9, 3.6))
-    fig.subplots_adjust(left=0.08, right=0.97, bottom=0.15, top=0.88, wspace=0.3)
-    curves_axes(*fig.subplots(1, 2), epochs, losses, accuracies)
-    return fig
-
-
-class CurvesPicture:
-    """The live training view's picture: png(epochs, losses, accuracies) draws curves_figure."""
-
-    def png(self, epochs, losses, accuracies):
-        return png(curves_figure(epochs, losses, accuracies))
+    picture = CurvesPicture(first_epochs=max([30, *epochs]))
+    picture.draw(epochs, losses, accuracies)
+    return picture.fig
