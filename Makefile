@@ -27,7 +27,7 @@ help:
 	@echo "make install-hub  the JupyterHub classroom's environment (HUB_VENV=$(HUB_VENV))"
 	@echo "make release   build the student release of every assignment into work/release"
 	@echo "make solutions regenerate solutions/notebooks from the source notebooks"
-	@echo "make demo      release, collect, grade, feedback and export a simulated class (work/demo)"
+	@echo "make demo      release, collect, grade, feedback and export simulated classes (work/demo)"
 	@echo "make clean-work delete work/ (nbgrader state: release, submissions, gradebook)"
 
 $(VENV)/bin/python:
@@ -93,7 +93,7 @@ lint: install-test
 solutions: install
 	$(BIN)/python -m autograder solutions
 
-# The instructor pipeline's round trip on a simulated class of 40, in work/demo (rebuilt each run).
+# The instructor pipeline's round trip on simulated classes of 40 (02, 07, 08), in work/demo.
 demo: system-deps-demo install
 	$(BIN)/python -m autograder.demo --root $(CURDIR)/work/demo
 

@@ -1,4 +1,5 @@
-"""`make demo`: the whole round trip on a simulated class, in work/demo/ (or --root).
+"""`make demo`: the whole round trip on a simulated class of each of 02, 07 and 08, in work/demo/
+(or --root).
 
 The class (about 40 students) is built from the released notebook with autograder.submissions:
 correct answers, differently written correct answers and typical backprop bugs (the variants
@@ -23,6 +24,9 @@ from .submissions import build_submission, load_variants, submit
 from .workspace import WORK, Course
 
 ASSIGNMENT = "02_chain_rule"
+ASSIGNMENTS = (ASSIGNMENT, "07_autograd", "08_digits")
+"""What `make demo` grades: the chain rule's circuit, the autograd engine, and the digits network
+(the longest notebook to run)."""
 FIRST = ["ada", "alan", "barbara", "claude", "donald", "edsger", "frances", "grace", "hedy",
          "ivan", "john", "katherine", "leslie", "margaret", "niklaus", "ole", "peter", "radia",
          "shafi", "tim", "ursula", "vint", "whitfield", "xavier", "yoshua", "zhang", "anita",
@@ -102,30 +106,35 @@ def build_class(course, assignment=ASSIGNMENT, n=40, out=None):
     return roster, archive
 
 
-def run(root=None, n=40, workers=None):
-    """The round trip; prints what each step did and where the results are."""
+def run(root=None, n=40, workers=None, assignments=ASSIGNMENTS):
+    """The round trip of each assignment; prints what each step did and where the results are."""
     from .__main__ import main
+    from .bundle import bundle
     from .feedback import feedback
     course = Course(root or WORK / "demo")
     for name in ("submitted", "autograded", "feedback", "export", ".autograder", "logs"):
         shutil.rmtree(course.root / name, ignore_errors=True)
     (course.root / "gradebook.db").unlink(missing_ok=True)
     common = ["--root", str(course.root)]
-    if main(["release", ASSIGNMENT, "--bundle"] + common):
-        return 1
-    roster, archive = build_class(course, ASSIGNMENT, n)
-    print(f"\nsimulated class: {n} students, roster {roster}, downloads {archive}\n")
-    for argv in (["collect", ASSIGNMENT, str(archive), "--roster", str(roster),
-                  "--deadline", DEADLINE.isoformat(), "--late-policy", LATE_POLICY],
-                 ["grade", ASSIGNMENT, "-j", str(workers or os.cpu_count())],
-                 ["feedback", ASSIGNMENT], ["export", ASSIGNMENT]):
-        print(f"\n$ python -m autograder {' '.join(argv)} --root {course.root}")
-        if argv[0] == "feedback":  # 40 lines of paths: say where they are instead
-            pages = feedback(ASSIGNMENT, course)
-            print(f"{len(pages)} feedback pages in {course.root / 'feedback'}/<student>/")
-            continue
-        if main(argv + common):
+    for assignment in assignments:
+        if main(["release", assignment] + common):
             return 1
+    print(f"student bundle: {bundle(list(assignments), None, course)}")
+    for assignment in assignments:
+        roster, archive = build_class(course, assignment, n)
+        print(f"\n{assignment}: simulated class of {n} students, roster {roster}, "
+              f"downloads {archive}\n")
+        for argv in (["collect", assignment, str(archive), "--roster", str(roster),
+                      "--deadline", DEADLINE.isoformat(), "--late-policy", LATE_POLICY],
+                     ["grade", assignment, "-j", str(workers or os.cpu_count())],
+                     ["feedback", assignment], ["export", assignment]):
+            print(f"\n$ python -m autograder {' '.join(argv)} --root {course.root}")
+            if argv[0] == "feedback":  # 40 lines of paths: say where they are instead
+                pages = feedback(assignment, course)
+                print(f"{len(pages)} feedback pages in {course.root / 'feedback'}/<student>/")
+                continue
+            if main(argv + common):
+                return 1
     return 0
 
 
@@ -134,5 +143,7 @@ if __name__ == "__main__":
     parser.add_argument("--root", help="course folder for the demo (default: work/demo)")
     parser.add_argument("-n", type=int, default=40, help="students (default: %(default)s)")
     parser.add_argument("-j", "--workers", type=int, help="grading workers (default: CPU count)")
+    parser.add_argument("assignments", nargs="*", default=list(ASSIGNMENTS),
+                        help="assignments to run (default: %(default)s)")
     args = parser.parse_args()
-    sys.exit(run(args.root, args.n, args.workers))
+    sys.exit(run(args.root, args.n, args.workers, args.assignments))
