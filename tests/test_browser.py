@@ -220,3 +220,45 @@ def test_dragging_x_in_the_value_graph_of_07_updates_the_grad_of_y(tmp_path):
     assert before == 6.00  # 2x at the lecture's x = 3
     assert abs(x - 3.0) > 0.2 and after != before  # the slider moved, and the grad with it
     assert abs(after - 2 * x) <= 0.011
+
+
+@pytest.mark.browser
+def test_step_and_start_in_08s_curves_view_train_and_redraw_on_the_page(tmp_path):
+    """In JupyterLab, after running 08's solution notebook, does the curves view's Step button
+    train one epoch and repaint the picture, and does Start then train to its 30 epochs?"""
+    from playwright.sync_api import sync_playwright
+    assert os.access(CHROMIUM, os.X_OK), f"{CHROMIUM} is missing: install Debian's chromium"
+    ARTIFACTS.mkdir(exist_ok=True)
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    name = "08_digits.ipynb"
+    (folder / name).write_bytes((REPO / "solutions" / "notebooks" / name).read_bytes())
+    with jupyter_lab(folder, tmp_path) as (base, token), sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        try:
+            page.goto(f"{base}/lab/tree/{name}?token={token}")
+            page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=30000)
+            wait_for_kernel(page, base, token)
+            run_every_cell(page)
+            view = page.locator(".jp-Notebook .jp-CodeCell").filter(
+                has_text="curves_view(").first.locator(".jp-OutputArea-output").filter(
+                has=page.locator("button"))
+            view.first.wait_for(timeout=30000)
+            view.first.scroll_into_view_if_needed()
+            image = view.locator("img").first
+            status = view.locator(".widget-html-content").last
+            before = image.get_attribute("src")
+            view.locator("button", has_text="Step").first.click()
+            page.wait_for_function(
+                "([img, old]) => img.getAttribute('src') !== old",
+                arg=[image.element_handle(), before], timeout=20000)
+            assert re.match(r"step 1: loss \d", status.inner_text()), status.inner_text()
+            view.locator("button", has_text="Start").first.click()
+            end = time.monotonic() + 60
+            while "max_steps = 30" not in status.inner_text():
+                assert time.monotonic() < end, f"Start stopped at: {status.inner_text()!r}"
+                time.sleep(0.2)
+        finally:
+            page.screenshot(path=str(ARTIFACTS / "browser-08-curves.png"))
+            browser.close()
