@@ -76,9 +76,9 @@ system-deps:
 system-deps-%:
 	$(PYTHON) -m autograder.system $*
 
-# One pytest worker per core; --dist loadfile keeps a test module (and its module-scoped
-# fixtures, such as a class graded once per assignment) on one worker.
-PYTEST_ARGS ?= -n auto --dist loadfile
+# One pytest worker per core; --dist loadgroup keeps a group (tests/conftest.py: a module, or one
+# assignment of the per-assignment tiers) and its module-scoped fixtures on one worker.
+PYTEST_ARGS ?= -n auto --dist loadgroup
 
 test: system-deps-test install-test install-hub lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
