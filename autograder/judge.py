@@ -16,6 +16,7 @@ from nbformat.v4 import new_output
 from course.grading import grader, wire
 from course.grading.check import run_case
 from course.grading.report import GradingError
+from course.i18n import _
 from course.tolerance import EXACT, Tolerance
 
 from . import cells
@@ -81,8 +82,9 @@ def _judge_hidden(checks, recs, student, cell):
                     and r.get("assignment") == assignment and r.get("exercise") == exercise), None)
         if rec is None:
             why = _kernel_error(cell)
-            messages.append(f"the hidden test of {exercise} did not run"
-                            + (f" (the cell stopped with {why})" if why else "") + ".")
+            messages.append(_("the hidden test of {exercise} did not run (the cell stopped with "
+                              "{why}).", exercise=exercise, why=why) if why else
+                            _("the hidden test of {exercise} did not run.", exercise=exercise))
             continue
         try:
             message = grader.judge(assignment, exercise, rec.get("fn", ""), rec.get("results"),
@@ -90,7 +92,8 @@ def _judge_hidden(checks, recs, student, cell):
         except GradingError as error:
             message = str(error)
         except Exception as error:  # an unreadable record is a failed test, not a crash
-            message = f"the hidden test's record of {exercise} is unreadable ({error})."
+            message = _("the hidden test's record of {exercise} is unreadable ({error}).",
+                        exercise=exercise, error=error)
         if message:
             messages.append(message)
     return "\n".join(messages) or None
@@ -108,7 +111,8 @@ def _judge_visible(rec):
     except GradingError as error:
         return str(error)
     except Exception as error:
-        return f"a visible check's record is unreadable ({type(error).__name__})."
+        return _("a visible check's record is unreadable ({error}).",
+                 error=type(error).__name__)
     return None
 
 
@@ -140,11 +144,11 @@ def judge(nb, records, student, trusted):
         message = _kernel_error(cell)
         visible = [r for r in recs if r.get("kind") == "visible"]
         if message is None and expects and not visible:
-            message = "this test cell did not run its checks."
+            message = _("this test cell did not run its checks.")
         if message is None:
             message = next(filter(None, (_judge_visible(r) for r in visible)), None)
             if message:
-                message = "Checked again outside your notebook: " + message
+                message = _("Checked again outside your notebook: {message}", message=message)
         if message and not any(o.get("output_type") == "error" for o in outputs):
             outputs.append(_error(message))
         cell.outputs = outputs

@@ -33,6 +33,8 @@ from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning.provisioner_base import KernelProvisionerBase
 
+from course import i18n
+
 from . import files, sandbox
 
 READY_SECONDS = 90
@@ -235,11 +237,13 @@ class Scratch:
 
 
 def kernel_environment(student):
-    """A kernel's environment: the sandbox's, plus who it grades and where its case files are."""
+    """A kernel's environment: the sandbox's, plus who it grades, where its case files are, and
+    the grader's language (course.i18n), so that what the kernel says (a refused helper, a
+    visible test's failure) is in the language of what the grader says about the same cells."""
     scratch = sandbox.SCRATCH
     return {**sandbox.environment(), "HOME": f"{scratch}/work", "BACKPROP_STUDENT_ID": student,
             "BACKPROP_CASES": f"{scratch}/grading/cases",
-            "BACKPROP_RECORD": f"{scratch}/grading/record.jsonl"}
+            "BACKPROP_RECORD": f"{scratch}/grading/record.jsonl", i18n.ENV: i18n.lang()}
 
 
 class ZygoteProvisioner(KernelProvisionerBase):

@@ -16,6 +16,8 @@ import copy
 
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
+from course.i18n import _
+
 from .cells import grade_id, is_solution, meta, released
 
 KEYS = ("grade", "grade_id", "locked", "points", "solution", "schema_version")
@@ -36,10 +38,11 @@ def defined_names(source):
 
 
 def _stub(cell):
-    note = (f"# The answer cell {grade_id(cell)} was missing from the submission "
-            "(restored empty by the grader).")
+    note = "# " + _("The answer cell {id} was missing from the submission (restored empty by "
+                    "the grader).", id=grade_id(cell))
     return new_code_cell(note) if cell.cell_type == "code" else new_markdown_cell(
-        f"*(The answer cell {grade_id(cell)} was missing from the submission.)*")
+        "*(" + _("The answer cell {id} was missing from the submission.", id=grade_id(cell))
+        + ")*")
 
 
 def _restored(cell):

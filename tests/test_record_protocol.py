@@ -148,3 +148,34 @@ PRECISE = {"float", "float32", "float64", "longdouble", "Fraction", "Decimal", "
            "object array"}
 """Types that can hold the right answer to within the tolerance (float16 and integers cannot;
 bool and complex are refused by both routes alike, as not a real number)."""
+
+
+def _one_sided(f, x, h=1e-5):
+    return (f(x + h) - f(x)) / h
+
+
+def _refused(f, x, h=1e-5):
+    import course.gradcheck as gc
+    return float(gc.numerical_gradient(lambda v: f(float(v)), x, h))
+
+
+@pytest.mark.parametrize("exercise, fn", [
+    ("add_backward", lambda x, y, dout: (dout, 2 * dout + 1)),  # the checker's own words
+    ("mul_backward", lambda x, y, dout: (dout * x, dout * y)),  # a generic hint
+    ("numerical_derivative", _one_sided),  # the reference's title and hint
+    ("numerical_derivative", _refused),  # refused in the kernel, read back by the grader
+], ids=["failure", "generic hint", "reference hint", "refused helper"])
+def test_korean_messages_are_the_same_both_ways(exercise, fn, tmp_path, monkeypatch):
+    """In Korean, does the recorded route give the very message the direct route gives, and is
+    it Korean?"""
+    from course import i18n
+    monkeypatch.setenv("BACKPROP_STUDENT_ID", STUDENT)
+    fn.__name__ = exercise
+    i18n.use("ko")
+    try:
+        direct = _direct("02_chain_rule", exercise, fn)
+        recorded = _recorded("02_chain_rule", exercise, fn, tmp_path, monkeypatch)
+    finally:
+        i18n.use(None)
+    assert recorded == direct
+    assert any("\uac00" <= ch <= "\ud7a3" for ch in direct), direct

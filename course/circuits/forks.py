@@ -5,11 +5,12 @@ sees the nudged value), never by a backward pass, so they can check and explain 
 """
 from itertools import combinations
 
+from ..i18n import N_
 from ..tolerance import BRANCH
 
-FORK_HINT = ("x and y are each used by more than one stage: at such a fork the gradients from "
-             "every branch add up (multivariable chain rule), so each new contribution must be "
-             "added to the gradient accumulated so far (+=), not replace it (=).")
+FORK_HINT = N_("x and y are each used by more than one stage: at such a fork the gradients from "
+               "every branch add up (multivariable chain rule), so each new contribution must be "
+               "added to the gradient accumulated so far (+=), not replace it (=).")
 
 
 def _output_with(circuit, inputs, wire, consumer, value):

@@ -10,6 +10,7 @@ from html import escape
 import numpy as np
 
 from ..grading.report import failure
+from ..i18n import _
 from ..style import WRONG
 from ..tolerance import NUMERIC
 from .svg import draw_circuit
@@ -43,8 +44,9 @@ def default_call(circuit):
             return None
         grads = list(grads) if isinstance(grads, (tuple, list)) else [grads]
         if len(grads) != len(circuit.inputs):
-            raise ValueError(f"returned {len(grads)} gradient(s), expected {len(circuit.inputs)}"
-                             f" ({', '.join('d' + w for w in circuit.inputs)})")
+            raise ValueError(_("returned {n} gradient(s), expected {want} ({names})",
+                               n=len(grads), want=len(circuit.inputs),
+                               names=", ".join("d" + w for w in circuit.inputs)))
         return dict(zip(circuit.inputs, grads))
     return call
 
@@ -60,14 +62,14 @@ def grouped(*groups, then=()):
         if grads is None:
             return None
         if len(grads) != len(groups) + len(then):
-            raise ValueError(f"returned {len(grads)} values, expected "
-                             f"{len(groups) + len(then)}")
+            raise ValueError(_("returned {n} values, expected {want}", n=len(grads),
+                               want=len(groups) + len(then)))
         out = {}
         for group, g in zip((*groups, *((w,) for w in then)), grads):
             g = np.ravel(np.asarray(g, dtype=float))
             if g.size != len(group):
-                raise ValueError(f"the gradient for {', '.join(group)} has {g.size} entries, "
-                                 f"expected {len(group)}")
+                raise ValueError(_("the gradient for {names} has {n} entries, expected {want}",
+                                   names=", ".join(group), n=g.size, want=len(group)))
             out.update(zip(group, g.tolist()))
         return out
     return call
@@ -81,17 +83,20 @@ def _student_grads(circuit, backward, call, values, dout):
     except Exception as exc:  # the student's bug must not break the widget: show it instead
         return {}, failure(backward, exc)
     if got is None:
-        return {}, f"{name} returned None (is a `return` missing?)"
+        return {}, _("{name} returned None (is a `return` missing?)", name=name)
     grads = {}
     for wire, g in got.items():
         if wire not in circuit.wires:
-            return {}, f"{name} gave a gradient for {wire!r}, which is not a wire of this circuit"
+            return {}, _("{name} gave a gradient for {wire}, which is not a wire of this circuit",
+                         name=name, wire=repr(wire))
         try:  # a number, or an array holding one (np.float64, shape (1,) or (1, 1))
             g = np.asarray(g, dtype=float)
         except (TypeError, ValueError):
-            return {}, f"{name} returned {g!r} for d{wire}, which is not a number"
+            return {}, _("{name} returned {value} for {grad}, which is not a number", name=name,
+                         value=repr(g), grad=f"d{wire}")
         if g.size != 1:
-            return {}, f"{name} returned an array of shape {g.shape} for d{wire}, not a number"
+            return {}, _("{name} returned an array of shape {shape} for {grad}, not a number",
+                         name=name, shape=g.shape, grad=f"d{wire}")
         grads[wire] = float(g.reshape(-1)[0])
     return grads, None
 
@@ -103,19 +108,22 @@ def live_state(circuit, inputs, backward=None, *, call=None, dout=1.0):
     numerical = circuit.numerical_grads(inputs, dout=dout)
     if backward is None:
         return LiveState(values, numerical,
-                         message="Numerical gradients (centred differences): no backward given.")
+                         message=_("Numerical gradients (centred differences): no backward "
+                                   "given."))
     student, problem = _student_grads(circuit, backward, call or default_call(circuit),
                                       values, dout)
     if problem:
-        return LiveState(values, numerical, message=f"Numerical gradients shown: {problem}.")
+        return LiveState(values, numerical,
+                         message=_("Numerical gradients shown: {problem}.", problem=problem))
     bad = tuple(w for w in circuit.wires
                 if w in student and not NUMERIC.agree(student[w], numerical[w]))
     name = getattr(backward, "__name__", "backward")
     if bad:
-        text = (f"{name} disagrees with the numerical gradient on "
-                f"{', '.join('d' + w for w in bad)} (drawn in red; numbers in the table).")
+        text = _("{name} disagrees with the numerical gradient on {grads} (drawn in red; numbers "
+                 "in the table).", name=name, grads=", ".join("d" + w for w in bad))
     else:
-        text = f"{name} agrees with the numerical gradients on all {len(student)} wires."
+        text = _("{name} agrees with the numerical gradients on all {n} wires.", name=name,
+                 n=len(student))
     return LiveState(values, numerical, student, bad, text)
 
 
@@ -135,5 +143,6 @@ def table_html(state):
         rows.append(f'<tr class="{"mismatch" if bad else "ok"}" data-wire="{escape(wire)}"{style}>'
                     f"<td>d{escape(wire)}</td><td>{g:.6g}</td>"
                     f"<td>{state.numerical[wire]:.6g}</td><td>{'✗' if bad else '✓'}</td></tr>")
-    return ('<table class="grad-table"><tr><th>gradient</th><th>yours</th><th>numerical</th>'
-            "<th></th></tr>" + "".join(rows) + "</table>")
+    head = "".join(f"<th>{escape(h)}</th>" for h in (_("gradient"), _("yours"), _("numerical")))
+    return ('<table class="grad-table"><tr>' + head + "<th></th></tr>" + "".join(rows)
+            + "</table>")

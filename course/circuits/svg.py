@@ -2,6 +2,7 @@
 red below. A pure function from numbers to an SVG string (testable without Jupyter)."""
 from html import escape
 
+from ..i18n import _
 from ..style import GRADIENT, INK, VALUE, WRONG
 
 DX, DY, R, MARGIN = 150, 74, 19, 46
@@ -71,7 +72,8 @@ def draw_circuit(circuit, values, grads=None, *, mismatch=(), decimals=2, title=
                          f'class="wire{" mismatch" if bad else ""}" data-wire="{escape(wire)}"/>')
         if len(targets) > 1:  # a fork: gradients from the branches add up here
             parts.append(f'<circle cx="{x0:.1f}" cy="{y0:.1f}" r="4" fill="{INK}" class="fork" '
-                         f'data-wire="{escape(wire)}"><title>fork: gradients add</title></circle>')
+                         f'data-wire="{escape(wire)}"><title>{escape(_("fork: gradients add"))}'
+                         '</title></circle>')
         lx = x0 + min(DX - 2 * R, targets[0][0] - x0 - R) / 2 if wire in gate_of or targets else x0
         ly = y0 + (targets[0][1] - y0) * 0.5 * (lx - x0) / max(targets[0][0] - x0, 1)
         if wire in values:

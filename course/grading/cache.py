@@ -4,6 +4,7 @@ cache entries), and a backward pass fed a cache (built from the course's own num
 A staged forward pass keeps its intermediate values in a dict for the backward pass. Only the
 entries an exercise names (whose meaning the notebook fixes) are compared; a student may keep more.
 """
+from ..i18n import _
 from .report import GradingError, fmt
 from .wire import dotted
 
@@ -16,16 +17,18 @@ def with_cache(*names):
     """
     def call(fn, inputs):
         got = fn(*inputs.values())
-        name = getattr(fn, "__name__", "the function")
+        name = getattr(fn, "__name__", None) or _("the function")
         if not (isinstance(got, (tuple, list)) and len(got) == 2 and isinstance(got[1], dict)):
-            raise GradingError(f"{name} should return two things, the output and the cache "
-                               f"(a dict), as `return f, cache`; it returned {fmt(got)}.")
+            raise GradingError(_("{name} should return two things, the output and the cache (a "
+                                 "dict), as `return f, cache`; it returned {value}.", name=name,
+                                 value=fmt(got)))
         out, cache = got
         missing = [n for n in names if n not in cache]
         if missing:
-            raise GradingError(f"the cache returned by {name} has no entry "
-                               f"{', '.join(repr(n) for n in missing)}: the backward pass needs "
-                               f"it (keys found: {', '.join(map(repr, cache)) or 'none'}).")
+            raise GradingError(_("the cache returned by {name} has no entry {missing}: the "
+                                 "backward pass needs it (keys found: {keys}).", name=name,
+                                 missing=", ".join(repr(n) for n in missing),
+                                 keys=", ".join(map(repr, cache)) or _("none")))
         return (out, *(cache[n] for n in names))
     # how a sandboxed kernel rebuilds this driver (course.grading.kernel)
     call.sandbox_spec = {"name": dotted(with_cache), "args": list(names)}

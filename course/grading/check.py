@@ -2,6 +2,7 @@
 tests, in the kernel and in the grader alike."""
 from dataclasses import dataclass
 
+from ..i18n import _
 from ..tolerance import EXACT, Tolerance
 from . import kernel, topics
 from .compare import problem, unpack
@@ -28,12 +29,16 @@ def _first_stage(topic, wrong):
     """A line naming the first of the exercise's stages that disagrees, if it has stages."""
     for i, (label, names) in enumerate(topic.stages):
         if set(names) & set(wrong):
-            before = [lab for lab, _ in topic.stages[:i]]
-            agree = f" Before it, {'; '.join(before)}: right." if before else ""
-            later = " Fix it first: what comes after it is computed from it." \
+            before = [_(stage[0]) for stage in topic.stages[:i]]
+            agree = " " + _("Before it, {stages}: right.", stages="; ".join(before)) \
+                if before else ""
+            later = " " + _("Fix it first: what comes after it is computed from it.") \
                 if i < len(topic.stages) - 1 else ""
-            return (f"  First to disagree, in the order the {topic.direction} pass computes "
-                    f"them: {label}.{agree}{later}")
+            first = _("First to disagree, in the order the forward pass computes them: "
+                      "{stage}.", stage=_(label)) if topic.direction == "forward" else \
+                _("First to disagree, in the order the backward pass computes them: {stage}.",
+                  stage=_(label))
+            return "  " + first + agree + later
     return None
 
 
@@ -45,17 +50,18 @@ def attempt(fn, inputs, expected, *, title, exercise=None, call=None, tol=EXACT,
     topic = topic if topic is not None else topics.of(exercise)
 
     def where():  # only on a failure: a case's inputs can be large
-        return f"{title}{label} at {fmt_inputs(inputs)}"
+        return _("{title} at {inputs}", title=title + label, inputs=fmt_inputs(inputs))
     try:
         with forbidden(forbid, title), quiet() as caught:
             got = call(fn, dict(inputs))
     except NotImplementedError:
-        return Failure([f"{title}: not written yet ({_name(fn)} still raises "
-                        "NotImplementedError)."])
+        return Failure([_("{title}: not written yet ({fn} still raises NotImplementedError).",
+                          title=title, fn=_name(fn))])
     except GradingError as error:  # a driver or guard explained it already
         return Failure(str(error).splitlines())
     except Exception as exc:
-        return Failure([f"{where()}: {_name(fn)} raised {type(exc).__name__}: {exc}"])
+        return Failure([f"{where()}: " + _("{name} raised {error}: {message}", name=_name(fn),
+                                           error=type(exc).__name__, message=exc)])
     values, why = unpack(got, returns, _name(fn), expected)
     if why:
         return Failure([f"{where()}: {why}"])
@@ -75,9 +81,10 @@ def attempt(fn, inputs, expected, *, title, exercise=None, call=None, tol=EXACT,
 def explain(failure, mistakes=()):
     """The GradingError a student reads for `failure`, with the hints of `mistakes`."""
     lines = list(failure.lines)
-    lines += [f"  Hint: {m.text(failure.case)}" for m in mistakes]
+    lines += ["  " + _("Hint: {hint}", hint=m.text(failure.case)) for m in mistakes]
     if failure.warning:
-        lines.append(f"  (Your code also raised a warning: {failure.warning})")
+        lines.append("  " + _("(Your code also raised a warning: {warning})",
+                              warning=failure.warning))
     return GradingError("\n".join(lines), hints=[m.key for m in mistakes])
 
 
@@ -136,4 +143,4 @@ def expect(fn, inputs, expected, *, title=None, exercise=None, rtol=EXACT.rtol,
         replayed = kernel.record_visible(fn, inputs, expected, title, exercise, options)
         options = {**options, "call": replayed, "forbid": ()}
     run_case(fn, inputs, expected, title=title, exercise=exercise, **options)
-    print(f"{title}: correct at {fmt_inputs(inputs)}.")
+    print(_("{title}: correct at {inputs}.", title=title, inputs=fmt_inputs(inputs)))

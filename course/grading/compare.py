@@ -5,6 +5,7 @@ answer never surfaces as a numpy traceback.
 """
 import numpy as np
 
+from ..i18n import _
 from ..tolerance import EXACT, as_floats
 from .report import fmt, fmt_pair
 
@@ -21,8 +22,10 @@ class Outputs(dict):
 def return_form(returns, scalars):
     """How a function returns several values, in words."""
     names = ", ".join(returns)
-    also = f", or a 1-d array of the {len(returns)} numbers" if scalars else ""
-    return f"`return {names}` (a tuple; a list also works{also}; a dict does not)"
+    if scalars:
+        return _("`return {names}` (a tuple; a list also works, or a 1-d array of the {n} "
+                 "numbers; a dict does not)", names=names, n=len(returns))
+    return _("`return {names}` (a tuple; a list also works; a dict does not)", names=names)
 
 
 def unpack(got, returns, fn_name, expected=None):
@@ -36,8 +39,8 @@ def unpack(got, returns, fn_name, expected=None):
     scalars = expected is not None and all(not isinstance(v, dict) and _asarray(v).ndim == 0
                                            for v in expected.values())
     if got is None:
-        return None, (f"{fn_name} returned None: is a `return` statement missing? "
-                      f"It should return {', '.join(returns)}.")
+        return None, _("{fn} returned None: is a `return` statement missing? It should return "
+                       "{names}.", fn=fn_name, names=", ".join(returns))
     if isinstance(got, Outputs):
         return [got.get(r) for r in returns], None
     if len(returns) == 1:
@@ -45,19 +48,22 @@ def unpack(got, returns, fn_name, expected=None):
             got = got[0]
         return [got], None
     if isinstance(got, dict):
-        return None, (f"{fn_name} returned a dict; return the {len(returns)} values themselves, "
-                      f"in this order: {return_form(returns, scalars)}.")
+        return None, _("{fn} returned a dict; return the {n} values themselves, in this order: "
+                       "{form}.", fn=fn_name, n=len(returns), form=return_form(returns, scalars))
     if isinstance(got, np.ndarray):
         if scalars and got.ndim == 1 and len(got) == len(returns):
             return list(got), None
-        return None, (f"{fn_name} returned one array of shape {got.shape}; it should return "
-                      f"{len(returns)} values: {return_form(returns, scalars)}.")
+        return None, _("{fn} returned one array of shape {shape}; it should return {n} values: "
+                       "{form}.", fn=fn_name, shape=got.shape, n=len(returns),
+                       form=return_form(returns, scalars))
     if not isinstance(got, (tuple, list)):
-        return None, (f"{fn_name} returned one value ({fmt(got)}) but should return "
-                      f"{len(returns)}: {return_form(returns, scalars)}.")
+        return None, _("{fn} returned one value ({value}) but should return {n}: {form}.",
+                       fn=fn_name, value=fmt(got), n=len(returns),
+                       form=return_form(returns, scalars))
     if len(got) != len(returns):
-        return None, (f"{fn_name} returned {len(got)} values but should return "
-                      f"{len(returns)}: {return_form(returns, scalars)}.")
+        return None, _("{fn} returned {count} values but should return {n}: {form}.",
+                       fn=fn_name, count=len(got), n=len(returns),
+                       form=return_form(returns, scalars))
     return list(got), None
 
 
@@ -80,29 +86,34 @@ def _dtype_note(name, got, exp, arr):
     low = _low_precision(got)
     if low is None or not _rounding_only(low, exp, arr):
         return ""
-    return (f" Your {name} is {low.name} (about {np.finfo(low).precision} significant digits) "
-            f"and the reference float64 (about 15): a difference this small is what {low.name}'s "
-            f"rounding gives. Keep numpy's default float64 (no np.{low.name}(...), "
-            f".astype({low.name}) or dtype={low.name}).")
+    return " " + _("Your {name} is {dtype} (about {digits} significant digits) and the reference "
+                   "float64 (about 15): a difference this small is what {dtype}'s rounding gives. "
+                   "Keep numpy's default float64 (no np.{dtype}(...), .astype({dtype}) or "
+                   "dtype={dtype}).", name=name, dtype=low.name, digits=np.finfo(low).precision)
 
 
 def _dict_problem(name, expected, got, tol):
     keys = ", ".join(repr(k) for k in expected)
     if not isinstance(got, dict):
-        return f"{name} should be a dict with the keys {keys}, got {type(got).__name__}."
+        return _("{name} should be a dict with the keys {keys}, got {type}.", name=name,
+                 keys=keys, type=type(got).__name__)
     missing = [repr(k) for k in expected if k not in got]
     if missing:
-        return f"{name} has no {', '.join(missing)}: it should have the keys {keys}."
+        return _("{name} has no {missing}: it should have the keys {keys}.", name=name,
+                 missing=", ".join(missing), keys=keys)
     extra = [repr(k) for k in got if k not in expected]
     if extra:
-        return f"{name} has keys that should not be there: {', '.join(extra)} (keys: {keys})."
+        return _("{name} has keys that should not be there: {extra} (keys: {keys}).", name=name,
+                 extra=", ".join(extra), keys=keys)
     problems = [p for p in (problem(f"{name}[{k!r}]", expected[k], got[k], tol)
                             for k in expected) if p]
     if not problems:
         return None
     more = len(problems) - 1
-    return problems[0] + (f" ({more} more {'key differs' if more == 1 else 'keys differ'})"
-                          if more else "")
+    if not more:
+        return problems[0]
+    return problems[0] + " " + (_("(1 more key differs)") if more == 1 else
+                                _("({n} more keys differ)", n=more))
 
 
 def problem(name, expected, got, tol=EXACT):
@@ -113,30 +124,39 @@ def problem(name, expected, got, tol=EXACT):
     exp = _asarray(expected, dtype=float)
     arr = as_floats(got)
     if arr is None:
-        kind = "a number array" if exp.ndim else "a number"
-        return f"{name} should be {kind}, got {type(got).__name__} {fmt(got)}."
+        if exp.ndim:
+            return _("{name} should be a number array, got {type} {value}.", name=name,
+                     type=type(got).__name__, value=fmt(got))
+        return _("{name} should be a number, got {type} {value}.", name=name,
+                 type=type(got).__name__, value=fmt(got))
     if exp.ndim == 0 and arr.ndim != 0:
         if arr.size == 1:
             arr = arr.reshape(())
         else:
-            return f"{name} should be a single number, got an array of shape {arr.shape}."
+            return _("{name} should be a single number, got an array of shape {shape}.",
+                     name=name, shape=arr.shape)
     if exp.ndim and arr.shape != exp.shape:
         hint = ""
         if arr.shape == exp.T.shape and exp.ndim == 2:
-            hint = " It looks transposed: which product of the available matrices has this shape?"
-        return f"{name} has shape {arr.shape} but should have shape {exp.shape}.{hint}"
+            hint = " " + _("It looks transposed: which product of the available matrices has "
+                           "this shape?")
+        return _("{name} has shape {shape} but should have shape {want}.", name=name,
+                 shape=arr.shape, want=exp.shape) + hint
     if not _isfinite(arr).all():
-        return f"{name} contains nan or inf: {fmt(arr) if arr.ndim == 0 else 'see the entries'}."
+        return _("{name} contains nan or inf: {value}.", name=name,
+                 value=fmt(arr) if arr.ndim == 0 else _("see the entries"))
     bad = tol.disagree(arr, exp)
     if not bad.any():
         return None
     note = _dtype_note(name, got, exp, arr)
     if exp.ndim == 0:
         want, have = fmt_pair(exp, arr)
-        return f"{name}: expected {want}, got {have}.{note}"
+        return _("{name}: expected {want}, got {have}.", name=name, want=want, have=have) + note
     idx = np.unravel_index(_argmax(_where(bad, _abs(arr - exp), -1.0)), exp.shape)
     where = ", ".join(str(int(i)) for i in idx)
     more = int(bad.sum()) - 1
-    tail = f" ({more} more {'entry differs' if more == 1 else 'entries differ'})" if more else ""
+    tail = "" if not more else " " + (_("(1 more entry differs)") if more == 1 else
+                                      _("({n} more entries differ)", n=more))
     want, have = fmt_pair(exp[idx], arr[idx])
-    return f"{name}[{where}]: expected {want}, got {have}{tail}.{note}"
+    return _("{name}: expected {want}, got {have}{tail}.", name=f"{name}[{where}]", want=want,
+             have=have, tail=tail) + note

@@ -7,6 +7,7 @@ array in place cannot change the case.
 """
 import numpy as np
 
+from ..i18n import _
 from ..tolerance import REPEAT
 from .compare import Outputs, return_form, unpack
 from .report import GradingError
@@ -33,10 +34,10 @@ def _own_cache(layer_class, alone, interleaved):
     ran forward between its forward and backward."""
     if not _same(alone, interleaved):
         name = getattr(layer_class, "__name__", "layer")
-        raise GradingError(
-            f"{name}: backward gives different gradients when another {name} object runs forward "
-            f"between this one's forward and backward. Each layer object must keep its own cache "
-            f"(on self): a network holds several layers of one class at once.")
+        raise GradingError(_(
+            "{name}: backward gives different gradients when another {name} object runs forward "
+            "between this one's forward and backward. Each layer object must keep its own cache "
+            "(on self): a network holds several layers of one class at once.", name=name))
 
 
 def _backward_values(layer_class, grads, names):
@@ -49,8 +50,8 @@ def _backward_values(layer_class, grads, names):
         return tuple(grads)
     if len(names) > 1 and isinstance(grads, dict):
         name = getattr(layer_class, "__name__", "layer")
-        raise GradingError(f"{name}.backward returned a dict; return the gradients themselves: "
-                           f"{return_form(names, scalars=True)}.")
+        raise GradingError(_("{name}.backward returned a dict; return the gradients themselves: "
+                             "{form}.", name=name, form=return_form(names, scalars=True)))
     return (grads,)
 
 
@@ -114,7 +115,7 @@ def network_forward_call(fn, case):
 
 def _pair(result, fn, names):
     """The two values a network function returned, or a GradingError saying what to return."""
-    values, why = unpack(result, names, getattr(fn, "__name__", "your function"))
+    values, why = unpack(result, names, getattr(fn, "__name__", None) or _("your function"))
     if why:
         raise GradingError(why)
     return values
@@ -153,9 +154,10 @@ def loss_layer(layer_class, case):
 def _loss_and_grads(fn, result):
     loss, grads = _pair(result, fn, ("loss", "grads"))
     if not isinstance(grads, dict):
-        raise GradingError(f"{getattr(fn, '__name__', 'your function')} returned grads as "
-                           f"{type(grads).__name__}: grads should be a dict with the keys of "
-                           f"params ({', '.join(PARAMS)}).")
+        raise GradingError(_("{fn} returned grads as {type}: grads should be a dict with the "
+                             "keys of params ({keys}).",
+                             fn=getattr(fn, "__name__", None) or _("your function"),
+                             type=type(grads).__name__, keys=", ".join(PARAMS)))
     return Outputs(loss=loss, **{f"d{k}": grads.get(k) for k in PARAMS})
 
 

@@ -13,6 +13,7 @@ import importlib.util
 import os
 from pathlib import Path
 
+from ..i18n import N_, _
 from ..tolerance import NUMERIC
 from . import seeds, wire
 from .check import failures, run_cases
@@ -23,16 +24,17 @@ SOLUTIONS_ENV = "BACKPROP_SOLUTIONS"
 _loaded = {}
 
 
-_HOW = ("the course's nbgrader_config.py sets it: run `backprop-grade install-course <course "
+_HOW = N_("the course's nbgrader_config.py sets it: run `backprop-grade install-course <course "
         "folder>` (or `python -m autograder install-course`) for a course folder of your own")
 
 
 def solutions_dir():
     path = os.environ.get(SOLUTIONS_ENV)
     if not path:
-        raise GradingError(f"Hidden tests cannot find the instructor's references: the environment "
-                           f"variable {SOLUTIONS_ENV} is not set for this grading run. It names "
-                           f"the folder holding reference/<assignment>.py; {_HOW}.")
+        raise GradingError(_("Hidden tests cannot find the instructor's references: the "
+                             "environment variable {env} is not set for this grading run. It "
+                             "names the folder holding reference/<assignment>.py; {how}.",
+                             env=SOLUTIONS_ENV, how=_(_HOW)))
     return Path(path)
 
 
@@ -42,11 +44,12 @@ def load(assignment):
         path = solutions_dir() / "reference" / f"{assignment}.py"
         spec = importlib.util.spec_from_file_location(f"backprop_reference_{assignment}", path)
         if spec is None or not _readable(path):
-            raise GradingError(f"Hidden tests cannot find the reference of {assignment}: "
-                               f"{SOLUTIONS_ENV}={os.environ[SOLUTIONS_ENV]} has no "
-                               f"reference/{assignment}.py (no file {path}, or it cannot be "
-                               f"read). Point {SOLUTIONS_ENV} at the folder holding reference/; "
-                               f"{_HOW}.")
+            raise GradingError(_("Hidden tests cannot find the reference of {assignment}: "
+                                 "{env}={folder} has no reference/{assignment}.py (no file "
+                                 "{path}, or it cannot be read). Point {env} at the folder "
+                                 "holding reference/; {how}.", assignment=assignment,
+                                 env=SOLUTIONS_ENV, folder=os.environ[SOLUTIONS_ENV], path=path,
+                                 how=_(_HOW)))
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         _loaded[assignment] = module
@@ -73,7 +76,8 @@ def cases(assignment, name, student=None):
 
 
 def passed_message(ex):
-    return f"{ex.title}: all {len(ex.fixed) + ex.cases} hidden cases pass."
+    return _("{title}: all {n} hidden cases pass.", title=_(ex.title),
+             n=len(ex.fixed) + ex.cases)
 
 
 def plan(ex, todo, calls=None):
@@ -86,12 +90,13 @@ def plan(ex, todo, calls=None):
         if ex.forward is not None:
             checks.append((lambda inputs=inputs: ex.numeric(inputs), NUMERIC))
         out.append((inputs, checks, dict(call=calls[i - 1] if calls else ex.call,
-                                         label=f" (case {i} of {len(todo)})")))
+                                         label=" " + _("(case {i} of {n})", i=i,
+                                                       n=len(todo)))))
     return out
 
 
 def _options(ex):
-    return dict(title=ex.title, forbid=ex.forbid, topic=ex.topic)
+    return dict(title=_(ex.title), forbid=ex.forbid, topic=ex.topic)
 
 
 def judge_cases(ex, name, fn, todo, calls=None):
@@ -129,7 +134,7 @@ def case_file(assignment, name, student):
     ex = exercise(assignment, name)
     todo = cases(assignment, name, student)
     prepared = [ex.prepare(dict(c)) if ex.prepare else c for c in todo]
-    return {"title": ex.title, "call": call_spec(ex.kernel_call or ex.call),
+    return {"title": _(ex.title), "call": call_spec(ex.kernel_call or ex.call),
             "forbid": list(ex.forbid), "cases": [wire.encode(c) for c in prepared]}
 
 
@@ -139,8 +144,8 @@ def judge(assignment, name, fn_name, results, student):
     todo = cases(assignment, name, student)
     if not isinstance(results, list) or len(results) != len(todo) or \
             not all(isinstance(r, dict) for r in results):
-        return (f"{ex.title}: the hidden test did not record a result for each of its "
-                f"{len(todo)} cases, so it cannot be checked.")
+        return _("{title}: the hidden test did not record a result for each of its {n} cases, "
+                 "so it cannot be checked.", title=_(ex.title), n=len(todo))
     calls = [wire.replay(r) for r in results]
     try:
         judge_cases(ex, name, wire.Named(fn_name), todo, calls)

@@ -7,6 +7,7 @@ their code. The last node is the output. Cases are plain data, so they cross to 
 kernel as they are (course.grading.wire), and the same driver runs the student's class and the
 reference alike.
 """
+from ..i18n import _
 from .compare import Outputs
 from .graphdata import NODE_ARG, OPS
 from .report import GradingError
@@ -20,8 +21,9 @@ def build(value_class, case):
         result = OPS[op][0](nodes[i], other)
         if not (hasattr(result, "data") and hasattr(result, "grad")):
             expr = OPS[op][1].format(i=i, arg=arg if arg is not None else 0)
-            raise GradingError(f"`v{k} = {expr}` gave {type(result).__name__} "
-                               f"{result!r:.60}: every operation must return a new Value.")
+            raise GradingError(_("`{line}` gave {type} {value}: every operation must return a "
+                                 "new Value.", line=f"v{k} = {expr}", type=type(result).__name__,
+                                 value=f"{result!r:.60}"))
         nodes.append(result)
     return nodes
 

@@ -14,6 +14,7 @@ import sys
 import threading
 import warnings
 
+from ..i18n import _
 from .report import GradingError
 
 
@@ -83,8 +84,8 @@ class forbidden:
         self.functions = {path: _function(path) for path in paths or ()}
 
     def _message(self, path):
-        return (f"{self.title}: this exercise asks you to write it yourself, so `{path}` cannot "
-                "be used inside it.")
+        return _("{title}: this exercise asks you to write it yourself, so `{path}` cannot be "
+                 "used inside it.", title=self.title, path=path)
 
     def __enter__(self):
         if not self.functions:
@@ -112,8 +113,8 @@ class forbidden:
             caller = frame.f_back if event == "call" else frame
             if profiler and (caller is None or caller.f_code is not _EXIT_CODE):
                 self.used.append("sys.setprofile")
-                raise GradingError(f"{self.title}: the profiler cannot be changed inside a "
-                                   "checked function.")
+                raise GradingError(_("{title}: the profiler cannot be changed inside a checked "
+                                     "function.", title=self.title))
         self.watch = watch
         self.previous = sys.getprofile(), threading.getprofile()
         threading.setprofile(watch)
@@ -131,11 +132,13 @@ class forbidden:
         if self.used:
             path = next((p for p in self.used if p in self.functions), self.used[0])
             message = (self._message(path) if path in self.functions else
-                       f"{self.title}: the profiler cannot be changed inside a checked function.")
+                       _("{title}: the profiler cannot be changed inside a checked function.",
+                         title=self.title))
             raise GradingError(message) from None
         if not intact:
-            raise GradingError(f"{self.title}: your function changed the profiler "
-                               "(sys.setprofile) while it was checked; leave it alone.") from None
+            raise GradingError(_("{title}: your function changed the profiler (sys.setprofile) "
+                                 "while it was checked; leave it alone.", title=self.title)) \
+                from None
         return False
 
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..circuits import STAGED
 from ..circuits.forks import FORK_HINT, overwritten
+from ..i18n import N_, _
 from ..tolerance import agree
 from . import topics
 
@@ -49,7 +50,9 @@ class Mistake:
     """Keys of more general mistakes this one says more precisely (they are not shown too)."""
 
     def text(self, case):
-        return self.hint(case) if callable(self.hint) else self.hint
+        """The hint in the current language (a text hint is the English msgid of the course's
+        catalog, course/locale; a callable one translates itself)."""
+        return self.hint(case) if callable(self.hint) else _(self.hint)
 
     @classmethod
     def produces(cls, key, hint, buggy, returns, call=None, covers=()):
@@ -149,8 +152,8 @@ def _exchanged(kind):
 
 def _pair_text(template):
     def text(case):
-        a, b = _exchanged_pair(case) or ("one output", "another")
-        return template.format(a=a, b=b, order=", ".join(case.expected))
+        a, b = _exchanged_pair(case) or (_("one output"), _("another"))
+        return _(template, a=a, b=b, order=", ".join(case.expected))
     return text
 
 
@@ -193,12 +196,12 @@ def _not_routed(case):
 
 def _routing_text(case):
     a, b, what = _misrouted(case) or ("", "", "both")
-    pair = f"{a} and {b}" if a else "both inputs"
+    pair = _("{a} and {b}", a=a, b=b) if a else _("both inputs")
     if what == "both":
-        return (f"{pair} both got the upstream gradient: the max gate sends it only to the input "
-                "that won the max (the larger one), and 0 to the other.")
-    return (f"neither {a} nor {b} got the upstream gradient: the max gate sends all of it to the "
-            "input that won the max (the larger one), and 0 to the other.")
+        return _("{pair} both got the upstream gradient: the max gate sends it only to the input "
+                 "that won the max (the larger one), and 0 to the other.", pair=pair)
+    return _("neither {a} nor {b} got the upstream gradient: the max gate sends all of it to the "
+             "input that won the max (the larger one), and 0 to the other.", a=a, b=b)
 
 
 def _halved(case):
@@ -214,22 +217,25 @@ def _halved(case):
 
 
 GENERIC = (
-    Mistake("sign", "the sign is flipped: every wrong gradient is the negative of the right one. "
-            "Follow the signs of the local derivatives along the path back from the output.",
+    Mistake("sign", N_("the sign is flipped: every wrong gradient is the negative of the right "
+                       "one. Follow the signs of the local derivatives along the path back from "
+                       "the output."),
             _sign_flipped),
     Mistake("exchanged.mul", _pair_text(
-        "{a} and {b} look exchanged: a mul gate *swaps*, each factor's gradient is the "
-        "upstream gradient times the *other* factor. Check which factor each one uses (and the "
-        "order you return them in: {order})."), _exchanged("mul")),
+        N_("{a} and {b} look exchanged: a mul gate *swaps*, each factor's gradient is the upstream "
+           "gradient times the *other* factor. Check which factor each one uses (and the order you "
+           "return them in: {order}).")), _exchanged("mul")),
     Mistake("exchanged.max", _pair_text(
-        "{a} and {b} look exchanged: the max gate sends the upstream gradient only to the input "
-        "that won the max (the larger one), and 0 to the other, so which one gets it depends on "
-        "the inputs (and the values are returned in the order {order})."), _exchanged("max")),
+        N_("{a} and {b} look exchanged: the max gate sends the upstream gradient only to the input "
+           "that won the max (the larger one), and 0 to the other, so which one gets it depends on "
+           "the inputs (and the values are returned in the order {order}).")), _exchanged("max")),
     Mistake("exchanged", _pair_text(
-        "{a} and {b} look exchanged: your {a} is the value expected of {b}, and the other way "
-        "round. Return the values in the order the exercise gives: {order}."), _exchanged(None)),
-    Mistake("upstream", "the upstream gradient `dout` seems ignored: by the chain rule the "
-            "gradient on an input is the upstream gradient times the local gradient.",
+        N_("{a} and {b} look exchanged: your {a} is the value expected of {b}, and the other way "
+           "round. Return the values in the order the exercise gives: {order}.")),
+        _exchanged(None)),
+    Mistake("upstream", N_("the upstream gradient `dout` seems ignored: by the chain rule the "
+                           "gradient on an input is the upstream gradient times the local "
+                           "gradient."),
             _upstream_ignored),
     Mistake("max.routing", _routing_text, _not_routed),
 )
@@ -439,71 +445,81 @@ def _loss_after_update(case):
 # Measured on the STAGED circuit by centred differences: explains the answer, never computes it.
 _fork_overwritten = overwritten(STAGED, {"dx": "x", "dy": "y"})
 
-_NOT_AVERAGED = ("the gradients look N times too large (N = the batch size): the loss is a mean "
-                 "over the N examples, so each example gets 1/N of the gradient.")
+_NOT_AVERAGED = (N_("the gradients look N times too large (N = the batch size): the loss is a mean "
+                    "over the N examples, so each example gets 1/N of the gradient."))
 
 NAMED = {
     "exp_backward": (Mistake(
-        "exp.input", "the local gradient of e^x is e^x itself: the gate's *output*, not its "
-        "input.", _gives(_exp_times_input)),),
+        "exp.input", N_("the local gradient of e^x is e^x itself: the gate's *output*, not its "
+                        "input."), _gives(_exp_times_input)),),
     "sigmoid_backward": (Mistake(
-        "sigmoid.input", "(1 - sigma) sigma is written in terms of the gate's *output* "
-        "sigma(x), not its input x.", _gives(_sigmoid_from_preactivation)),),
+        "sigmoid.input", N_("(1 - sigma) sigma is written in terms of the gate's *output* "
+                            "sigma(x), not its input x."), _gives(_sigmoid_from_preactivation)),),
     "perceptron_predict": (
-        Mistake("labels.01", "the labels look like 1/0: in this course true and false are "
-                "+1 and -1, so every label must be +1 or -1.", _labels_01, ("labels.pm1",)),
-        Mistake("labels.sign", "np.sign gives 0 for a score of exactly 0, but every label "
-                "must be +1 or -1 (a score of 0 is labelled -1).", _labels_sign,
+        Mistake("labels.01", N_("the labels look like 1/0: in this course true and false are +1 "
+                                "and -1, so every label must be +1 or -1."),
+                             _labels_01, ("labels.pm1",)),
+        Mistake("labels.sign", N_("np.sign gives 0 for a score of exactly 0, but every label must "
+                                  "be +1 or -1 (a score of 0 is labelled -1)."), _labels_sign,
                 ("labels.pm1",)),
-        Mistake("labels.pm1", "every label must be +1 or -1.", _labels_not_pm1)),
+        Mistake("labels.pm1", N_("every label must be +1 or -1."), _labels_not_pm1)),
     "xor_network": (
-        Mistake("labels.01", "the labels look like 1/0: in this course true and false are "
-                "+1 and -1, so every label must be +1 or -1.", _labels_01, ("labels.pm1",)),
-        Mistake("labels.pm1", "every label must be +1 or -1.", _labels_not_pm1)),
+        Mistake("labels.01", N_("the labels look like 1/0: in this course true and false are +1 "
+                                "and -1, so every label must be +1 or -1."),
+                             _labels_01, ("labels.pm1",)),
+        Mistake("labels.pm1", N_("every label must be +1 or -1."), _labels_not_pm1)),
     "scale_backward": (Mistake(
-        "scale.input", "this looks like dout * x: for a*x with the constant a, the local "
-        "gradient with respect to x does not depend on x.", _gives(_exp_times_input)),),
+        "scale.input", N_("this looks like dout * x: for a*x with the constant a, the local "
+                          "gradient with respect to x does not depend on x."),
+                       _gives(_exp_times_input)),),
     "add_const_backward": (Mistake(
-        "add_const.constant", "the constant c shifts the output of c + x but does not change "
-        "how it responds to a nudge of x.",
+        "add_const.constant", N_("the constant c shifts the output of c + x but does not change "
+                                 "how it responds to a nudge of x."),
         _gives_any(lambda i, d: i["c"], lambda i, d: d * i["c"])),),
     "perceptron_update": (
-        Mistake("perceptron.moved_when_right", "the point was already classified right, yet w "
-                "or b changed: the perceptron learns only from its mistakes.", _moved_when_right),
-        Mistake("perceptron.bias_stuck", "w moved, but the bias did not: on a mistake the bias "
-                "moves too, as a weight on a constant input 1.", _bias_stuck),
-        Mistake("perceptron.tie", "this point's score w.x + b is exactly 0, so the perceptron "
-                "labels it -1; with y = +1 that is a mistake, and w and b must move.",
+        Mistake("perceptron.moved_when_right", N_("the point was already classified right, yet w "
+                                                  "or b changed: the perceptron learns only from "
+                                                  "its mistakes."), _moved_when_right),
+        Mistake("perceptron.bias_stuck", N_("w moved, but the bias did not: on a mistake the bias "
+                                            "moves too, as a weight on a constant input 1."),
+                                         _bias_stuck),
+        Mistake("perceptron.tie", N_("this point's score w.x + b is exactly 0, so the perceptron "
+                                     "labels it -1; with y = +1 that is a mistake, and w and b "
+                                     "must move."),
                 _tie_not_a_mistake)),
     "neuron_backward": (
-        Mistake("neuron.exp_input", "dnz looks like de * nz: the e^x gate's local gradient is "
-                "its output e, not its input.", _neuron_exp_times_input),
-        Mistake("neuron.negation", "dz equals dnz: the *(-1) gate multiplies the gradient "
-                "passing through it by -1.", _neuron_negation_skipped, ("neuron.sign", "sign"))),
+        Mistake("neuron.exp_input", N_("dnz looks like de * nz: the e^x gate's local gradient is "
+                                       "its output e, not its input."), _neuron_exp_times_input),
+        Mistake("neuron.negation", N_("dz equals dnz: the *(-1) gate multiplies the gradient "
+                                      "passing through it by -1."),
+                                   _neuron_negation_skipped, ("neuron.sign", "sign"))),
     "neuron_backward_grouped": (Mistake(
-        "grouped.preactivation", "the sigmoid gate's gradient looks like (1 - z) z: "
-        "(1 - sigma) sigma is a function of the gate's output sigma(z).",
+        "grouped.preactivation", N_("the sigmoid gate's gradient looks like (1 - z) z: (1 - sigma) "
+                                    "sigma is a function of the gate's output sigma(z)."),
         _grouped_from_preactivation),),
     "Sigmoid": (Mistake(
-        "sigmoid_layer.input", "dx looks like (1 - x) x: the sigmoid's local gradient "
-        "(1 - sigma) sigma is written in terms of the layer's *output*, so forward must keep it "
-        "for backward.", _sigmoid_layer_from_input),),
+        "sigmoid_layer.input", N_("dx looks like (1 - x) x: the sigmoid's local gradient (1 - "
+                                  "sigma) sigma is written in terms of the layer's *output*, so "
+                                  "forward must keep it for backward."),
+                               _sigmoid_layer_from_input),),
     "rel_error": (
-        Mistake("rel_error.min", "the error is divided by the smaller magnitude: the course's "
-                "relative error divides by the larger one, max(|a|, |b|).", _rel_error_min),
-        Mistake("rel_error.signed", "a difference of the wrong sign seems to count as small: the "
-                "error of an entry is the size of a - b, whatever its sign.", _rel_error_signed)),
+        Mistake("rel_error.min", N_("the error is divided by the smaller magnitude: the course's "
+                                    "relative error divides by the larger one, max(|a|, |b|)."),
+                                 _rel_error_min),
+        Mistake("rel_error.signed", N_("a difference of the wrong sign seems to count as small: "
+                                       "the error of an entry is the size of a - b, whatever its "
+                                       "sign."), _rel_error_signed)),
     "mse_loss": (Mistake("batch.not_averaged", _NOT_AVERAGED, _not_averaged),),
     "network_backward": (Mistake("batch.not_averaged", _NOT_AVERAGED, _not_averaged),),
     "SoftmaxWithLoss": (Mistake("batch.not_averaged", _NOT_AVERAGED, _not_averaged),),
     "train": (Mistake(
-        "train.late_loss", "your losses are one step ahead: record each step's loss before that "
-        "step's update.", _loss_after_update),),
+        "train.late_loss", N_("your losses are one step ahead: record each step's loss before that "
+                              "step's update."), _loss_after_update),),
     "staged_backward": (Mistake("fork.overwritten", FORK_HINT, _fork_overwritten),),
     "pattern_circuit": (Mistake(
-        "pattern.halved", "these gradients are half what they should be: the last gate "
-        "multiplies by 2, so its local gradient is 2 and every gradient behind it carries that "
-        "factor.", _halved),),
+        "pattern.halved", N_("these gradients are half what they should be: the last gate "
+                             "multiplies by 2, so its local gradient is 2 and every gradient "
+                             "behind it carries that factor."), _halved),),
 }
 
 

@@ -9,6 +9,7 @@ does that, outside the kernel).
 import json
 import os
 
+from ..i18n import _
 from ..tolerance import EXACT
 from . import wire
 from .drivers import positional
@@ -91,8 +92,8 @@ def record_hidden(assignment, name, fn):
                for inputs in spec["cases"]]
     write({"kind": "hidden", "assignment": assignment, "exercise": name,
            "fn": getattr(fn, "__name__", type(fn).__name__), "results": results})
-    print(f"{spec['title']}: your code ran on {len(results)} hidden cases; the grader checks "
-          "what it returned.")
+    print(_("{title}: your code ran on {n} hidden cases; the grader checks what it returned.",
+            title=spec["title"], n=len(results)))
 
 
 def record_visible(fn, inputs, expected, title, exercise, options):

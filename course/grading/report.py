@@ -3,6 +3,7 @@ traceback), numbers and inputs written as a person reads them, and a widget's on
 of a function that failed."""
 import reprlib
 
+from ..i18n import _
 from .graphdata import text
 
 
@@ -19,7 +20,7 @@ class GradingError(AssertionError):
         self.hints = tuple(hints)
 
     def _render_traceback_(self):
-        return [f"\x1b[31mNot yet right.\x1b[0m {line}" if i == 0 else line
+        return [f"\x1b[31m{_('Not yet right.')}\x1b[0m {line}" if i == 0 else line
                 for i, line in enumerate(str(self).splitlines())]
 
 
@@ -58,14 +59,15 @@ def fmt_inputs(inputs):
     """`x=1.5, y=-2` for scalars; arrays are shown by shape, since their entries do not fit; an
     expression graph (course.grading.graphs) as the lines that build it, so `grad[5]` names v5."""
     if set(inputs) == {"leaves", "ops"}:
-        return "the graph " + "; ".join(text(inputs))
+        return _("the graph {lines}", lines="; ".join(text(inputs)))
     parts = []
     for name, value in inputs.items():
         shape = getattr(value, "shape", None)
         if isinstance(value, dict) and value and all(hasattr(v, "shape") for v in value.values()):
-            parts.append(f"{name} with keys {', '.join(str(k) for k in value)}")
+            parts.append(_("{name} with keys {keys}", name=name,
+                           keys=", ".join(str(k) for k in value)))
         elif shape:
-            parts.append(f"{name} of shape {tuple(shape)}")
+            parts.append(_("{name} of shape {shape}", name=name, shape=tuple(shape)))
         else:
             parts.append(f"{name}={fmt(value)}")
     return ", ".join(parts)
@@ -73,7 +75,7 @@ def fmt_inputs(inputs):
 
 def failure(fn, exc):
     """One line saying why the student's function gave nothing (shown, never raised)."""
-    name = getattr(fn, "__name__", "your function")
+    name = getattr(fn, "__name__", None) or _("your function")
     if isinstance(exc, NotImplementedError):
-        return f"{name} is not written yet"
-    return f"{name} raised {type(exc).__name__}: {exc}"
+        return _("{name} is not written yet", name=name)
+    return _("{name} raised {error}: {message}", name=name, error=type(exc).__name__, message=exc)

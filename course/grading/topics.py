@@ -9,6 +9,8 @@ order), and the hints of its own (hints.NAMED, or the instructor's Exercise.mist
 """
 from dataclasses import dataclass
 
+from ..i18n import N_
+
 
 @dataclass(frozen=True)
 class Topic:
@@ -75,9 +77,9 @@ TOPICS = {
     "neuron_forward": topic(stages=[(w, w) for w in _NEURON_WIRES]),
     "neuron_backward": topic(
         "dw dx dd de dnz dz", direction="backward",
-        stages=[("dd (the 1/x gate)", "dd"), ("de (the +1 gate)", "de"),
-                ("dnz (the e^x gate)", "dnz"), ("dz (the *(-1) gate)", "dz"),
-                ("dw and dx (the mul and add gates)", "dw dx")]),
+        stages=[(N_("dd (the 1/x gate)"), "dd"), (N_("de (the +1 gate)"), "de"),
+                (N_("dnz (the e^x gate)"), "dnz"), (N_("dz (the *(-1) gate)"), "dz"),
+                (N_("dw and dx (the mul and add gates)"), "dw dx")]),
     "sigmoid_backward": topic("dx"),
     "neuron_backward_grouped": topic("dw dx"),
     # 04: staged_backward(cache, dout) returns only dx, dy -- its intermediate gradients are
@@ -98,8 +100,8 @@ TOPICS = {
     "mse_loss": topic("dP"),
     "network_backward": topic(
         "dW1 db1 dW2 db2", direction="backward",
-        stages=[("the loss", "loss"), ("the output layer (dW2, db2)", "dW2 db2"),
-                ("the hidden layer (dW1, db1)", "dW1 db1")]),
+        stages=[(N_("the loss"), "loss"), (N_("the output layer (dW2, db2)"), "dW2 db2"),
+                (N_("the hidden layer (dW1, db1)"), "dW1 db1")]),
     "train": NONE,
     # 08: the layers on their own, like 05's; network_backward is 06's name and shape again
     # (loss, then the output layer, then the hidden layer), so 06's topic above is its topic

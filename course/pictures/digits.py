@@ -11,6 +11,7 @@ from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from ..i18n import N_, _
 from ..style import FALSE, INK, TRUE, WRONG
 from .blit import Blit
 
@@ -55,13 +56,14 @@ def digit_grid_figure(images, labels, predicted=None, cols=10, title=None):
         text, colour = f"{labels[k]}", INK
         if predicted is not None:
             guess = int(np.ravel(predicted)[k])
-            text = f"{guess}" if guess == labels[k] else f"{guess} (true {labels[k]})"
+            text = f"{guess}" if guess == labels[k] else \
+                _("{guess} (true {label})", guess=guess, label=labels[k])
             if guess != labels[k]:
                 colour = WRONG
                 ax.add_patch(Rectangle((x, y), 8, 8, fill=False, edgecolor=WRONG, linewidth=2))
         ax.text(x + 4, y - 0.6, text, ha="center", va="bottom", fontsize=8, color=colour)
     if title:
-        fig.suptitle(title, fontsize=10)
+        fig.suptitle(_(title), fontsize=10)
     return fig
 
 
@@ -87,14 +89,19 @@ def confusion_figure(labels, predicted, classes=10):
                     INK if i == j else WRONG)
                 ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=8,
                         color=colour, fontweight="normal" if i == j else "bold")
-    ax.set(xticks=range(classes), yticks=range(classes), xlabel="predicted", ylabel="true digit")
+    ax.set(xticks=range(classes), yticks=range(classes), xlabel=_("predicted"),
+           ylabel=_("true digit"))
     right = int(np.trace(counts))
-    ax.set_title(f"{right} of {counts.sum()} right ({right / max(1, counts.sum()):.1%})")
+    ax.set_title(_("{right} of {total} right ({share:.1%})", right=right, total=counts.sum(),
+                   share=right / max(1, counts.sum())))
     fig.subplots_adjust(left=0.12, right=0.98, bottom=0.11, top=0.92)
     return fig
 
 
-def weights_figure(W1, cols=8, title="first layer: each hidden unit's weights as an 8x8 image"):
+WEIGHTS_TITLE = N_("first layer: each hidden unit's weights as an 8x8 image")
+
+
+def weights_figure(W1, cols=8, title=WEIGHTS_TITLE):
     """Each column of W1 (64, H) as an 8x8 image, positive weights blue, negative orange, on one
     symmetric scale: the pattern of pixels each hidden unit responds to."""
     W1 = np.asarray(W1, dtype=float)
@@ -106,18 +113,18 @@ def weights_figure(W1, cols=8, title="first layer: each hidden unit's weights as
     ax.imshow(canvas, cmap=LinearSegmentedColormap.from_list("weights", [FALSE, "white", TRUE]),
               vmin=-scale, vmax=scale)
     ax.set_axis_off()
-    fig.suptitle(title, fontsize=10)
+    fig.suptitle(_(title), fontsize=10)
     return fig
 
 
 def curves_axes(ax_loss, ax_acc, epochs, losses, accuracies):
     """Left: the loss against the epoch. Right: training and test accuracy against the epoch
     (`accuracies` a list of (train, test) pairs, one per epoch). Returns the three lines."""
-    ax_loss.set(xlabel="epoch", ylabel="loss")
-    ax_acc.set(xlabel="epoch", ylabel="accuracy", ylim=(0, 1.02))
+    ax_loss.set(xlabel=_("epoch"), ylabel=_("loss"))
+    ax_acc.set(xlabel=_("epoch"), ylabel=_("accuracy"), ylim=(0, 1.02))
     (loss,) = ax_loss.plot([], [], color=TRUE, marker="o", markersize=3)
-    (train,) = ax_acc.plot([], [], color=TRUE, marker="o", markersize=3, label="training")
-    (test,) = ax_acc.plot([], [], color=FALSE, marker="o", markersize=3, label="test")
+    (train,) = ax_acc.plot([], [], color=TRUE, marker="o", markersize=3, label=_("training"))
+    (test,) = ax_acc.plot([], [], color=FALSE, marker="o", markersize=3, label=_("test"))
     ax_acc.legend(loc="lower right")
     lines = loss, train, test
     curves_marks(lines, epochs, losses, accuracies)
@@ -133,8 +140,9 @@ def curves_marks(lines, epochs, losses, accuracies):
     loss.set_data(epochs, losses)
     train.set_data(epochs[:len(acc)], acc[:, 0])
     test.set_data(epochs[:len(acc)], acc[:, 1])
-    ax_loss.set_title(f"loss {losses[-1]:.4g}" if losses else "not trained yet")
-    ax_acc.set_title(f"test accuracy {acc[-1, 1]:.1%}" if len(acc) else "not trained yet")
+    ax_loss.set_title(_("loss {loss:.4g}", loss=losses[-1]) if losses else _("not trained yet"))
+    ax_acc.set_title(_("test accuracy {acc:.1%}", acc=acc[-1, 1]) if len(acc)
+                     else _("not trained yet"))
     return [*lines, ax_loss.title, ax_acc.title]
 
 

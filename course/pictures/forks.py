@@ -7,6 +7,7 @@
 from matplotlib.figure import Figure
 
 from ..circuits.forks import branch_gradients
+from ..i18n import _
 from ..style import GRADIENT, INK
 
 BRANCH, TOTAL = GRADIENT, INK
@@ -22,12 +23,14 @@ def fork_figure(circuit, inputs, wires, dout=1.0):
     for wire, branches in rows:
         start = 0.0
         for consumer, grad in branches.items():
-            _arrow(ax, start, start + grad, y, BRANCH, f"via {consumer}: {grad:+.3f}")
+            _arrow(ax, start, start + grad, y, BRANCH,
+                   _("via {gate}: {grad:+.3f}", gate=consumer, grad=grad))
             ticks.append(y)
             labels.append(f"{wire} → {consumer}")
             ends += [start, start + grad]
             start, y = start + grad, y - 1.0
-        _arrow(ax, 0.0, start, y, TOTAL, f"sum = d{wire} = {start:+.3f}", bold=True)
+        _arrow(ax, 0.0, start, y, TOTAL,
+               _("sum = {name} = {grad:+.3f}", name=f"d{wire}", grad=start), bold=True)
         ticks.append(y)
         labels.append(f"d{wire}")
         y -= 1.6
@@ -35,8 +38,8 @@ def fork_figure(circuit, inputs, wires, dout=1.0):
     width = hi - lo or 1.0
     ax.axvline(0.0, color="grey", lw=0.8)
     ax.set(xlim=(lo - 0.05 * width, hi + 0.45 * width), ylim=(y + 0.9, 0.7), yticks=ticks,
-           yticklabels=labels, xlabel="gradient")
-    ax.set_title("At a fork the gradients of the branches add up", fontsize=10)
+           yticklabels=labels, xlabel=_("gradient"))
+    ax.set_title(_("At a fork the gradients of the branches add up"), fontsize=10)
     fig.tight_layout()
     return fig
 

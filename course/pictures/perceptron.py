@@ -10,20 +10,21 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
 from ..datasets import truth_table
+from ..i18n import N_, _
 from ..style import BOX, FALSE, INK, PALE_FALSE, PALE_TRUE, RIM, TRUE
 
 SIDES = ListedColormap([PALE_FALSE, PALE_TRUE])  # score <= 0, score > 0
 
 HISTORY = (
     # (year, who, what happened, what the notebook has you do with it)
-    (1943, "McCulloch & Pitts", "neurons as logical switches;\nno learning",
-     "threshold units"),
-    (1958, "Rosenblatt", "the perceptron learns\nits weights from data",
-     "Ex. 1-3: predict, update, train"),
-    (1969, "Minsky & Papert", "one layer cannot\ncompute XOR",
-     "watch XOR fail;\nwritten question"),
-    (1986, "Rumelhart, Hinton\n& Williams", "hidden layers trained\nby backpropagation",
-     "Ex. 4: two layers\ncompute XOR"),
+    (1943, "McCulloch & Pitts", N_("neurons as logical switches;\nno learning"),
+     N_("threshold units")),
+    (1958, "Rosenblatt", N_("the perceptron learns\nits weights from data"),
+     N_("Ex. 1-3: predict, update, train")),
+    (1969, "Minsky & Papert", N_("one layer cannot\ncompute XOR"),
+     N_("watch XOR fail;\nwritten question")),
+    (1986, "Rumelhart, Hinton\n& Williams", N_("hidden layers trained\nby backpropagation"),
+     N_("Ex. 4: two layers\ncompute XOR")),
 )
 
 
@@ -42,9 +43,9 @@ def timeline_figure(events=HISTORY):
         ax.plot([year, year], [0, 0.35 * up], color=INK, lw=1)
         ax.text(year, -0.18 * up, str(year), ha="center", va="top" if up > 0 else "bottom",
                 fontsize=11, fontweight="bold")
-        ax.text(year, 0.42 * up, f"{who}\n{what}", ha="center",
+        ax.text(year, 0.42 * up, f"{who}\n{_(what)}", ha="center",
                 va="bottom" if up > 0 else "top", fontsize=9)
-        ax.text(year, (1.45 if up > 0 else -1.45), f"you: {you_do}", ha="center",
+        ax.text(year, (1.45 if up > 0 else -1.45), _("you: {task}", task=_(you_do)), ha="center",
                 va="top" if up > 0 else "bottom", fontsize=8, color=TRUE, style="italic")
     return fig
 
@@ -71,7 +72,7 @@ def _panel(ax, X, y, w, b, pred, title, box=BOX):
                    linewidths=1 if guess == label else 3)
     wrong = int(np.sum(pred != y))
     ax.set(xlim=box, ylim=box, aspect="equal", xlabel="x1", ylabel="x2",
-           title=f"{title}: {wrong} of {len(y)} wrong")
+           title=_("{title}: {wrong} of {n} wrong", title=title, wrong=wrong, n=len(y)))
 
 
 def decision_figure(panels):
@@ -95,9 +96,10 @@ def errors_figure(errors):
         epochs = np.arange(1, len(counts) + 1)
         ax.bar(epochs, counts, color=[FALSE if c else TRUE for c in counts])
         done = next((e for e, c in zip(epochs, counts) if c == 0), None)
-        ax.set(title=f"{title}: " + (f"no mistakes from epoch {done}" if done else
-                                     "a mistake in every epoch"), xlabel="epoch", xticks=epochs)
-    axes[0].set_ylabel("mistakes in the epoch")
+        ax.set(title=f"{title}: " + (_("no mistakes from epoch {epoch}", epoch=done) if done else
+                                     _("a mistake in every epoch")), xlabel=_("epoch"),
+               xticks=epochs)
+    axes[0].set_ylabel(_("mistakes in the epoch"))
     fig.subplots_adjust(left=0.06, right=0.98, bottom=0.17, top=0.88, wspace=0.12)
     return fig
 
@@ -114,7 +116,7 @@ def perceptron_errors(w1, w2, b, dataset, predict=None):
     w = np.array([w1, w2], dtype=float)
     pred = _sign(X @ w + b) if predict is None else np.ravel(np.asarray(predict(w, b, X), float))
     if pred.shape != y.shape:
-        raise ValueError(f"predict returned {pred.size} labels for 4 points")
+        raise ValueError(_("predict returned {n} labels for 4 points", n=pred.size))
     return pred, int(np.sum(pred != y))
 
 

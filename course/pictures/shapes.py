@@ -8,6 +8,7 @@ wide as B.
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from ..i18n import _
 from ..style import INK, PALE_FALSE, PALE_RIGHT, PALE_TRUE, PALE_WRONG, VALUE, WRONG
 
 FILL = {"input": PALE_TRUE, "grad": PALE_FALSE, "result": PALE_RIGHT, "bad": PALE_WRONG}
@@ -74,15 +75,17 @@ def shapes_figure(rows, title=None):
         x = _box(ax, x + GAP, y, right[1], right[0], FILL[_kind(right[0])])
         out = product_shape(left[1], right[1])
         if out is None:
-            ax.text(x + GAP, y - h / 2, f"✗ inner dimensions {left[1][1]} ≠ {right[1][0]}: "
-                    "no product", ha="left", va="center", fontsize=11, color=BAD)
+            ax.text(x + GAP, y - h / 2, _("✗ inner dimensions {a} ≠ {b}: no product",
+                                          a=left[1][1], b=right[1][0]),
+                    ha="left", va="center", fontsize=11, color=BAD)
         else:
             good = tuple(out) == tuple(want)
             ax.text(x + GAP / 2, y - h / 2, "=", ha="center", va="center", fontsize=14)
             end = _box(ax, x + GAP, y, out, result, FILL["result" if good else "bad"],
                        OK if good else BAD)
-            note = (f"✓ the shape of {result[1:] or result}" if good and result.startswith("d")
-                    else "✓" if good else f"✗ should be {want[0]}×{want[1]}")
+            note = (_("✓ the shape of {name}", name=result[1:] or result)
+                    if good and result.startswith("d") else "✓" if good else
+                    _("✗ should be {rows}×{cols}", rows=want[0], cols=want[1]))
             ax.text(end + GAP / 2, y - h / 2, note, ha="left", va="center", fontsize=11,
                     color=OK if good else BAD)
         y -= h + 2.0

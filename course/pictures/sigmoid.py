@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 
 from ..circuits import NEURON, sigmoid
 from ..circuits.svg import draw_circuit
+from ..i18n import _
 from ..style import GRADIENT, MUTED, TRUE
 
 
@@ -67,7 +68,7 @@ def sigmoid_marks(ax, x):
     art.append(ax.scatter([x, x], [s, ds], color=[TRUE, GRADIENT], zorder=3))
     art.append(ax.annotate(f"{ds:.4f}", (x, ds), xytext=(8, 6), textcoords="offset points",
                            color=GRADIENT))
-    ax.set_title(f"x = {x:.2f}: σ = {s:.4f}, local gradient dσ/dx = {ds:.4f}")
+    ax.set_title(_("x = {x:.2f}: σ = {s:.4f}, local gradient dσ/dx = {ds:.4f}", x=x, s=s, ds=ds))
     return art + [ax.title]
 
 

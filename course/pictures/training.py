@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FormatStrFormatter, NullLocator
 
 from ..datasets import xor_01
+from ..i18n import _
 from ..style import BOX, FALSE, INK, PALE_FALSE, PALE_TRUE, TRUE
 from .blit import Blit
 
@@ -26,7 +27,8 @@ def probability_grid(predict, n=61):
     g1, g2 = np.meshgrid(np.linspace(*BOX, n), np.linspace(*BOX, n))
     p = np.asarray(predict(np.column_stack([g1.ravel(), g2.ravel()])), dtype=float)
     if p.size != g1.size:
-        raise ValueError(f"predict returned {p.size} values for {g1.size} points")
+        raise ValueError(_("predict returned {n} values for {points} points", n=p.size,
+                           points=g1.size))
     return g1, g2, p.reshape(g1.shape)
 
 
@@ -54,7 +56,7 @@ def boundary_axes(ax, predict, title=None):
     if p.min() < 0.5 < p.max():
         ax.contour(g1, g2, p, levels=[0.5], colors=INK, linewidths=2)
     _points(ax)
-    ax.set_title(title or f"{accuracy(predict):.0%} of XOR right")
+    ax.set_title(title or _("{share:.0%} of XOR right", share=accuracy(predict)))
     return ax
 
 
@@ -65,9 +67,9 @@ def loss_axes(ax, losses):
     ax.plot(steps, losses, color=TRUE)
     if losses.size and np.all(losses > 0):
         ax.set_yscale("log")
-    ax.set(xlabel="step", ylabel="loss")
-    last = f"{losses[-1]:.3g}" if losses.size else "none yet"
-    ax.set_title(f"loss after {losses.size} steps: {last}")
+    ax.set(xlabel=_("step"), ylabel=_("loss"))
+    last = f"{losses[-1]:.3g}" if losses.size else _("none yet")
+    ax.set_title(_("loss after {n} steps: {last}", n=losses.size, last=last))
     return ax
 
 
@@ -91,8 +93,9 @@ def then_and_now_figure(predict, line=(1.0, 1.0, -0.5)):
     # a steep sigmoid of the line's score: p > 0.5 exactly on its positive side, drawn smoothly
     perceptron = lambda P: 1.0 / (1.0 + np.exp(-20.0 * (P @ np.array([w1, w2]) + b)))
     boundary_axes(ax_line, perceptron,
-                  f"1969, one line: {accuracy(perceptron):.0%} of XOR right")
-    boundary_axes(ax_net, predict, f"1986, a hidden layer: {accuracy(predict):.0%} right")
+                  _("1969, one line: {share:.0%} of XOR right", share=accuracy(perceptron)))
+    boundary_axes(ax_net, predict, _("1986, a hidden layer: {share:.0%} right",
+                                     share=accuracy(predict)))
     return fig
 
 
@@ -103,7 +106,7 @@ class TrainingPicture:
         self.fig = Figure(figsize=(8, 3.6))
         self.fig.subplots_adjust(left=0.1, right=0.97, bottom=0.14, top=0.9, wspace=0.3)
         self.ax_loss, self.ax_xor = self.fig.subplots(1, 2)
-        self.ax_loss.set(xlabel="step", ylabel="loss")
+        self.ax_loss.set(xlabel=_("step"), ylabel=_("loss"))
         self.ax_xor.set(xlim=BOX, ylim=BOX, xlabel="x1", ylabel="x2", aspect="equal")
         (self.line,) = self.ax_loss.plot([], [], color=TRUE)
         self.xmax, self.ylim, self.blit, self.added = first_steps, None, None, []
@@ -149,8 +152,9 @@ class TrainingPicture:
             self._layout(steps, losses)
         self._remove_added()
         self.line.set_data(steps, losses)
-        last = f"loss {losses[-1]:.4g}" if losses else "not trained yet"
-        self.ax_loss.set_title(f"step {steps[-1] if steps else 0}: {last}")
+        last = _("loss {loss:.4g}", loss=losses[-1]) if losses else _("not trained yet")
+        self.ax_loss.set_title(_("step {step}: {last}", step=steps[-1] if steps else 0,
+                                 last=last))
         before = set(self.ax_xor.get_children())
         boundary_axes(self.ax_xor, predict)
         self.added = [a for a in self.ax_xor.get_children() if a not in before]

@@ -7,6 +7,7 @@ attributes of micrograd's Value that the notebook's class keeps too.
 from dataclasses import dataclass, field
 
 from ..circuits.svg import draw_circuit
+from ..i18n import _
 from ..tolerance import NUMERIC
 
 LABELS = {"+": "+", "*": "×"}
@@ -102,10 +103,11 @@ def _why(exc):
     tb = exc.__traceback__
     while tb is not None and tb.tb_next is not None:
         tb = tb.tb_next
-    where = tb.tb_frame.f_code.co_qualname.replace(".<locals>", "") if tb else "your code"
+    where = tb.tb_frame.f_code.co_qualname.replace(".<locals>", "") if tb else _("your code")
     if isinstance(exc, NotImplementedError):
-        return f"{where} is not written yet: nothing to draw."
-    return f"{where} raised {type(exc).__name__}: {exc}"[:300]
+        return _("{name} is not written yet: nothing to draw.", name=where)
+    return _("{name} raised {error}: {message}", name=where, error=type(exc).__name__,
+             message=exc)[:300]
 
 
 def live_graph(value_class, build, values, h=1e-6):
@@ -123,8 +125,8 @@ def live_graph(value_class, build, values, h=1e-6):
     except Exception as exc:  # unwritten or failing code: say so, draw nothing
         return LiveGraph(message=_why(exc))
     mismatch = tuple(k for k in values if not NUMERIC.agree(grads[k], numeric[k]))
-    message = (f"grad differs from centred differences at {', '.join(mismatch)}" if mismatch
-               else f"output {float(out.data):.4g}; every input's grad agrees with centred "
-               "differences")
+    message = (_("grad differs from centred differences at {names}", names=", ".join(mismatch))
+               if mismatch else _("output {out:.4g}; every input's grad agrees with centred "
+                                  "differences", out=float(out.data)))
     return LiveGraph(value_graph_svg(out, leaves, mismatch=mismatch), grads, numeric, mismatch,
                      message)

@@ -5,6 +5,7 @@ from html import escape
 import ipywidgets as widgets
 
 from ..circuits import live
+from ..i18n import _
 from ..style import INK, WRONG
 from .controls import clean, number
 
@@ -20,7 +21,7 @@ class LiveCircuit(widgets.VBox):
             lo, hi = ranges.get(wire, (-5.0, 5.0))
             self.sliders[wire], row = number(wire, float(inputs.get(wire, 1.0)), lo, hi)
             rows.append(row)
-        self.dout, row = number("upstream gradient df/d(out)", float(dout), -3.0, 3.0)
+        self.dout, row = number(_("upstream gradient df/d(out)"), float(dout), -3.0, 3.0)
         rows.append(row)
         self.picture, self.message, self.table = widgets.HTML(), widgets.HTML(), widgets.HTML()
         super().__init__([*rows, self.picture, self.message, self.table])

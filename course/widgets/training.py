@@ -15,6 +15,7 @@ from html import escape
 import ipywidgets as widgets
 
 from ..grading.report import failure
+from ..i18n import _
 from ..pictures.digits import CurvesPicture
 from ..pictures.training import TrainingPicture
 
@@ -30,8 +31,8 @@ class TrainingView(widgets.VBox):
         self.steps, self.losses = [], []
         self.running, self.task = False, None
         self.picture = picture or TrainingPicture()
-        self.buttons = {name: widgets.Button(description=name)
-                        for name in ("Start", "Stop", "Step")}
+        labels = {"Start": _("Start"), "Stop": _("Stop"), "Step": _("Step")}
+        self.buttons = {name: widgets.Button(description=label) for name, label in labels.items()}
         self.buttons["Start"].on_click(lambda _: self.start())
         self.buttons["Stop"].on_click(lambda _: self.stop())
         self.buttons["Step"].on_click(lambda _: self.tick() and self.redraw())
@@ -47,19 +48,21 @@ class TrainingView(widgets.VBox):
         """Run one tick of gradient descent; True if training may go on."""
         n = min(self.steps_per_tick, self.max_steps - self.done)
         if n <= 0:
-            self.status.value = f"Reached max_steps = {self.max_steps}."
+            self.status.value = _("Reached max_steps = {n}.", n=self.max_steps)
             return False
         try:
             loss = float(self.step_fn(n))
         except Exception as exc:  # the student's bug stops training and is shown, not raised
-            self.status.value = escape(failure(self.step_fn, exc)) + ": training stopped."
+            self.status.value = _("{problem}: training stopped.",
+                                  problem=escape(failure(self.step_fn, exc)))
             return False
         if not math.isfinite(loss):  # kept out of the history: it cannot be plotted
-            self.status.value = f"The loss became {loss} at step {self.done + n}: stopped."
+            self.status.value = _("The loss became {loss} at step {step}: stopped.", loss=loss,
+                                  step=self.done + n)
             return False
         self.steps.append(self.done + n)
         self.losses.append(loss)
-        self.status.value = f"step {self.done}: loss {loss:.6g}"
+        self.status.value = _("step {step}: loss {loss:.6g}", step=self.done, loss=loss)
         return True
 
     @property
@@ -71,7 +74,7 @@ class TrainingView(widgets.VBox):
             self.image.value = self.picture.png(self.steps, self.losses, self.predict)
         except Exception as exc:  # the student's predict failed: say so, keep the old picture
             problem = escape(failure(self.predict, exc))
-            self.status.value = f"{problem}: no decision boundary to draw."
+            self.status.value = _("{problem}: no decision boundary to draw.", problem=problem)
 
     def start(self):
         """Train until Stop or max_steps: as a task if an event loop runs (Jupyter), else here."""
@@ -122,7 +125,8 @@ class CurvesView(TrainingView):
         except Exception as exc:  # the student's predict failed: stop, and say why
             self.steps.pop()
             self.losses.pop()
-            self.status.value = escape(failure(self.accuracy, exc)) + ": training stopped."
+            self.status.value = _("{problem}: training stopped.",
+                                  problem=escape(failure(self.accuracy, exc)))
             return False
         return True
 
