@@ -16,7 +16,7 @@ The language is, in order:
 import json
 import os
 import tomllib
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 LANGUAGES = ("en", "ko")
@@ -82,7 +82,7 @@ def use(language):
     return previous
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(language):
     """English text -> translated text, for one language ({} for English)."""
     path = LOCALE / f"{language}.toml"
