@@ -70,9 +70,10 @@ def test_make_lab_serves_the_release_and_not_the_sources():
 
 
 def _server_environment(proc):
-    """The environment of the Jupyter server `make` started."""
+    """The environment of the Jupyter server `make` started (not of the shell around it)."""
     for child in psutil.Process(proc.pid).children(recursive=True):
-        if any("jupyter" in part for part in child.cmdline()):
+        if child.name() not in ("sh", "bash", "dash", "make") and any(
+                "jupyter" in part for part in child.cmdline()):
             return child.environ()
     raise AssertionError("make lab started no jupyter process")
 
