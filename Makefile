@@ -5,6 +5,15 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(CURDIR)/$(VENV)/bin
 PORT   ?= 8888
+
+# The course's language: `make lab LANG=ko` (or a Korean locale, LANG=ko_KR.UTF-8) serves the
+# Korean release, anything else the English one. LANG is also the locale variable, so the
+# programs started here get a real locale: the given one if this machine has it (locale -a),
+# otherwise C.UTF-8 (never LANG=ko, which is no locale).
+COURSE_LANG := $(if $(filter ko ko_% ko-% ko.%,$(LANG)),ko,en)
+RUN_LOCALE  := $(or $(and $(LANG),$(shell locale -a 2>/dev/null | \
+                   grep -qix -e '$(LANG)' -e '$(subst UTF-8,utf8,$(LANG))' && echo $(LANG))),C.UTF-8)
+RELEASE_DIR := $(if $(filter en,$(COURSE_LANG)),release,release_$(COURSE_LANG))
 # nbgrader runs `alembic` as a subprocess: the venv's bin must come first on PATH.
 export PATH := $(BIN):$(PATH)
 
@@ -19,14 +28,15 @@ CHP_VERSION := 5.3.0
 .PHONY: lab release test test-fast lint system-deps install install-test install-hub solutions demo clean-work help
 
 help:
-	@echo "make lab       build the student release and open it in JupyterLab (port $(PORT))"
+	@echo "make lab       build the student release and open it in JupyterLab (port $(PORT));"
+	@echo "               make lab LANG=ko: the Korean edition (한국어판)"
 	@echo "make test      run the whole test suite (installs the Debian packages it needs, as root)"
 	@echo "make test-fast the fast tier (no sandboxed classes, browser or database): after every change"
 	@echo "make lint      ruff over the whole tree"
 	@echo "make system-deps  check (as root: install) the Debian packages make test needs"
 	@echo "make install-hub  the JupyterHub classroom's environment (HUB_VENV=$(HUB_VENV))"
 	@echo "make release   build the student release of every assignment into work/release"
-	@echo "make solutions regenerate solutions/notebooks from the source notebooks"
+	@echo "make solutions regenerate solutions/notebooks and the Korean notebooks (translations/ko)"
 	@echo "make demo      release, collect, grade, feedback and export simulated classes (work/demo)"
 	@echo "make clean-work delete work/ (nbgrader state: release, submissions, gradebook)"
 
@@ -59,12 +69,15 @@ $(HUB_VENV)/.installed: requirements.txt requirements-hub.txt pyproject.toml $(H
 	touch $@
 
 release: install
-	$(BIN)/python -m autograder release --all
+	LANG=$(RUN_LOCALE) $(BIN)/python -m autograder release --all --lang $(COURSE_LANG)
 
+# BACKPROP_LANG: every kernel of the server inherits it (course.i18n), so messages, hints and
+# widget labels speak the release's language.
 lab: release
-	@echo "Serving the student release from work/release (students never see the sources)."
-	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) \
-	    --ServerApp.root_dir=$(CURDIR)/work/release --ServerApp.open_browser=False \
+	@echo "Serving the student release from work/$(RELEASE_DIR) (students never see the sources)."
+	LANG=$(RUN_LOCALE) BACKPROP_LANG=$(COURSE_LANG) \
+	    $(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) \
+	    --ServerApp.root_dir=$(CURDIR)/work/$(RELEASE_DIR) --ServerApp.open_browser=False \
 	    $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # Debian packages pip cannot install (sandbox, browser, database, fonts): checked in seconds
@@ -92,6 +105,7 @@ lint: install-test
 
 solutions: install
 	$(BIN)/python -m autograder solutions
+	$(BIN)/python -m autograder translate
 
 # The instructor pipeline's round trip on simulated classes of 40 (02, 07, 08), in work/demo.
 demo: system-deps-demo install

@@ -27,6 +27,9 @@ def build_parser():
 
     p = sub.add_parser("release", parents=common, help="build the student release (and bundle)")
     p.add_argument("assignment", nargs="?", help="assignment id, e.g. 02_chain_rule")
+    p.add_argument("--lang", default="en", help="en (default) or ko: the language of the "
+                   "notebooks released, into <root>/release (en) or <root>/release_<lang>, "
+                   "under the same assignment names and the same gradebook")
     p.add_argument("--all", action="store_true", help="release every assignment")
     p.add_argument("--bundle", metavar="ZIP", nargs="?", const="",
                    help="also write the student bundle (default <root>/bundle/backprop-course.zip)")
@@ -93,6 +96,16 @@ def build_parser():
                        help="regenerate the clean solution notebooks in solutions/notebooks/")
     p.add_argument("assignment", nargs="*", help="assignment ids (default: all)")
     p.set_defaults(func=commands.solutions)
+
+    p = sub.add_parser("translate", help="generate the notebooks of another language from the "
+                       "English sources and translations/<lang>/*.md, or (--check) list the "
+                       "cells to translate")
+    p.add_argument("assignment", nargs="*", help="assignment ids (default: all)")
+    p.add_argument("--lang", default="ko", help="the language (default: %(default)s)")
+    p.add_argument("--check", action="store_true",
+                   help="write nothing: list every missing, stale or orphaned translation with "
+                   "the English text to translate; exit 1 if there is any")
+    p.set_defaults(func=commands.translate)
 
     p = sub.add_parser("install-course", help="install this course into an nbgrader course folder "
                        "(sources, private references, nbgrader_config.py)")

@@ -23,7 +23,8 @@ from .workspace import REPO, Course
 NAME = "backprop-course"
 # What a student's machine needs to run the notebooks (versions from requirements.txt).
 STUDENT_PACKAGES = ("jupyterlab", "notebook", "ipywidgets", "jupyterlab_widgets",
-                    "widgetsnbextension", "ipykernel", "numpy", "matplotlib")
+                    "widgetsnbextension", "ipykernel", "numpy", "matplotlib",
+                    "koreanize-matplotlib")
 
 PYPROJECT = """\
 [build-system]
@@ -41,7 +42,7 @@ dependencies = {dependencies}
 include = ["course", "course.*"]
 
 [tool.setuptools.package-data]
-course = ["glossary.toml", "data/*.npz", "data/README.md"]
+course = ["glossary.toml", "locale/*.toml", "data/*.npz", "data/README.md"]
 """
 
 README = """\
@@ -79,7 +80,7 @@ def _pyproject():
 
 def build(folder, names, course):
     """Lay the bundle out in `folder` from the releases of `names`."""
-    releases = [course.root / "release" / n for n in names]
+    releases = [course.release_dir / n for n in names]
     missing = [str(r) for r in releases if not r.exists()]
     if missing:
         raise RuntimeError(f"release these first (python -m autograder release): {missing}")

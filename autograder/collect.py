@@ -35,7 +35,7 @@ from pathlib import Path, PurePosixPath
 from nbgrader.utils import parse_utc
 
 from . import files, late
-from .workspace import Course, assignments
+from .workspace import LANGUAGES, Course, assignments, release_directory
 
 ROSTER_COLUMNS = ("id", "first_name", "last_name", "email")
 ROSTER_ID = re.compile(r"[^\W_][\w.@+-]{0,63}")
@@ -290,7 +290,10 @@ def collect(assignment, source, roster_csv, deadline=None, course=None, late_pol
     deadline = parse_utc(deadline) if deadline else None
     if late_policy:
         late.keep(course.root, assignment, late_policy)
-    notebooks = sorted(p.stem for p in (course.root / "release" / assignment).glob("*.ipynb"))
+    # the same notebook name in every language's release: whichever was released
+    notebooks = sorted({p.stem for lang in LANGUAGES
+                        for p in (course.root / release_directory(lang) / assignment).glob(
+                            "*.ipynb")})
     if len(notebooks) != 1:
         raise RuntimeError(f"release {assignment} first (python -m autograder release "
                            f"{assignment}): collect needs its one notebook, found {notebooks}")

@@ -4,7 +4,7 @@ from .workspace import Course, assignments
 
 
 def _course(args):
-    return Course(args.root, args.db)
+    return Course(args.root, args.db, lang=getattr(args, "lang", "en"))
 
 
 def release(args):
@@ -115,3 +115,15 @@ def solutions(args):
     from .solutions import generate
     for committed, executed in generate(args.assignment or None, _course(args)):
         print(f"{committed} (executed copy: {executed})")
+
+
+def translate(args):
+    from . import translate as tr
+    if args.check:
+        text = tr.report(args.assignment or None, args.lang)
+        print(text or f"every markdown cell has an up-to-date {args.lang} translation")
+        return 1 if text else 0
+    for path, found in tr.write(args.assignment or None, args.lang):
+        print(f"{path}" + (f" ({len(found)} cells not translated or stale: "
+                           f"python -m autograder translate --check)" if found else ""))
+    return 0

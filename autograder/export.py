@@ -68,10 +68,16 @@ def rows(assignment, course=None):
     return out, cells, {g: ex for g, ex in groups.items() if g not in pending}
 
 
+ENCODING = "utf-8-sig"
+"""UTF-8 with a byte order mark: without one, Excel opens a CSV in the machine's legacy code page
+and shows a Korean (or any non-ASCII) name as mojibake; Python reads it back with utf-8-sig,
+LibreOffice and Google Sheets ignore the mark."""
+
+
 def write_csv(table, cells, path):
     columns = ["id", "first_name", "last_name", "email", "status", *(g for g, _ in cells),
                "late_penalty", "total", "max"]
-    with open(path, "w", newline="") as f:
+    with open(path, "w", newline="", encoding=ENCODING) as f:
         writer = csv.DictWriter(f, fieldnames=columns)
         writer.writeheader()
         writer.writerows(table)

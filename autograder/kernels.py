@@ -236,22 +236,24 @@ class Scratch:
         shutil.rmtree(self.grading, ignore_errors=True)
 
 
-def kernel_environment(student):
-    """A kernel's environment: the sandbox's, plus who it grades, where its case files are, and
-    the grader's language (course.i18n), so that what the kernel says (a refused helper, a
-    visible test's failure) is in the language of what the grader says about the same cells."""
+def kernel_environment(student, lang=None):
+    """A kernel's environment: the sandbox's, plus who it grades, the language it speaks (the
+    submission's, by default the grader's own, course.i18n: the checker's messages and hints in
+    the kernel are then in the language of what the grader says about the same cells) and where
+    its case files are."""
     scratch = sandbox.SCRATCH
     return {**sandbox.environment(), "HOME": f"{scratch}/work", "BACKPROP_STUDENT_ID": student,
+            i18n.ENV: lang or i18n.lang(),
             "BACKPROP_CASES": f"{scratch}/grading/cases",
-            "BACKPROP_RECORD": f"{scratch}/grading/record.jsonl", i18n.ENV: i18n.lang()}
+            "BACKPROP_RECORD": f"{scratch}/grading/record.jsonl"}
 
 
 class ZygoteProvisioner(KernelProvisionerBase):
     """A kernel forked by the worker's zygote (jupyter_client's provisioner interface)."""
 
-    def __init__(self, zygote, scratch, student, **kwargs):
+    def __init__(self, zygote, scratch, student, lang="en", **kwargs):
         super().__init__(**kwargs)
-        self.zygote, self.scratch, self.student = zygote, scratch, student
+        self.zygote, self.scratch, self.student, self.lang = zygote, scratch, student, lang
         self.pid, self.exit = None, None
 
     @property
@@ -272,7 +274,7 @@ class ZygoteProvisioner(KernelProvisionerBase):
         connection["ip"] = f"{sandbox.SCRATCH}/conn/k"  # the same sockets, as the kernel sees them
         argv = list(kwargs.get("extra_arguments") or [])
         self.pid = self.zygote.spawn(self.scratch, connection, argv,
-                                     kernel_environment(self.student))
+                                     kernel_environment(self.student, self.lang))
         self.connection_info = km.get_connection_info()
         return self.connection_info
 
@@ -341,10 +343,10 @@ class QuickClient(AsyncKernelClient):
     wait_for_ready = _async_wait_for_ready
 
 
-def kernel_manager(zygote, scratch, student, private):
+def kernel_manager(zygote, scratch, student, private, lang="en"):
     """A jupyter_client kernel manager class whose kernels the zygote forks, reached over ZeroMQ
     ipc sockets in the kernel's scratch. `private`: a folder of the worker's own for the
-    connection file (the kernel never sees it)."""
+    connection file (the kernel never sees it); `lang`: the language the kernel speaks."""
 
     class SandboxedKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs):
@@ -368,7 +370,7 @@ def kernel_manager(zygote, scratch, student, private):
             self.kernel_spec.interrupt_mode = "message"
             self.kernel_id = self.kernel_id or str(uuid.uuid4())
             if self.provisioner is None:
-                self.provisioner = ZygoteProvisioner(zygote, scratch, student,
+                self.provisioner = ZygoteProvisioner(zygote, scratch, student, lang,
                                                      kernel_id=self.kernel_id,
                                                      kernel_spec=self.kernel_spec, parent=self)
             return await super()._async_pre_start_kernel(**kwargs)

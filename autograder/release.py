@@ -4,7 +4,7 @@ from pathlib import Path
 from course.grading.grader import SOLUTIONS_ENV
 
 from .cells import INSTRUCTOR_MARKERS
-from .workspace import SOLUTIONS, Course, assignments, nbgrader
+from .workspace import SOLUTIONS, Course, assignments, nbgrader, sources
 
 LEAK_MARKERS = (*INSTRUCTOR_MARKERS, "hidden.check(", SOLUTIONS_ENV, "solutions/reference")
 """Text that only instructor material contains. Any of it in a release notebook is a leak."""
@@ -45,13 +45,19 @@ def check_no_leaks(folder, what):
 
 
 def release(names=None, force=True, course=None):
-    """Generate the release of each assignment into <root>/release/<name>; returns their folders."""
+    """Generate the release of each assignment into <root>/release/<name> (another language's:
+    <root>/release_<lang>/<name>, from its generated notebooks); returns their folders."""
     course = course or Course()
     names = names or assignments()
+    missing = [n for n in names if not (sources(course.lang) / n / f"{n}.ipynb").exists()]
+    if missing:
+        raise RuntimeError(f"no {course.lang} notebooks of {', '.join(missing)} under "
+                           f"{sources(course.lang)}: write translations/{course.lang}/<name>.md "
+                           f"and run `python -m autograder translate` (make solutions)")
     out = []
     for name in names:
         nbgrader("generate_assignment", name, *(["--force"] if force else []), course=course)
-        folder = course.root / "release" / name
+        folder = course.release_dir / name
         check_no_leaks(folder, f"the release of {name}")
         out.append(folder)
     return out

@@ -28,6 +28,8 @@ from nbclient.exceptions import CellTimeoutError
 from nbformat.v4 import new_notebook, new_output
 from nbgrader.preprocessors import Execute
 
+from course import i18n
+
 from . import cells, files, judge, kernels, repair
 from .steps import Steps
 from .workspace import Course
@@ -64,11 +66,13 @@ class LimitedExecute(Execute):
         return super().process_message(msg, cell, cell_index)
 
 
-def execute(nb, executor, cwd, student):
+def execute(nb, executor, cwd, student, lang="en"):
     """Run every cell of `nb` with nbgrader's Execute in a fresh kernel started in `cwd`, without a
     sandbox (--no-sandbox). The kernel inherits this process's environment, so the hidden tests
-    draw this student's cases (course.grading.seeds reads BACKPROP_STUDENT_ID)."""
+    draw this student's cases (course.grading.seeds reads BACKPROP_STUDENT_ID) and speak the
+    submission's language (course.i18n reads BACKPROP_LANG)."""
     os.environ["BACKPROP_STUDENT_ID"] = student
+    os.environ[i18n.ENV] = lang
     nb, _ = executor.preprocess(nb, {"metadata": {"path": str(cwd)}})
     return nb
 
@@ -99,9 +103,17 @@ class Phases(dict):
         self[name] = round(self.get(name, 0.0) + seconds, 4)
 
 
-def run_sandboxed(nb, steps, task, data, trusted, zygote, phases=None):
-    """Execute `nb` in a fresh kernel of the sandbox, then judge its test cells outside it.
-    Returns (verdicts, why it stopped early or None, the kernel's log)."""
+def submission_lang(nb):
+    """The language a submitted notebook was released in (its metadata.backprop.lang, which the
+    release of a translation carries), "en" if it says none: the grader answers in it."""
+    meta = nb.metadata.get("backprop") if isinstance(nb.metadata, dict) else None
+    said = meta.get("lang") if isinstance(meta, dict) else None
+    return said if isinstance(said, str) and said in i18n.LANGUAGES else i18n.DEFAULT
+
+
+def run_sandboxed(nb, steps, task, data, trusted, zygote, phases=None, lang="en"):
+    """Execute `nb` in a fresh kernel of the sandbox (speaking `lang`), then judge its test cells
+    outside it. Returns (verdicts, why it stopped early or None, the kernel's log)."""
     phases = Phases() if phases is None else phases
     student = task["student"]
     started = time.monotonic()
@@ -118,7 +130,8 @@ def run_sandboxed(nb, steps, task, data, trusted, zygote, phases=None):
                              judge.grader.case_file(assignment, exercise, student))
         executor = steps.executor(task["cell_timeout"], LimitedExecute)
         executor.limit = zygote.limits.output
-        executor.kernel_manager_class = kernels.kernel_manager(zygote, scratch, student, private)
+        executor.kernel_manager_class = kernels.kernel_manager(zygote, scratch, student, private,
+                                                                lang)
         first = []
         executor.on_cell_start = lambda **_: first or first.append(time.monotonic())
         stopped = None
@@ -205,7 +218,15 @@ def combine(nb, verdicts, clean):
 
 def grade_one(steps, task, log, zygote=None):
     """Repair, sanitize, execute (in `zygote`'s sandbox, or unsandboxed without one) and judge
-    one submitted notebook; the reply dict."""
+    one submitted notebook, in the language it was released in; the reply dict."""
+    previous = i18n.lang()
+    try:
+        return _grade_one(steps, task, log, zygote)
+    finally:
+        i18n.use(previous)
+
+
+def _grade_one(steps, task, log, zygote):
     start, phases = time.monotonic(), Phases()
     res = steps.resources(task["assignment"], task["student"], task["notebook"], task["read_db"])
     try:
@@ -223,6 +244,8 @@ def grade_one(steps, task, log, zygote=None):
         flags = [f"{task['notebook']}: {note}" for note in repair.repair(nb, source)]
     if task.get("renamed"):
         flags.append(task["renamed"])
+    lang = submission_lang(nb)
+    i18n.use(lang)  # what the grader itself writes into the notebook (the judge's verdicts)
     sanitized = None
     try:
         with phases("nbgrader sanitize"):
@@ -230,7 +253,7 @@ def grade_one(steps, task, log, zygote=None):
         if zygote is not None:
             trusted, data = cells.tests(source), res["metadata"]["path"]
             verdicts, stopped, kernel_log = run_sandboxed(nb, steps, task, data, trusted, zygote,
-                                                          phases)
+                                                          phases, lang)
             # quoted line by line: whatever the kernel printed can never pass for the grader's
             quoted = "".join(f"\n  kernel| {line}" for line in kernel_log.splitlines())
             log.info("the kernel's own output:%s", quoted or " (none)")
@@ -241,12 +264,12 @@ def grade_one(steps, task, log, zygote=None):
             with phases("clean room"):
                 if not same_program(nb, clean, data, folder):
                     clean_verdicts, _, _ = run_sandboxed(clean, steps, task, folder, trusted,
-                                                         zygote)
+                                                         zygote, lang=lang)
                     flags += combine(nb, verdicts, clean_verdicts)
         else:
             with phases("cells"):
                 nb = execute(nb, steps.executor(task["cell_timeout"]), res["metadata"]["path"],
-                             task["student"])
+                             task["student"], lang)
         with phases("nbgrader checks"):
             nb = steps.check(nb, dict(res))
             nbformat.write(nb, task["output"])

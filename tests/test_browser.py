@@ -1,6 +1,7 @@
 """The live widgets in a real browser: JupyterLab from this venv, headless Chromium, every cell
 of a notebook run, an x slider dragged, and a gradient read off the page: the live circuit in the
-student release of 02, and the value graph of 07's solution notebook (its Value class written).
+student release of 02, in English and in Korean, and the value graph of 07's solution notebook
+(its Value class written).
 
 Never skipped: if Chromium or the notebook's widget cell is missing, this fails and says so.
 """
@@ -18,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.workspace import REPO, env
+from autograder.release import release
+from autograder.workspace import REPO, Course, env
 from tests.nbgrader_run import make_root, nbgrader
 
 CHROMIUM = "/usr/bin/chromium"
@@ -40,8 +42,9 @@ def _get(url, timeout=2):
 
 
 @contextmanager
-def jupyter_lab(root_dir, workdir, deadline=120):
-    """A JupyterLab server serving root_dir; yields its base URL and token; stopped by its PID."""
+def jupyter_lab(root_dir, workdir, deadline=120, lang=None):
+    """A JupyterLab server serving root_dir (its kernels told BACKPROP_LANG=`lang` if given, as
+    `make lab LANG=ko` does); yields its base URL and token; stopped by its PID."""
     port, token = free_port(), secrets.token_hex(16)
     log = open(Path(workdir) / "jupyter.log", "w")
     # JupyterLab 4 skips rendering off-screen cells ('contentVisibility'), so whether an output
@@ -56,7 +59,8 @@ def jupyter_lab(root_dir, workdir, deadline=120):
          f"--ServerApp.root_dir={root_dir}", f"--LabApp.workspaces_dir={workdir}",
          f"--LabApp.user_settings_dir={Path(workdir) / 'user-settings'}",
          "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        cwd=workdir, env={**env(), "JUPYTER_RUNTIME_DIR": str(workdir)},
+        cwd=workdir, env={**env(), "JUPYTER_RUNTIME_DIR": str(workdir),
+                          **({"BACKPROP_LANG": lang} if lang else {})},
         stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -132,13 +136,13 @@ def number(locator):
     return float(locator.text_content().split()[0].replace("\u2212", "-"))
 
 
-def browse_widget(root_dir, notebook, workdir, screenshot, call, wire, expected):
+def browse_widget(root_dir, notebook, workdir, screenshot, call, wire, expected, lang=None):
     """Open `notebook`, run it, drag the first slider of the widget the cell calling `call`
-    shows; returns (slider readouts after, grad on `wire` before, after) as displayed, once the
-    grad is `expected(readouts)` (the kernel redraws after every intermediate slider value) or
-    10 s have passed."""
+    shows; returns (slider readouts after, grad on `wire` before, after, the sliders' labels,
+    the first cell's text) as displayed, once the grad is `expected(readouts)` (the kernel
+    redraws after every intermediate slider value) or 10 s have passed."""
     from playwright.sync_api import sync_playwright
-    with jupyter_lab(root_dir, workdir) as (base, token), sync_playwright() as pw:
+    with jupyter_lab(root_dir, workdir, lang=lang) as (base, token), sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         page = None
         try:
@@ -171,7 +175,10 @@ def browse_widget(root_dir, notebook, workdir, screenshot, call, wire, expected)
                     break
                 time.sleep(0.1)
             widget.first.scroll_into_view_if_needed()
-            return readouts, before, after
+            labels = [sliders.nth(i).locator(".widget-label").text_content()
+                      for i in range(sliders.count())]
+            first = page.locator(".jp-Notebook .jp-Cell").first.inner_text()
+            return readouts, before, after, labels, first
         finally:
             if page is not None:  # also on failure: the picture says what went wrong
                 page.screenshot(path=str(screenshot))
@@ -196,13 +203,33 @@ def test_dragging_x_updates_the_gradient_on_z_in_the_browser(release_02, tmp_pat
     assert os.access(CHROMIUM, os.X_OK), f"{CHROMIUM} is missing: install Debian's chromium"
     ARTIFACTS.mkdir(exist_ok=True)
     started = time.monotonic()
-    (x, y, *_), before, after = browse_widget(release_02, NOTEBOOK, tmp_path,
-                                             ARTIFACTS / "browser-02-live-circuit.png",
-                                             "live_circuit(", "z", lambda r: r[0] + r[1])
+    (x, y, *_), before, after, _, _ = browse_widget(release_02, NOTEBOOK, tmp_path,
+                                                   ARTIFACTS / "browser-02-live-circuit.png",
+                                                   "live_circuit(", "z", lambda r: r[0] + r[1])
     assert before == 3.00  # x + y at the lecture's x=-2, y=5
     assert x > 1.0 and after != before
     assert abs(after - (x + y)) <= 0.011  # both shown to 2 decimals
     assert time.monotonic() - started < 90
+
+
+@pytest.mark.browser
+def test_korean_release_of_02_moves_and_speaks_korean(tmp_path_factory, tmp_path):
+    """In JupyterLab serving the Korean release of 02 (as `make lab LANG=ko` does), does dragging
+    x still show df/dz = x + y, with the notebook's text and the upstream-gradient slider's label
+    in Hangul?"""
+    assert os.access(CHROMIUM, os.X_OK), f"{CHROMIUM} is missing: install Debian's chromium"
+    ARTIFACTS.mkdir(exist_ok=True)
+    course = Course(tmp_path_factory.mktemp("nbgrader-ko"), lang="ko")
+    [folder] = release(["02_chain_rule"], course=course)
+    (x, y, *_), before, after, labels, first = browse_widget(
+        folder, NOTEBOOK, tmp_path, ARTIFACTS / "browser-02-korean.png", "live_circuit(", "z",
+        lambda r: r[0] + r[1], lang="ko")
+    assert before == 3.00 and x > 1.0 and abs(after - (x + y)) <= 0.011
+    hangul = re.compile("[\uac00-\ud7a3]")
+    assert hangul.search(first), f"the first cell is not in Korean: {first[:200]!r}"
+    # the last slider is the upstream gradient's (course.widgets.circuit); its label comes from
+    # course/locale/ko.toml
+    assert hangul.search(labels[-1]), f"slider labels not in Korean: {labels}"
 
 
 @pytest.mark.browser
@@ -215,8 +242,9 @@ def test_dragging_x_in_the_value_graph_of_07_updates_the_grad_of_y(tmp_path):
     folder.mkdir()
     name = "07_autograd.ipynb"
     (folder / name).write_bytes((REPO / "solutions" / "notebooks" / name).read_bytes())
-    (x, *_), before, after = browse_widget(folder, name, tmp_path, ARTIFACTS / "browser-07.png",
-                                           "value_graph_view(", "y", lambda r: 2 * r[0])
+    (x, *_), before, after, _, _ = browse_widget(folder, name, tmp_path,
+                                                 ARTIFACTS / "browser-07.png",
+                                                 "value_graph_view(", "y", lambda r: 2 * r[0])
     assert before == 6.00  # 2x at the lecture's x = 3
     assert abs(x - 3.0) > 0.2 and after != before  # the slider moved, and the grad with it
     assert abs(after - 2 * x) <= 0.011

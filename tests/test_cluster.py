@@ -42,7 +42,8 @@ def _gradebook(course):
 
 def _csv(course):
     _cli(course, "export", A, "--out", course.root / "export")
-    return list(csv.DictReader(open(course.root / "export" / f"{A}_grades.csv")))
+    with open(course.root / "export" / f"{A}_grades.csv", encoding="utf-8-sig") as f:
+        return list(csv.DictReader(f))
 
 
 def _demo_class(path):

@@ -117,7 +117,8 @@ def test_export_and_feedback_show_the_penalty(graded):
         grade.manual_score = 2.0
         gb.db.commit()
     _cli(course, "export", A, "--out", course.root / "export")
-    rows = {r["id"]: r for r in csv.DictReader(open(course.root / "export" / f"{A}_grades.csv"))}
+    with open(course.root / "export" / f"{A}_grades.csv", encoding="utf-8-sig") as f:
+        rows = {r["id"]: r for r in csv.DictReader(f)}
     theirs = course.root / "nbgrader.csv"
     nbgrader(course.root, "export", "--to", theirs)
     reference = {r["student_id"]: r for r in csv.DictReader(open(theirs))}

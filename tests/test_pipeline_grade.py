@@ -161,7 +161,7 @@ def test_export_writes_points_per_cell_and_a_picture(course):
     """Does the CSV hold every grade cell's points and totals that add up, and the PNG exist?"""
     out = course.root / "out"
     _cli(course, "export", A, "--out", out)
-    with open(out / f"{A}_grades.csv") as f:
+    with open(out / f"{A}_grades.csv", encoding="utf-8-sig") as f:
         rows = {r["id"]: r for r in csv.DictReader(f)}
     assert set(rows) >= {"correct", "buggy", "broken"}
     cells = _grades(course, "buggy")

@@ -76,5 +76,5 @@ def test_release_grade_export_with_a_postgresql_gradebook(postgres, tmp_path):
         scores = {s.student.id: s.score for s in gb.assignment_submissions(A)}
     assert scores["correct"] > scores["buggy"] > 0
     assert not (course.root / "gradebook.db").exists()
-    csv = (tmp_path / "out" / f"{A}_grades.csv").read_text()
+    csv = (tmp_path / "out" / f"{A}_grades.csv").read_text(encoding="utf-8-sig")
     assert csv.count("\n") == 3 and "buggy" in csv

@@ -29,7 +29,7 @@ def test_every_command_has_help(capsys):
     """Does every command print a --help that names its options?"""
     commands = build_parser()._subparsers._group_actions[0].choices
     on_a_course = {"release", "collect", "grade", "feedback", "export", "solutions"}
-    assert set(commands) == on_a_course | {"accuracy", "install-course"}
+    assert set(commands) == on_a_course | {"accuracy", "install-course", "translate"}
     for name in commands:
         with pytest.raises(SystemExit) as stop:
             main([name, "--help"])
@@ -57,6 +57,23 @@ def test_bundle_installs_and_holds_no_instructor_material(released, tmp_path):
     # What the notebooks import resolves inside the unpacked bundle.
     subprocess.run([sys.executable, "-c", "import course.grading, course.circuits.svg"],
                    cwd=root, check=True, env={"PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg"})
+
+
+def test_korean_bundle_holds_the_korean_release_catalog_and_font(tmp_path):
+    """Does `release --lang ko --bundle` pack the Korean notebook (same name), the Korean message
+    catalog and the pip package with the Hangul font, and no instructor material?"""
+    course = new_course(tmp_path / "course")
+    assert main(["release", A, "--lang", "ko", "--bundle", "--root", str(course.root)]) == 0
+    with zipfile.ZipFile(course.root / "bundle" / "backprop-course.zip") as zf:
+        zf.extractall(tmp_path / "unpacked")
+    root = tmp_path / "unpacked" / "backprop-course"
+    nb = nbformat.read(str(root / A / f"{A}.ipynb"), as_version=4)
+    assert nb.metadata.backprop.lang == "ko"
+    assert "BEGIN SOLUTION" not in (root / A / f"{A}.ipynb").read_text(encoding="utf-8")
+    assert (root / "course" / "locale" / "ko.toml").exists()
+    assert "koreanize-matplotlib==" in (root / "requirements.txt").read_text()
+    project = tomllib.loads((root / "pyproject.toml").read_text())
+    assert "locale/*.toml" in project["tool"]["setuptools"]["package-data"]["course"]
 
 
 def test_bundle_refuses_a_release_with_a_reference(released, tmp_path):

@@ -5,3 +5,7 @@ Figure (or an SVG string), still and live parts together.
 - blit: how a live picture repaints only what moved;
 - the circuit drawings live with the circuits (course.circuits.svg).
 """
+
+from course.fonts import register as _register_hangul
+
+_register_hangul()  # Korean figure text in Hangul, not boxes (course.fonts)
