@@ -80,6 +80,15 @@ def perceptron_update(w, b, x, y, lr):
     return w, b
 ''',
         hints=("perceptron.moved_when_right",)),
+    "update_tie_never_mistake": bug("perceptron_update_answer", UPD,
+                                    "y * score < 0: a score of exactly 0 is never a mistake", '''
+def perceptron_update(w, b, x, y, lr):
+    if y * (np.dot(w, x) + b) < 0:
+        w = w + lr * y * x
+        b = b + lr * y
+    return w, b
+''',
+        hints=("perceptron.tie",)),
     "update_copy_inplace": alt("perceptron_update_answer", "copies, then updates in place", '''
 def perceptron_update(w, b, x, y, lr):
     w = np.array(w, dtype=float)

@@ -136,7 +136,8 @@ class Relu:
     # SoftmaxWithLoss
     "softmax_no_max": bug("softmax_loss_answer", ("softmax_loss_hidden",),
                           "no max subtraction (overflows on large scores)",
-                          _edit(_SOFTMAX, "        s = s - np.max(s, axis=1, keepdims=True)\n", "")),
+                          _edit(_SOFTMAX, "        s = s - np.max(s, axis=1, keepdims=True)\n", ""),
+                          hints=("softmax.overflow",)),
     "softmax_not_averaged": bug("softmax_loss_answer", SOFTMAX_NET, "ds without the 1/N",
                                 _edit(_SOFTMAX, "return dout * (self.p - t) / N",
                                       "return dout * (self.p - t)"),
