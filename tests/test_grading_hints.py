@@ -107,6 +107,17 @@ def _update(rule):
     return perceptron_update
 
 
+def _train_without_bias(X, y, epochs, lr):
+    w, errors = np.zeros(X.shape[1]), []
+    for _ in range(epochs):
+        mistakes = 0
+        for xi, yi in zip(X, y):
+            if (1.0 if xi @ w > 0 else -1.0) != yi:
+                w, mistakes = w + lr * yi * xi, mistakes + 1
+        errors.append(mistakes)
+    return w, 0.0, errors
+
+
 def _score(w, b, x):
     return float(x @ w + b)
 
@@ -167,6 +178,12 @@ def _softmax_with(ds):
             t = np.eye(self.p.shape[1])[self.y]
             return ds(self.p, t, len(self.y))
     return SoftmaxWithLoss
+
+
+class _ReluAtZero(R["08_digits"].Relu):
+    def forward(self, x):
+        self.mask = x >= 0
+        return x * self.mask
 
 
 class _SoftmaxNaive(R["08_digits"].SoftmaxWithLoss):
@@ -266,6 +283,9 @@ EXAMPLES = [
     ("01_perceptron", "perceptron_update", "steps the wrong way",
      _update(lambda w, b, x, y, lr: (w, b) if (1.0 if _score(w, b, x) > 0 else -1.0) == y
              else (w - lr * y * x, b - lr * y)), set()),
+    ("01_perceptron", "train_perceptron", "y * score <= 0 as the update test",
+     R["01_perceptron"]._train_margin_rule, {"train.tie"}),
+    ("01_perceptron", "train_perceptron", "the bias never moves", _train_without_bias, set()),
     ("01_perceptron", "xor_network", "1/0 labels",
      lambda X: (R["01_perceptron"].xor_network(X) + 1) / 2, {"labels.01"}),
     ("01_perceptron", "xor_network", "computes OR",
@@ -420,6 +440,7 @@ EXAMPLES = [
      {"train.late_loss"}),
     ("06_xor_capstone", "train", "half steps", _train(step=-0.5), set()),
     ("08_digits", "Relu", "the mask without dout", _ReluWithoutDout, {"upstream"}),
+    ("08_digits", "Relu", "the mask x >= 0", _ReluAtZero, {"relu.at_zero"}),
     ("08_digits", "SoftmaxWithLoss", "not averaged", _softmax_with(lambda p, t, n: p - t),
      {"batch.not_averaged"}),
     ("08_digits", "SoftmaxWithLoss", "t - p", _softmax_with(lambda p, t, n: (t - p) / n),

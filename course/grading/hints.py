@@ -412,6 +412,18 @@ _OVERFLOW = ("{what} is nan or inf where the sigmoid is saturated (|{x}| in the 
              "with sigma computed so that no exponential overflows (stable_sigmoid).")
 
 
+def _relu_passes_at_zero(case):
+    """dx is right except where x is exactly 0, and there it is dout (the mask x >= 0)."""
+    x, dout = _floats(case.inputs["x"]), _floats(case.inputs["dout"])
+    zero = (x == 0) & (dout != 0)
+    if not zero.any() or case.wrong() != ["dx"]:
+        return None if not zero.any() else False
+    got, want = _floats(case.got["dx"]), _floats(case.expected["dx"])
+    if got.shape != want.shape:
+        return False
+    return agree(got[~zero], want[~zero]) and agree(got[zero], dout[zero])
+
+
 _EXP_MAX = float(np.log(np.finfo(float).max))  # 709.78...: e^s is inf past it
 
 
@@ -562,6 +574,10 @@ NAMED = {
                 "error of an entry is the size of a - b, whatever its sign.", _rel_error_signed)),
     "mse_loss": (Mistake("batch.not_averaged", _NOT_AVERAGED, _not_averaged),),
     "network_backward": (Mistake("batch.not_averaged", _NOT_AVERAGED, _not_averaged),),
+    "Relu": (Mistake(
+        "relu.at_zero", "dx passes the gradient where x is exactly 0: at the ReLU's kink the "
+        "course takes the gradient 0, so the mask is x > 0, not x >= 0.",
+        _relu_passes_at_zero),),
     "SoftmaxWithLoss": (
         Mistake("batch.not_averaged", _NOT_AVERAGED, _not_averaged),
         Mistake("softmax.overflow", "nan or inf in the rows whose scores are large (some above "

@@ -165,6 +165,21 @@ def train_perceptron(X, y, epochs, lr):
         errors.append(mistakes)
     return w, b, errors
 '''),
+    "train_margin_rule": bug("train_perceptron_answer", TRAIN,
+                             "y * score <= 0 as the update test: a tie is always a mistake", '''
+def train_perceptron(X, y, epochs, lr):
+    w, b, errors = np.zeros(X.shape[1]), 0.0, []
+    for epoch in range(epochs):
+        mistakes = 0
+        for xi, yi in zip(X, y):
+            if yi * (np.dot(w, xi) + b) <= 0:
+                w = w + lr * yi * xi
+                b = b + lr * yi
+                mistakes += 1
+        errors.append(mistakes)
+    return w, b, errors
+''',
+        hints=("train.tie",)),
     "train_via_update": alt("train_perceptron_answer", "calls perceptron_update, detects changes", '''
 def train_perceptron(X, y, epochs, lr):
     w = np.zeros(X.shape[1])

@@ -83,7 +83,8 @@ def _edit(text, old, new):
 VARIANTS = {
     # Relu
     "relu_mask_at_zero": bug("relu_answer", RELU, "mask x >= 0 (passes the gradient at 0)",
-                             _edit(_RELU, "self.mask = x > 0", "self.mask = x >= 0")),
+                             _edit(_RELU, "self.mask = x > 0", "self.mask = x >= 0"),
+                             hints=("relu.at_zero",)),
     "relu_mask_of_output": bug("relu_answer", RELU_NET, "mask on the output, out >= 0 (always true)", '''
 class Relu:
     def forward(self, x):
