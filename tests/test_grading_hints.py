@@ -107,6 +107,17 @@ def _update(rule):
     return perceptron_update
 
 
+def _train_without_bias(X, y, epochs, lr):
+    w, errors = np.zeros(X.shape[1]), []
+    for _ in range(epochs):
+        mistakes = 0
+        for xi, yi in zip(X, y):
+            if (1.0 if xi @ w > 0 else -1.0) != yi:
+                w, mistakes = w + lr * yi * xi, mistakes + 1
+        errors.append(mistakes)
+    return w, 0.0, errors
+
+
 def _score(w, b, x):
     return float(x @ w + b)
 
@@ -128,13 +139,30 @@ def _neuron(w, x, dout, exp_input=False, negate=True, flip=False, unswap=False):
     return dw, dx, dd, de, dnz, dz
 
 
-def _grouped(w, x, dout, preactivation=False, unswap=False):
+def _grouped(w, x, dout, preactivation=False, unswap=False, quotient=False):
     z = w[0] * x[0] + w[1] * x[1] + w[2]
-    s = _sig(z)
+    s = R["03_sigmoid_neuron"].neuron(w, x)
     dz = dout * ((1 - z) * z if preactivation else (1 - s) * s)
+    if quotient:
+        dz = _sigmoid_quotient(z, dout)
     if unswap:
         return np.array([w[0] * dz, w[1] * dz, dz]), np.array([x[0] * dz, x[1] * dz])
     return np.array([x[0] * dz, x[1] * dz, dz]), np.array([w[0] * dz, w[1] * dz])
+
+
+def _sigmoid_quotient(x, dout):
+    """sigma' as e^-x / (1 + e^-x)^2: nan where e^-x overflows (x below about -709.78)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = np.exp(-np.asarray(x, dtype=float))
+        return dout * e / (1.0 + e) ** 2
+
+
+def _gates(**wrong):
+    """03's gate_backward with the local gradients of the gates named in `wrong` replaced."""
+    def gate_backward(gate, x, param, dout):
+        local = wrong.get(gate, R["03_sigmoid_neuron"].GATES[gate][1])
+        return dout * local(x, param)
+    return gate_backward
 
 
 def _unaveraged(params, X, Y):
@@ -150,6 +178,21 @@ def _softmax_with(ds):
             t = np.eye(self.p.shape[1])[self.y]
             return ds(self.p, t, len(self.y))
     return SoftmaxWithLoss
+
+
+class _ReluAtZero(R["08_digits"].Relu):
+    def forward(self, x):
+        self.mask = x >= 0
+        return x * self.mask
+
+
+class _SoftmaxNaive(R["08_digits"].SoftmaxWithLoss):
+    """SoftmaxWithLoss whose forward takes e^s of the raw scores (inf past 709.78)."""
+    def forward(self, s, y):
+        with np.errstate(over="ignore", invalid="ignore"):
+            e = np.exp(s)
+            self.p, self.y = e / e.sum(axis=1, keepdims=True), y
+            return float(-np.mean(np.log(self.p[np.arange(len(y)), y])))
 
 
 class _ReluWithoutDout(R["08_digits"].Relu):
@@ -240,6 +283,9 @@ EXAMPLES = [
     ("01_perceptron", "perceptron_update", "steps the wrong way",
      _update(lambda w, b, x, y, lr: (w, b) if (1.0 if _score(w, b, x) > 0 else -1.0) == y
              else (w - lr * y * x, b - lr * y)), set()),
+    ("01_perceptron", "train_perceptron", "y * score <= 0 as the update test",
+     R["01_perceptron"]._train_margin_rule, {"train.tie"}),
+    ("01_perceptron", "train_perceptron", "the bias never moves", _train_without_bias, set()),
     ("01_perceptron", "xor_network", "1/0 labels",
      lambda X: (R["01_perceptron"].xor_network(X) + 1) / 2, {"labels.01"}),
     ("01_perceptron", "xor_network", "computes OR",
@@ -286,23 +332,31 @@ EXAMPLES = [
      lambda x, y, z, dout: (z, z, x + y), {"upstream"}),
     ("02_chain_rule", "circuit_backward", "dz from the other factor's side",
      lambda x, y, z, dout: (z * dout, z * dout, z * dout), set()),
-    ("03_sigmoid_neuron", "inv_backward", "+1/x^2", lambda x, dout: dout / x ** 2, {"inv.sign"}),
-    ("03_sigmoid_neuron", "inv_backward", "-1/x", lambda x, dout: -dout / x, set()),
-    ("03_sigmoid_neuron", "add_const_backward", "passes c back", lambda x, c, dout: dout * c,
-     {"add_const.constant"}),
-    ("03_sigmoid_neuron", "add_const_backward", "local gradient only", lambda x, c, dout: 1.0,
-     {"upstream"}),
-    ("03_sigmoid_neuron", "add_const_backward", "negated", lambda x, c, dout: -dout, {"sign"}),
-    ("03_sigmoid_neuron", "exp_backward", "from the input", lambda x, dout: dout * x,
+    ("03_sigmoid_neuron", "gate_backward", "1/x: +1/x^2", _gates(inv=lambda x, p: x ** -2.0),
+     {"inv.sign"}),
+    ("03_sigmoid_neuron", "gate_backward", "1/x: -1/x", _gates(inv=lambda x, p: -1.0 / x), set()),
+    ("03_sigmoid_neuron", "gate_backward", "c + x: passes c back",
+     _gates(add_const=lambda x, c: c), {"add_const.constant"}),
+    ("03_sigmoid_neuron", "gate_backward", "c + x: negated",
+     _gates(add_const=lambda x, c: -1.0), {"sign"}),
+    ("03_sigmoid_neuron", "gate_backward", "e^x: from the input", _gates(exp=lambda x, p: x),
      {"exp.input"}),
-    ("03_sigmoid_neuron", "exp_backward", "local gradient only", lambda x, dout: np.exp(x),
-     {"upstream"}),
-    ("03_sigmoid_neuron", "scale_backward", "dout * x", lambda x, a, dout: dout * x,
+    ("03_sigmoid_neuron", "gate_backward", "e^x: e^-x", _gates(exp=lambda x, p: np.exp(-x)),
+     set()),
+    ("03_sigmoid_neuron", "gate_backward", "a x: dout * x", _gates(scale=lambda x, a: x),
      {"scale.input"}),
-    ("03_sigmoid_neuron", "scale_backward", "a only", lambda x, a, dout: a, {"upstream"}),
-    ("03_sigmoid_neuron", "scale_backward", "dout / a", lambda x, a, dout: dout / a, set()),
+    ("03_sigmoid_neuron", "gate_backward", "a x: dout / a", _gates(scale=lambda x, a: 1.0 / a),
+     set()),
+    ("03_sigmoid_neuron", "gate_backward", "e^x and a x: both from the input",
+     _gates(exp=lambda x, p: x, scale=lambda x, a: x), {"exp.input", "scale.input"}),
+    ("03_sigmoid_neuron", "gate_backward", "local gradients only",
+     lambda gate, x, param, dout: _gates()(gate, x, param, 1.0), {"upstream"}),
     ("03_sigmoid_neuron", "sigmoid_backward", "from the input",
      lambda x, dout: dout * (1 - x) * x, {"sigmoid.input"}),
+    ("03_sigmoid_neuron", "sigmoid_backward", "the quotient e^-x / (1 + e^-x)^2",
+     _sigmoid_quotient, {"sigmoid.overflow"}),
+    ("03_sigmoid_neuron", "sigmoid_backward", "the quotient, nan replaced by 1",
+     lambda x, dout: np.nan_to_num(_sigmoid_quotient(x, dout), nan=1.0), set()),
     ("03_sigmoid_neuron", "sigmoid_backward", "negated",
      lambda x, dout: -dout * (1 - _sig(x)) * _sig(x), {"sign"}),
     ("03_sigmoid_neuron", "neuron_backward", "e^x gate from its input",
@@ -317,6 +371,8 @@ EXAMPLES = [
      lambda w, x, dout: _grouped(w, x, dout, preactivation=True), {"grouped.preactivation"}),
     ("03_sigmoid_neuron", "neuron_backward_grouped", "mul gates not swapped",
      lambda w, x, dout: _grouped(w, x, dout, unswap=True), {"grouped.unswapped"}),
+    ("03_sigmoid_neuron", "neuron_backward_grouped", "the quotient e^-z / (1 + e^-z)^2",
+     lambda w, x, dout: _grouped(w, x, dout, quotient=True), {"grouped.overflow"}),
     ("03_sigmoid_neuron", "neuron_backward_grouped", "negated",
      lambda w, x, dout: tuple(-g for g in _grouped(w, x, dout)), {"sign"}),
     ("04_staged_backprop", "staged_backward", "x's last branch only",
@@ -384,10 +440,13 @@ EXAMPLES = [
      {"train.late_loss"}),
     ("06_xor_capstone", "train", "half steps", _train(step=-0.5), set()),
     ("08_digits", "Relu", "the mask without dout", _ReluWithoutDout, {"upstream"}),
+    ("08_digits", "Relu", "the mask x >= 0", _ReluAtZero, {"relu.at_zero"}),
     ("08_digits", "SoftmaxWithLoss", "not averaged", _softmax_with(lambda p, t, n: p - t),
      {"batch.not_averaged"}),
     ("08_digits", "SoftmaxWithLoss", "t - p", _softmax_with(lambda p, t, n: (t - p) / n),
      {"sign"}),
+    ("08_digits", "SoftmaxWithLoss", "e^s without the row's max taken off", _SoftmaxNaive,
+     {"softmax.overflow"}),
     ("08_digits", "SoftmaxWithLoss", "the target forgotten", _softmax_with(lambda p, t, n: p / n),
      set()),
     ("07_autograd", "Value", "= for += in the + and * rules", _engine(_overwriting),

@@ -274,6 +274,14 @@ def _exp_times_input(inputs, dout):
     return dout * np.asarray(inputs["x"], dtype=float)
 
 
+def _at_gate(gate, formula):
+    """`formula` on the rows of gate_backward's table that are `gate`; None on the others (a
+    row of another gate says nothing about this gate's mistake)."""
+    def value(inputs, dout):
+        return formula(inputs, dout) if inputs.get("gate") == gate else None
+    return value
+
+
 def _sigmoid_from_preactivation(inputs, dout):
     x = np.asarray(inputs["x"], dtype=float)
     return dout * (1 - x) * x
@@ -370,6 +378,78 @@ def _neuron_negation_skipped(case):
     return agree(case.got["dz"], case.got["dnz"])
 
 
+_SATURATED = 30.0
+"""|input| beyond which a sigmoid is saturated: sigma' < 1e-13 there, while e^|x| overflows
+float64 only past about 709.78, so a nan or inf in an answer at such an input can only come
+from an exponential that overflowed (a nan from inf / inf, an inf from inf * 0)."""
+
+
+def _overflowed(got, expected, pre):
+    """True if `got` is right wherever it is finite and is nan or inf only at saturated
+    pre-activations `pre`; False if it is wrong in another way; None if nothing is saturated."""
+    pre = np.abs(_floats(pre))
+    got, expected = _floats(got), _floats(expected)
+    if not np.any(pre > _SATURATED) or got.shape != expected.shape:
+        return None
+    bad = ~np.isfinite(got)
+    if got.shape != pre.shape:  # one pre-activation for every entry (the grouped neuron)
+        pre = np.full(got.shape, float(np.max(pre)))
+    return bool(bad.any() and np.all(pre[bad] > _SATURATED)
+                and agree(got[~bad], expected[~bad]))
+
+
+def _sigmoid_overflow(case):
+    if "dx" not in case.wrong():
+        return None
+    return _overflowed(case.got["dx"], case.expected["dx"], case.inputs["x"])
+
+
+def _grouped_overflow(case):
+    wrong = case.wrong()
+    if not wrong:
+        return None
+    z = _neuron_z(case.inputs)
+    return all(_overflowed(case.got[n], case.expected[n], z) for n in wrong)
+
+
+_OVERFLOW_DX = N_("dx is nan or inf where the sigmoid is saturated (|x| in the hundreds): e^-x "
+                  "(or e^x) overflows to inf past about 709, and inf / inf is nan. The right "
+                  "value there is 0 (to within 1e-300): write sigma' as (1 - sigma) sigma, with "
+                  "sigma computed so that no exponential overflows (stable_sigmoid).")
+_OVERFLOW_DZ = N_("the gradient is nan or inf where the sigmoid is saturated (|z| in the "
+                  "hundreds): e^-z (or e^z) overflows to inf past about 709, and inf / inf is nan. "
+                  "The right value there is 0 (to within 1e-300): write sigma' as (1 - sigma) "
+                  "sigma, with sigma computed so that no exponential overflows (stable_sigmoid).")
+
+
+def _relu_passes_at_zero(case):
+    """dx is right except where x is exactly 0, and there it is dout (the mask x >= 0)."""
+    x, dout = _floats(case.inputs["x"]), _floats(case.inputs["dout"])
+    zero = (x == 0) & (dout != 0)
+    if not zero.any() or case.wrong() != ["dx"]:
+        return None if not zero.any() else False
+    got, want = _floats(case.got["dx"]), _floats(case.expected["dx"])
+    if got.shape != want.shape:
+        return False
+    return agree(got[~zero], want[~zero]) and agree(got[zero], dout[zero])
+
+
+_EXP_MAX = float(np.log(np.finfo(float).max))  # 709.78...: e^s is inf past it
+
+
+def _softmax_overflow(case):
+    """ds is nan or inf only in rows whose largest score is past _EXP_MAX (where e^s overflows
+    unless the row's max comes off first), and right in every other row."""
+    s, ds, want = (_floats(v) for v in (case.inputs["s"], case.got["ds"], case.expected["ds"]))
+    if s.ndim != 2 or not np.any(s.max(axis=1) > _EXP_MAX):
+        return None
+    if ds.shape != want.shape or not case.wrong():
+        return False
+    broken = ~np.all(np.isfinite(ds), axis=1)
+    return bool(broken.any() and np.all(s.max(axis=1)[broken] > _EXP_MAX)
+                and agree(ds[~broken], want[~broken]))
+
+
 def _grouped_from_preactivation(case):
     z, dout, x = _neuron_z(case.inputs), _dout(case), case.inputs["x"]
     dz = dout * (1 - z) * z
@@ -449,12 +529,22 @@ _NOT_AVERAGED = (N_("the gradients look N times too large (N = the batch size): 
                     "over the N examples, so each example gets 1/N of the gradient."))
 
 NAMED = {
-    "exp_backward": (Mistake(
-        "exp.input", N_("the local gradient of e^x is e^x itself: the gate's *output*, not its "
-                        "input."), _gives(_exp_times_input)),),
+    "gate_backward": (
+        Mistake("exp.input", N_("on the e^x gate: its local gradient is e^x itself, the gate's "
+                                "*output*, not its input."),
+                _gives(_at_gate("exp", _exp_times_input))),
+        Mistake("scale.input", N_("on the a x gate: this looks like dout * x, but with the "
+                                  "constant a the local gradient with respect to x does not "
+                                  "depend on x."),
+                _gives(_at_gate("scale", _exp_times_input))),
+        Mistake("add_const.constant", N_("on the c + x gate: the constant c shifts the output "
+                                         "but does not change how it responds to a nudge of x."),
+                _gives_any(_at_gate("add_const", lambda i, d: i["param"]),
+                           _at_gate("add_const", lambda i, d: d * i["param"])))),
     "sigmoid_backward": (Mistake(
         "sigmoid.input", N_("(1 - sigma) sigma is written in terms of the gate's *output* "
-                            "sigma(x), not its input x."), _gives(_sigmoid_from_preactivation)),),
+                            "sigma(x), not its input x."), _gives(_sigmoid_from_preactivation)),
+        Mistake("sigmoid.overflow", _OVERFLOW_DX, _sigmoid_overflow)),
     "perceptron_predict": (
         Mistake("labels.01", N_("the labels look like 1/0: in this course true and false are +1 "
                                 "and -1, so every label must be +1 or -1."),
@@ -468,14 +558,6 @@ NAMED = {
                                 "and -1, so every label must be +1 or -1."),
                              _labels_01, ("labels.pm1",)),
         Mistake("labels.pm1", N_("every label must be +1 or -1."), _labels_not_pm1)),
-    "scale_backward": (Mistake(
-        "scale.input", N_("this looks like dout * x: for a*x with the constant a, the local "
-                          "gradient with respect to x does not depend on x."),
-                       _gives(_exp_times_input)),),
-    "add_const_backward": (Mistake(
-        "add_const.constant", N_("the constant c shifts the output of c + x but does not change "
-                                 "how it responds to a nudge of x."),
-        _gives_any(lambda i, d: i["c"], lambda i, d: d * i["c"])),),
     "perceptron_update": (
         Mistake("perceptron.moved_when_right", N_("the point was already classified right, yet w "
                                                   "or b changed: the perceptron learns only from "
@@ -496,7 +578,8 @@ NAMED = {
     "neuron_backward_grouped": (Mistake(
         "grouped.preactivation", N_("the sigmoid gate's gradient looks like (1 - z) z: (1 - sigma) "
                                     "sigma is a function of the gate's output sigma(z)."),
-        _grouped_from_preactivation),),
+        _grouped_from_preactivation),
+        Mistake("grouped.overflow", _OVERFLOW_DZ, _grouped_overflow)),
     "Sigmoid": (Mistake(
         "sigmoid_layer.input", N_("dx looks like (1 - x) x: the sigmoid's local gradient (1 - "
                                   "sigma) sigma is written in terms of the layer's *output*, so "
@@ -511,7 +594,17 @@ NAMED = {
                                        "sign."), _rel_error_signed)),
     "mse_loss": (Mistake("batch.not_averaged", _NOT_AVERAGED, _not_averaged),),
     "network_backward": (Mistake("batch.not_averaged", _NOT_AVERAGED, _not_averaged),),
-    "SoftmaxWithLoss": (Mistake("batch.not_averaged", _NOT_AVERAGED, _not_averaged),),
+    "Relu": (Mistake(
+        "relu.at_zero", N_("dx passes the gradient where x is exactly 0: at the ReLU's kink the "
+                           "course takes the gradient 0, so the mask is x > 0, not x >= 0."),
+        _relu_passes_at_zero),),
+    "SoftmaxWithLoss": (
+        Mistake("batch.not_averaged", _NOT_AVERAGED, _not_averaged),
+        Mistake("softmax.overflow", N_("nan or inf in the rows whose scores are large (some above "
+                                       "709): e^s overflows to inf there, and inf / inf is nan. "
+                                       "Subtract each row's largest score before e^s: p does not "
+                                       "change, and no exponent is above 0."),
+                _softmax_overflow)),
     "train": (Mistake(
         "train.late_loss", N_("your losses are one step ahead: record each step's loss before that "
                               "step's update."), _loss_after_update),),

@@ -70,10 +70,7 @@ TOPICS = {
     "circuit_forward": topic(stages=[("q = x + y", "q"), ("f = q z", "f")]),
     "circuit_backward": topic("dx dy dz", products=[("dx", "dz"), ("dy", "dz")]),
     # 03
-    "inv_backward": topic("dx"),
-    "add_const_backward": topic("dx"),
-    "exp_backward": topic("dx"),
-    "scale_backward": topic("dx"),
+    "gate_backward": topic("dx"),  # one row of the table of four one-input gates
     "neuron_forward": topic(stages=[(w, w) for w in _NEURON_WIRES]),
     "neuron_backward": topic(
         "dw dx dd de dnz dz", direction="backward",

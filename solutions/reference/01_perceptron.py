@@ -80,6 +80,19 @@ def _gate(name, epochs, lr):
     return dict(X=X, y=y, epochs=epochs, lr=lr)
 
 
+def _train_margin_rule(X, y, epochs, lr):
+    """train_perceptron with the update test y (w.x + b) <= 0: a score of exactly 0 is then a
+    mistake whatever the label, though the perceptron labels it -1 (right when y = -1)."""
+    w, b, errors = np.zeros(X.shape[1]), 0.0, []
+    for _ in range(epochs):
+        mistakes = 0
+        for xi, yi in zip(X, y):
+            if yi * (xi @ w + b) <= 0:
+                w, b, mistakes = w + lr * yi * xi, b + lr * yi, mistakes + 1
+        errors.append(mistakes)
+    return w, b, errors
+
+
 TIES = (  # scores of exactly 0 are labelled -1
     dict(w=np.array([1.0, -1.0]), b=0.0, X=np.array([[1.0, 1.0], [2.0, 1.0], [0.0, 3.0]])),
     dict(w=np.zeros(2), b=0.0, X=POINTS.copy()),
@@ -105,7 +118,13 @@ EXERCISES = {
         title="perceptron training", returns=("w", "b", "errors"), draw=_train_inputs,
         reference=train_perceptron, cases=20,
         fixed=(_gate("AND", 10, 1.0), _gate("OR", 10, 1.0), _gate("XOR", 10, 1.0),
-               _gate("AND", 8, 0.5), _gate("XOR", 25, 0.3))),
+               _gate("AND", 8, 0.5), _gate("XOR", 25, 0.3)),
+        # every run starts at w = 0, b = 0, where the first point's score is exactly 0
+        mistakes=(Mistake.produces(
+            "train.tie", "a score of exactly 0 is labelled -1, so a point with label -1 and "
+            "score 0 is classified right and must not move w and b: the test "
+            "y (w.x + b) <= 0 counts it as a mistake.", _train_margin_rule,
+            ("w", "b", "errors")),)),
     "xor_network": Exercise(
         title="two-layer XOR network", returns=("labels",), draw=_xor_inputs,
         reference=xor_network, cases=10, fixed=(dict(X=POINTS.copy()),)),

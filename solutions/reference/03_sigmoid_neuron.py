@@ -14,20 +14,22 @@ def _sigmoid(x):
     return np.where(np.asarray(x) >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-def inv_backward(x, dout):
-    return -dout / x ** 2  # out = 1/x: dout/dx = -1/x^2
+# The four one-input gates: name -> (forward, local gradient), each a function of (x, param),
+# param the gate's constant (c, a) or None.
+GATES = {
+    "inv": (lambda x, p: 1.0 / x, lambda x, p: -1.0 / x ** 2),      # out = 1/x: -1/x^2
+    "add_const": (lambda x, c: c + x, lambda x, c: 1.0),             # out = c + x: 1
+    "exp": (lambda x, p: np.exp(x), lambda x, p: np.exp(x)),         # out = e^x: e^x, the output
+    "scale": (lambda x, a: a * x, lambda x, a: a),                   # out = a x: a
+}
 
 
-def add_const_backward(x, c, dout):
-    return dout  # out = c + x: dout/dx = 1
+def gate_backward(gate, x, param, dout):
+    return dout * GATES[gate][1](x, param)  # downstream = upstream * local
 
 
-def exp_backward(x, dout):
-    return dout * np.exp(x)  # out = e^x: dout/dx = e^x, the output itself
-
-
-def scale_backward(x, a, dout):
-    return dout * a  # out = a x: dout/dx = a
+def gate_forward(gate, x, param):
+    return GATES[gate][0](x, param)
 
 
 def neuron_forward(w, x):
@@ -77,20 +79,26 @@ def _dout(rng):
     return _value(rng, 0.2, 3.0)  # never 1, so a forgotten upstream gradient shows
 
 
-def _inv_inputs(rng):
-    return dict(x=_value(rng, 0.3, 5.0), dout=_dout(rng))
+def _gate_inputs(rng):
+    """One row of the table: a gate drawn at random, its input, its constant (None for 1/x and
+    e^x) and an upstream gradient."""
+    gate = str(rng.choice(sorted(GATES)))
+    param = _value(rng) if gate in ("add_const", "scale") else None
+    x = _value(rng, 0.3, 5.0) if gate == "inv" else _value(rng, 0.1, 3.0 if gate == "exp" else 5.0)
+    return dict(gate=gate, x=x, param=param, dout=_dout(rng))
 
 
-def _add_const_inputs(rng):
-    return dict(x=_value(rng), c=_value(rng), dout=_dout(rng))
-
-
-def _exp_inputs(rng):
-    return dict(x=_value(rng, 0.1, 3.0), dout=_dout(rng))
-
-
-def _scale_inputs(rng):
-    return dict(x=_value(rng), a=_value(rng), dout=_dout(rng))
+def _neuron_gates():
+    """The four gates' rows at the worked neuron (w = [2, -3, -3], x = [-1, -2], dout = 1):
+    1/x at d, +1 at e, e^x at nz, *(-1) at z, each with the gradient arriving from above."""
+    *_, z, nz, e, d, _ = neuron_forward(EXAMPLE["w"], EXAMPLE["x"])
+    dd = gate_backward("inv", d, None, 1.0)
+    de = gate_backward("add_const", e, 1.0, dd)
+    dnz = gate_backward("exp", nz, None, de)
+    return (dict(gate="inv", x=d, param=None, dout=1.0),
+            dict(gate="add_const", x=e, param=1.0, dout=dd),
+            dict(gate="exp", x=nz, param=None, dout=de),
+            dict(gate="scale", x=z, param=-1.0, dout=dnz))
 
 
 def _neuron_inputs(rng):
@@ -103,22 +111,32 @@ def _neuron_backward_inputs(rng):
 
 
 def _sigmoid_inputs(rng):
-    """Random shapes; about one entry in four is huge (|x| in 50..800), where exp(-x) or exp(x)
-    overflows in a naive formula."""
+    """Random shapes; about one entry in four is huge (|x| in 50..1000): the sigmoid is saturated
+    there, and past |x| = 709.78 exp(-x) or exp(x) overflows in a naive formula."""
     shape = ((int(rng.integers(1, 7)),), (int(rng.integers(1, 4)), int(rng.integers(1, 4))))[
         int(rng.integers(2))]
     x = rng.normal(0, 4, shape)
     huge = rng.random(shape) < 0.25
-    x[huge] = rng.uniform(50, 800, int(huge.sum())) * rng.choice([-1.0, 1.0], int(huge.sum()))
+    x[huge] = rng.uniform(50, 1000, int(huge.sum())) * rng.choice([-1.0, 1.0], int(huge.sum()))
     return dict(x=x, dout=rng.uniform(0.2, 3.0, shape) * rng.choice([-1.0, 1.0], shape))
 
 
 def _grouped_inputs(rng):
-    """One case in five with weights scaled up so that |z| reaches tens or hundreds."""
+    """One case in five with weights scaled up so that |z| reaches tens or hundreds, and one in
+    five with w2 chosen so that the neuron is saturated past overflow (|z| in 750..1000)."""
     case = _neuron_backward_inputs(rng)
-    if rng.random() < 0.2:
+    roll = rng.random()
+    if roll < 0.2:
         case["w"] = case["w"] * 100.0
+    elif roll < 0.4:
+        z = _value(rng, 750.0, 1000.0)
+        case["w"][2] = z - case["w"][0] * case["x"][0] - case["w"][1] * case["x"][1]
     return case
+
+
+def _inv_sign_flipped(gate, x, param, dout):
+    """gate_backward with +1/x^2 for the 1/x gate (the others right)."""
+    return dout / x ** 2 if gate == "inv" else gate_backward(gate, x, param, dout)
 
 
 def _unswapped(backward):
@@ -136,21 +154,12 @@ NEURON_WIRES = ("w0x0", "w1x1", "s", "z", "nz", "e", "d", "f")
 # Visible tests compare with the lecture notes' two-decimal numbers; hidden tests use the
 # default tolerances (exact float64 formulas agree to ~1e-12).
 EXERCISES = {
-    "inv_backward": Exercise(
-        title="1/x gate backward", returns=("dx",), draw=_inv_inputs, reference=inv_backward,
-        forward=lambda x: 1.0 / x, wrt=("x",),
+    "gate_backward": Exercise(
+        title="gate backward", returns=("dx",), draw=_gate_inputs, reference=gate_backward,
+        fixed=_neuron_gates(), forward=gate_forward, wrt=("x",),
         mistakes=(Mistake.produces("inv.sign",
                                    "the local gradient of 1/x is -1/x^2: mind its sign.",
-                                   lambda x, dout: dout / x ** 2, ("dx",), covers=("sign",)),)),
-    "add_const_backward": Exercise(
-        title="c + x gate backward", returns=("dx",), draw=_add_const_inputs,
-        reference=add_const_backward, forward=lambda x, c: c + x, wrt=("x",)),
-    "exp_backward": Exercise(
-        title="e^x gate backward", returns=("dx",), draw=_exp_inputs, reference=exp_backward,
-        forward=lambda x: np.exp(x), wrt=("x",)),
-    "scale_backward": Exercise(
-        title="a x gate backward", returns=("dx",), draw=_scale_inputs, reference=scale_backward,
-        forward=lambda x, a: a * x, wrt=("x",)),
+                                   _inv_sign_flipped, ("dx",), covers=("sign",)),)),
     "neuron_forward": Exercise(
         title="neuron forward, gate by gate", returns=NEURON_WIRES, draw=_neuron_inputs,
         reference=neuron_forward, fixed=(EXAMPLE,)),
@@ -176,7 +185,9 @@ EXERCISES = {
     "neuron_backward_grouped": Exercise(
         title="neuron backward with one sigmoid gate", returns=("dw", "dx"),
         draw=_grouped_inputs, reference=neuron_backward_grouped,
-        fixed=(dict(**EXAMPLE, dout=1.0),), forward=neuron, wrt=("w", "x"),
+        fixed=(dict(**EXAMPLE, dout=1.0), dict(w=np.array([2.0, -3.0, -800.0]), x=EXAMPLE["x"],
+                                                dout=1.0)),
+        forward=neuron, wrt=("w", "x"),
         mistakes=(Mistake.produces("grouped.unswapped", "the mul gates swap: the gradient on w0 "
                                    "is scaled by x0, "
                                    "the one on x0 by w0.", _unswapped(neuron_backward_grouped),

@@ -80,6 +80,15 @@ def perceptron_update(w, b, x, y, lr):
     return w, b
 ''',
         hints=("perceptron.moved_when_right",)),
+    "update_tie_never_mistake": bug("perceptron_update_answer", UPD,
+                                    "y * score < 0: a score of exactly 0 is never a mistake", '''
+def perceptron_update(w, b, x, y, lr):
+    if y * (np.dot(w, x) + b) < 0:
+        w = w + lr * y * x
+        b = b + lr * y
+    return w, b
+''',
+        hints=("perceptron.tie",)),
     "update_copy_inplace": alt("perceptron_update_answer", "copies, then updates in place", '''
 def perceptron_update(w, b, x, y, lr):
     w = np.array(w, dtype=float)
@@ -156,6 +165,21 @@ def train_perceptron(X, y, epochs, lr):
         errors.append(mistakes)
     return w, b, errors
 '''),
+    "train_margin_rule": bug("train_perceptron_answer", TRAIN,
+                             "y * score <= 0 as the update test: a tie is always a mistake", '''
+def train_perceptron(X, y, epochs, lr):
+    w, b, errors = np.zeros(X.shape[1]), 0.0, []
+    for epoch in range(epochs):
+        mistakes = 0
+        for xi, yi in zip(X, y):
+            if yi * (np.dot(w, xi) + b) <= 0:
+                w = w + lr * yi * xi
+                b = b + lr * yi
+                mistakes += 1
+        errors.append(mistakes)
+    return w, b, errors
+''',
+        hints=("train.tie",)),
     "train_via_update": alt("train_perceptron_answer", "calls perceptron_update, detects changes", '''
 def train_perceptron(X, y, epochs, lr):
     w = np.zeros(X.shape[1])

@@ -7,116 +7,92 @@ def cells(name):
     return f"{name}_answer", (f"{name}_visible", f"{name}_hidden")
 
 
-INV, INV_T = cells("inv_backward")
-ADD, ADD_T = cells("add_const_backward")
-EXP, EXP_T = cells("exp_backward")
-SCALE, SCALE_T = cells("scale_backward")
+GATE, GATE_T = cells("gate_backward")
+
+
+def _table(rule="dout * local_gradient(gate, x, param)", **wrong):
+    """Exercise 1's answer written as the notebook's solution, with the local gradients named
+    in `wrong` (gate name -> expression in x and the gate's constant) and the rule replaced."""
+    local = dict(inv="-1.0 / x ** 2", add_const="1.0", exp="np.exp(x)", scale="a") | wrong
+    return f'''
+def local_gradient(gate, x, param):
+    table = {{
+        "inv": lambda x, param: {local["inv"]},
+        "add_const": lambda x, c: {local["add_const"]},
+        "exp": lambda x, param: {local["exp"]},
+        "scale": lambda x, a: {local["scale"]},
+    }}
+    return table[gate](x, param)
+
+
+def gate_backward(gate, x, param, dout):
+    return {rule}
+'''
 FWD, FWD_T = cells("neuron_forward")
 BWD, BWD_T = cells("neuron_backward")
 SIG, SIG_T = cells("sigmoid_backward")
 GRP, GRP_T = cells("neuron_backward_grouped")
 
 VARIANTS = {
-    # 1/x gate
-    "inv_sign": bug(INV, INV_T, "wrong sign: +1/x^2", '''
-def inv_backward(x, dout):
-    dx = dout / x ** 2
-    return dx
-''',
-        hints=("inv.sign", "sign")),
-    "inv_no_dout": bug(INV, INV_T, "local gradient only", '''
-def inv_backward(x, dout):
-    return -1.0 / x ** 2
-''',
-        hints=("upstream",)),
-    "inv_power": bug(INV, INV_T, "-1/x instead of -1/x^2", '''
-def inv_backward(x, dout):
-    dx = -dout / x
-    return dx
-'''),
-    "inv_negative_power": alt(INV, "negative power", '''
-def inv_backward(x, dout):
-    return -dout * x ** -2
-'''),
-    "inv_product": alt(INV, "x * x, local gradient named", '''
-def inv_backward(x, dout):
-    local = -1.0 / (x * x)
-    return local * dout
-'''),
-    # c + x gate
-    "add_const_returns_c": bug(ADD, ADD_T, "returns the constant", '''
-def add_const_backward(x, c, dout):
-    dx = c
-    return dx
-''',
-        hints=("add_const.constant", "upstream")),
-    "add_const_no_dout": bug(ADD, ADD_T, "returns the local gradient 1", '''
-def add_const_backward(x, c, dout):
-    return 1.0
-''',
-        hints=("upstream",)),
-    "add_const_times_x": bug(ADD, ADD_T, "multiplies by the input", '''
-def add_const_backward(x, c, dout):
-    return dout * x
-'''),
-    "add_const_plain": alt(ADD, "returns dout", '''
-def add_const_backward(x, c, dout):
-    return dout
-'''),
-    "add_const_numpy": alt(ADD, "numpy ones_like", '''
-def add_const_backward(x, c, dout):
-    return np.ones_like(x) * dout
-'''),
-    # e^x gate
-    "exp_times_input": bug(EXP, EXP_T, "multiplies by the input, not the output", '''
-def exp_backward(x, dout):
-    dx = x * dout
-    return dx
-''',
+    # the table of four gates: one local gradient wrong, or the rule itself
+    "gate_inv_sign": bug(GATE, GATE_T, "1/x gate: +1/x^2", _table(inv="1.0 / x ** 2"),
+        hints=("inv.sign", "sign")),  # the visible test knows only the generic sign hint
+    "gate_inv_power": bug(GATE, GATE_T, "1/x gate: -1/x instead of -1/x^2", _table(inv="-1.0 / x")),
+    "gate_add_const_c": bug(GATE, GATE_T, "c + x gate: local gradient c", _table(add_const="c"),
+        hints=("add_const.constant",)),
+    "gate_exp_input": bug(GATE, GATE_T, "e^x gate: local gradient x, the input", _table(exp="x"),
         hints=("exp.input",)),
-    "exp_no_dout": bug(EXP, EXP_T, "local gradient only", '''
-def exp_backward(x, dout):
-    return np.exp(x)
-''',
+    "gate_scale_input": bug(GATE, GATE_T, "a x gate: local gradient x", _table(scale="x"),
+        hints=("scale.input",)),
+    "gate_no_dout": bug(GATE, GATE_T, "the rule without the upstream gradient",
+                        _table(rule="local_gradient(gate, x, param)"),
         hints=("upstream",)),
-    "exp_negative": bug(EXP, EXP_T, "e^-x", '''
-def exp_backward(x, dout):
-    return np.exp(-x) * dout
+    "gate_if_chain": alt(GATE, "if/elif chain, no dict", '''
+def local_gradient(gate, x, param):
+    if gate == "inv":
+        return -1 / (x * x)
+    elif gate == "add_const":
+        return 1
+    elif gate == "exp":
+        return np.exp(x)
+    elif gate == "scale":
+        return param
+    raise ValueError(gate)
+
+
+def gate_backward(gate, x, param, dout):
+    return local_gradient(gate, x, param) * dout
 '''),
-    "exp_math": alt(EXP, "math.exp, output named", '''
+    "gate_named_functions": alt(GATE, "module-level dict of named functions, math.exp", '''
 import math
 
-def exp_backward(x, dout):
-    out = math.exp(x)
-    return out * dout
-'''),
-    "exp_power": alt(EXP, "np.e ** x", '''
-def exp_backward(x, dout):
-    return dout * np.e ** x
-'''),
-    # a x gate
-    "scale_returns_x": bug(SCALE, SCALE_T, "local gradient x instead of a", '''
-def scale_backward(x, a, dout):
-    dx = x * dout
-    return dx
-''',
-        hints=("scale.input",)),
-    "scale_no_dout": bug(SCALE, SCALE_T, "local gradient only", '''
-def scale_backward(x, a, dout):
+
+def _inv(x, p):
+    return -x ** -2
+
+
+def _one(x, c):
+    return 1.0
+
+
+def _exp(x, p):
+    return math.exp(x)  # the output itself
+
+
+def _scale(x, a):
     return a
-''',
-        hints=("upstream",)),
-    "scale_forward_value": bug(SCALE, SCALE_T, "multiplies the output by dout", '''
-def scale_backward(x, a, dout):
-    return a * x * dout
-'''),
-    "scale_reordered": alt(SCALE, "factors in another order", '''
-def scale_backward(x, a, dout):
-    return dout * a
-'''),
-    "scale_numpy": alt(SCALE, "np.multiply", '''
-def scale_backward(x, a, dout):
-    return np.multiply(a, dout)
+
+
+LOCAL_GRADIENTS = {"inv": _inv, "add_const": _one, "exp": _exp, "scale": _scale}
+
+
+def local_gradient(gate, x, param):
+    return LOCAL_GRADIENTS[gate](x, param)
+
+
+def gate_backward(gate, x, param, dout):
+    upstream, local = dout, local_gradient(gate, x, param)
+    return upstream * local
 '''),
     # neuron forward
     "fwd_no_negation": bug(FWD, FWD_T, "forgets the *(-1) gate", '''
@@ -235,13 +211,13 @@ def neuron_backward(w, x, dout):
     return dw, dx, dd, de, dnz, dz
 ''',
         hints=("neuron.unswapped",)),
-    "bwd_via_gates": alt(BWD, "calls the gate functions", '''
+    "bwd_via_gates": alt(BWD, "calls gate_backward for the tail", '''
 def neuron_backward(w, x, dout):
     w0x0, w1x1, s, z, nz, e, d, f = neuron_forward(w, x)
-    dd = inv_backward(d, dout)
-    de = add_const_backward(e, 1.0, dd)
-    dnz = exp_backward(nz, de)
-    dz = scale_backward(z, -1.0, dnz)
+    dd = gate_backward("inv", d, None, dout)
+    de = gate_backward("add_const", e, 1.0, dd)
+    dnz = gate_backward("exp", nz, None, de)
+    dz = gate_backward("scale", z, -1.0, dnz)
     dw = np.array([x[0], x[1], 1.0]) * dz
     dx = np.array([w[0], w[1]]) * dz
     return dw, dx, dd, de, dnz, dz
@@ -281,7 +257,8 @@ def sigmoid_backward(x, dout):
 def sigmoid_backward(x, dout):
     e = np.exp(-x)
     return e / (1 + e) ** 2 * dout
-'''),
+''',
+        hints=("sigmoid.overflow",)),
     "sig_output": bug(SIG, SIG_T, "passes sigma(x) * dout back", '''
 def sigmoid_backward(x, dout):
     s = stable_sigmoid(x)
@@ -326,6 +303,14 @@ def neuron_backward_grouped(w, x, dout):
     return np.array([w[0] * dz, w[1] * dz, dz]), np.array([x[0] * dz, x[1] * dz])
 ''',
         hints=("grouped.unswapped",)),
+    "grp_quotient": bug(GRP, ("neuron_backward_grouped_hidden",), "e^-z / (1 + e^-z)^2: nan for a saturated neuron", '''
+def neuron_backward_grouped(w, x, dout):
+    z = w[0] * x[0] + w[1] * x[1] + w[2]
+    e = np.exp(-z)
+    dz = e / (1.0 + e) ** 2 * dout
+    return np.array([x[0] * dz, x[1] * dz, dz]), np.array([w[0] * dz, w[1] * dz])
+''',
+        hints=("grouped.overflow",)),
     "grp_via_gate": alt(GRP, "calls sigmoid_backward", '''
 def neuron_backward_grouped(w, x, dout):
     z = w @ np.array([x[0], x[1], 1.0])

@@ -83,7 +83,8 @@ def _edit(text, old, new):
 VARIANTS = {
     # Relu
     "relu_mask_at_zero": bug("relu_answer", RELU, "mask x >= 0 (passes the gradient at 0)",
-                             _edit(_RELU, "self.mask = x > 0", "self.mask = x >= 0")),
+                             _edit(_RELU, "self.mask = x > 0", "self.mask = x >= 0"),
+                             hints=("relu.at_zero",)),
     "relu_mask_of_output": bug("relu_answer", RELU_NET, "mask on the output, out >= 0 (always true)", '''
 class Relu:
     def forward(self, x):
@@ -136,7 +137,8 @@ class Relu:
     # SoftmaxWithLoss
     "softmax_no_max": bug("softmax_loss_answer", ("softmax_loss_hidden",),
                           "no max subtraction (overflows on large scores)",
-                          _edit(_SOFTMAX, "        s = s - np.max(s, axis=1, keepdims=True)\n", "")),
+                          _edit(_SOFTMAX, "        s = s - np.max(s, axis=1, keepdims=True)\n", ""),
+                          hints=("softmax.overflow",)),
     "softmax_not_averaged": bug("softmax_loss_answer", SOFTMAX_NET, "ds without the 1/N",
                                 _edit(_SOFTMAX, "return dout * (self.p - t) / N",
                                       "return dout * (self.p - t)"),
