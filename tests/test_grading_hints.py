@@ -60,6 +60,18 @@ def _worst(flat=False, floor=1e-12, scale=True):
     return worst_rel_error
 
 
+def _relu(mask):
+    """A ReLU layer whose backward multiplies dout by mask(x)."""
+    class Relu:
+        def forward(self, x):
+            self.x = x
+            return np.maximum(0.0, x)
+
+        def backward(self, dout):
+            return dout * mask(self.x)
+    return Relu
+
+
 class _UnswappedMul:
     def forward(self, x, y):
         self.x, self.y = x, y
@@ -397,6 +409,8 @@ EXAMPLES = [
      {"batch.not_averaged"}),
     ("06_xor_capstone", "network_backward", "sigma' at the pre-activation",
      _network_backward(preactivation=True), {"network.preactivation"}),
+    ("06_xor_capstone", "Relu", "mask x >= 0", _relu(lambda x: x >= 0), {"relu.zero"}),
+    ("06_xor_capstone", "Relu", "passes dout everywhere", _relu(lambda x: np.ones_like(x)), set()),
     ("06_xor_capstone", "train", "uphill", _train(step=+1.0), {"train.uphill"}),
     ("06_xor_capstone", "train", "losses after the update", _train(late=True),
      {"train.late_loss"}),
