@@ -40,3 +40,39 @@ def numerical_gradient(f, x, h=1e-5):
         x[i] = old
         grad[i] = (up - down) / (2 * h)
     return grad
+
+
+# The practitioner's reading of a relative error (the cs231n notes' bands), worst first: the
+# first threshold the error exceeds names its band.
+BANDS = ((1e-2, "probably wrong"),
+         (1e-4, "uncomfortable: look for a bug"),
+         (1e-7, "fine only where the function has a kink (ReLU at 0, max at a tie)"),
+         (0.0, "good"))
+
+
+def band(err):
+    """The band of BANDS a relative error falls in: above 1e-2, 1e-4, 1e-7, or at most 1e-7.
+    nan (a 0/0 somewhere) is read as the worst band: it proves nothing."""
+    err = float(err)
+    for threshold, words in BANDS:
+        if not err <= threshold:  # nan fails every comparison, so it lands in the first band
+            return words
+    return BANDS[-1][1]
+
+
+def step_errors(f, df, x, steps, dtype=np.float64):
+    """For each h in `steps`: the relative error (the worst over the points `x`) of the centred
+    difference (f(x+h) - f(x-h)) / 2h against the exact derivative df(x), with x, h and f's
+    arithmetic in `dtype` (f must keep its argument's dtype, as numpy's ufuncs do).
+
+    Truncation makes the error ~h^2 for large h; rounding, ~eps/h for small h (eps the dtype's
+    machine epsilon): on a log-log plot, a U whose floor sits near h ~ eps^(1/3).
+    """
+    exact = df(np.asarray(x, dtype=float))
+    x = np.asarray(x, dtype=dtype)
+    out = []
+    with np.errstate(all="ignore"):
+        for h in steps:
+            h = dtype(h)
+            out.append(rel_error((f(x + h) - f(x - h)) / (dtype(2) * h), exact))
+    return np.array(out)

@@ -47,6 +47,31 @@ def _pattern(change):
     return pattern_circuit
 
 
+def _worst(flat=False, floor=1e-12, scale=True):
+    """worst_rel_error with a flat index, without the floor under 0/0, or without dividing."""
+    def worst_rel_error(a, b):
+        errors = np.abs(a - b)
+        if scale:
+            with np.errstate(invalid="ignore"):
+                errors = errors / np.maximum(np.maximum(np.abs(a), np.abs(b)), floor)
+        flat_index = int(np.argmax(errors))
+        index = flat_index if flat else np.unravel_index(flat_index, errors.shape)
+        return float(errors.flat[flat_index]), index
+    return worst_rel_error
+
+
+def _relu(mask):
+    """A ReLU layer whose backward multiplies dout by mask(x)."""
+    class Relu:
+        def forward(self, x):
+            self.x = x
+            return np.maximum(0.0, x)
+
+        def backward(self, dout):
+            return dout * mask(self.x)
+    return Relu
+
+
 class _UnswappedMul:
     def forward(self, x, y):
         self.x, self.y = x, y
@@ -414,6 +439,11 @@ EXAMPLES = [
      {"rel_error.mean"}),
     ("05_vectorized_layers", "rel_error", "the absolute difference",
      lambda a, b: float(np.max(np.abs(a - b))), set()),
+    ("05_vectorized_layers", "worst_rel_error", "flat index", _worst(flat=True),
+     {"worst.flat_index"}),
+    ("05_vectorized_layers", "worst_rel_error", "0/0 where both are 0", _worst(floor=0.0),
+     {"worst.zeros"}),
+    ("05_vectorized_layers", "worst_rel_error", "absolute error", _worst(scale=False), set()),
     ("05_vectorized_layers", "MulLayer", "not swapped", _UnswappedMul, {"exchanged.mul"}),
     ("05_vectorized_layers", "Sigmoid", "from the input", _SigmoidFromInput,
      {"sigmoid_layer.input"}),
@@ -435,6 +465,8 @@ EXAMPLES = [
      {"batch.not_averaged"}),
     ("06_xor_capstone", "network_backward", "sigma' at the pre-activation",
      _network_backward(preactivation=True), {"network.preactivation"}),
+    ("06_xor_capstone", "Relu", "mask x >= 0", _relu(lambda x: x >= 0), {"relu.zero"}),
+    ("06_xor_capstone", "Relu", "passes dout everywhere", _relu(lambda x: np.ones_like(x)), set()),
     ("06_xor_capstone", "train", "uphill", _train(step=+1.0), {"train.uphill"}),
     ("06_xor_capstone", "train", "losses after the update", _train(late=True),
      {"train.late_loss"}),

@@ -494,6 +494,42 @@ def _rel_error_signed(case):
     return any(agree(case.got["err"], v) for v in values)
 
 
+def _worst_index(case):
+    """The student's index as a tuple of ints with one per axis of a, or None."""
+    shape = np.shape(case.inputs["a"])
+    try:
+        index = tuple(int(i) for i in case.got["index"])
+    except (TypeError, ValueError):
+        return None
+    ok = len(index) == len(shape) and all(0 <= i < n for i, n in zip(index, shape))
+    return index if ok else None
+
+
+def _worst_zeros(case):
+    """The error is nan, or the index points at an entry 0 in both: 0/0 taken as an error."""
+    a, b = (np.asarray(case.inputs[k], dtype=float) for k in ("a", "b"))
+    both = (a == 0) & (b == 0)
+    if not both.any() or not case.wrong():
+        return None
+    try:
+        if np.isnan(float(case.got["err"])):
+            return True
+    except (TypeError, ValueError):
+        return False
+    index = _worst_index(case)
+    return index is not None and bool(both[index]) and not agree(case.expected["err"], 0.0)
+
+
+def _worst_flat(case):
+    """The index is one int, the worst entry's position in the flattened array."""
+    shape = np.shape(case.inputs["a"])
+    got = case.got["index"]
+    if np.ndim(got) != 0:
+        return False
+    flat = np.ravel_multi_index(tuple(int(i) for i in case.expected["index"]), shape)
+    return agree(got, flat)
+
+
 def _batch_size(case):
     batch = next((case.inputs[k] for k in ("X", "P", "s") if k in case.inputs), None)
     return None if batch is None else len(batch)
@@ -592,6 +628,14 @@ NAMED = {
         Mistake("rel_error.signed", N_("a difference of the wrong sign seems to count as small: "
                                        "the error of an entry is the size of a - b, whatever its "
                                        "sign."), _rel_error_signed)),
+    "worst_rel_error": (
+        Mistake("worst.zeros", N_("an entry where a and b are both 0 gives 0/0 = nan, and a nan "
+                                  "wins np.max and np.argmax. Both 0 is perfect agreement: that "
+                                  "entry's error is 0 (course.gradcheck.rel_error keeps a floor "
+                                  "of 1e-12 under max(|a|, |b|))."), _worst_zeros),
+        Mistake("worst.flat_index", N_("the index looks like a position in the flattened array: "
+                                       "the index of an entry of an n-d array is a tuple of n "
+                                       "ints, one per axis."), _worst_flat)),
     "mse_loss": (Mistake("batch.not_averaged", _NOT_AVERAGED, _not_averaged),),
     "network_backward": (Mistake("batch.not_averaged", _NOT_AVERAGED, _not_averaged),),
     "Relu": (Mistake(

@@ -88,6 +88,7 @@ TOPICS = {
     # 05: each layer is checked on its own; a layer's out is a value, its d-outputs gradients
     "matmul_backward": topic("dW dX", products=[("dW", "dX")]),
     "rel_error": NONE,
+    "worst_rel_error": NONE,  # an error and an index: no gradients among the outputs
     "MulLayer": topic("dx dy", products=[("dx", "dy")]),
     "AddLayer": topic("dx dy"),
     "Affine": topic("dx dW db"),

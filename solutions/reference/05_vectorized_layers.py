@@ -23,6 +23,14 @@ def rel_error(a, b):
     return float(np.max(np.abs(a - b) / np.maximum(np.abs(a), np.abs(b))))
 
 
+def worst_rel_error(a, b):
+    # each entry's error as course.gradcheck.rel_error has it: 0 where both are 0 (the floor)
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    errors = np.abs(a - b) / np.maximum(np.maximum(np.abs(a), np.abs(b)), 1e-12)
+    index = np.unravel_index(np.argmax(errors), errors.shape)  # the first of tied worst entries
+    return float(errors[index]), tuple(int(i) for i in index)
+
+
 class MulLayer:
     def forward(self, x, y):
         self.x, self.y = x, y
@@ -90,6 +98,30 @@ def _rel_error_inputs(rng):
     return dict(a=a, b=b)
 
 
+def _worst_inputs(rng):
+    """A gradient and its check, 1 to 3 axes of 1 to 5 entries, magnitudes from 1e-3 to 1e3 (so
+    the largest |a - b| is rarely the largest relative error), agreeing to ~1e-7 except at up to
+    three planted bugs of random size; often entries 0 in both (0/0, the trap the notebook
+    names), sometimes 0 in one only (error exactly 1), sometimes sign flips (error exactly 2,
+    ties: the first wins)."""
+    shape = tuple(int(v) for v in rng.integers(1, 6, size=int(rng.integers(1, 4))))
+    a = rng.uniform(1.0, 3.0, size=shape) * 10.0 ** rng.uniform(-3, 3, size=shape)
+    a *= rng.choice([-1.0, 1.0], size=shape)
+    b = a * (1 + rng.normal(scale=1e-7, size=shape))
+    flat_a, flat_b = a.reshape(-1), b.reshape(-1)  # views: writing them writes a and b
+    spots = rng.permutation(a.size)
+    for i in spots[:int(rng.integers(0, 4))]:
+        flat_b[i] = flat_a[i] * (1 + rng.normal(scale=10.0 ** rng.uniform(-4, 0)))
+    kind = rng.random()
+    if kind < 0.4:
+        flat_a[spots[-2:]] = flat_b[spots[-2:]] = 0.0
+    elif kind < 0.55:
+        flat_a[spots[-1]] = 0.0
+    elif kind < 0.75:
+        flat_b[spots[-2:]] = -flat_a[spots[-2:]]
+    return dict(a=a, b=b)
+
+
 def _pair_inputs(rng):
     shape = tuple(_dims(rng, 2))
     return dict(x=rng.normal(size=shape), y=rng.normal(size=shape), dout=rng.normal(size=shape))
@@ -109,6 +141,10 @@ def _sigmoid_inputs(rng):
 _LECTURE = np.random.default_rng(510)
 _LECTURE_SHAPES = dict(W=_LECTURE.normal(size=(5, 10)), X=_LECTURE.normal(size=(10, 3)),
                        dD=_LECTURE.normal(size=(5, 3)))
+_ZEROS_AND_TIE = (dict(a=np.array([[1.0, 2.0, 0.0], [3.0, -4.0, 5.0]]),
+                       b=np.array([[1.0, 2.2, 0.0], [3.0, 4.0, 5.0]])),
+                  dict(a=np.array([1.0, -1.0, 2.0]), b=np.array([-1.0, 1.0, 2.0])),
+                  dict(a=np.zeros((2, 2)), b=np.zeros((2, 2))))
 _SHOPPING = (dict(x=100.0, y=2.0, dout=1.1), dict(x=200.0, y=1.1, dout=1.0))
 
 
@@ -129,6 +165,9 @@ EXERCISES = {
             lambda a, b: float(np.mean(np.abs(a - b) / np.maximum(np.abs(a), np.abs(b)))),
             ("err",)),),
         forbid=("course.gradcheck.rel_error", "course.gradcheck.numerical_gradient")),
+    "worst_rel_error": Exercise(
+        title="worst relative error", returns=("err", "index"), draw=_worst_inputs,
+        reference=worst_rel_error, fixed=_ZEROS_AND_TIE, cases=40),
     "MulLayer": Exercise(
         title="MulLayer", returns=("out", "dx", "dy"), draw=_pair_inputs,
         reference=MulLayer, call=two_input_layer, fixed=_SHOPPING),

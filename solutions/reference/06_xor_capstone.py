@@ -10,7 +10,13 @@ import numpy as np
 
 from course.datasets import xor_01
 from course.grading import Exercise, Mistake
-from course.grading.drivers import PARAMS, network_backward_call, network_forward_call, train_call
+from course.grading.drivers import (
+    PARAMS,
+    network_backward_call,
+    network_forward_call,
+    one_input_layer,
+    train_call,
+)
 from course.grading.grader import load
 
 # --- references -------------------------------------------------------------------------------
@@ -49,6 +55,15 @@ def network_backward(params, X, Y):
         grad = layer.backward(grad)
     first, second = layers[0], layers[2]
     return loss, dict(W1=first.dW, b1=first.db, W2=second.dW, b2=second.db)
+
+
+class Relu:
+    def forward(self, x):
+        self.mask = x > 0  # the notebook's convention at the kink: relu'(0) = 0
+        return np.where(self.mask, x, 0.0)
+
+    def backward(self, dout):
+        return dout * self.mask  # out = max(0, x): local gradient 1 where x > 0, else 0
 
 
 def train(params, X, Y, grad_fn, lr, steps):
@@ -93,6 +108,18 @@ def _backward_inputs(rng):
 
 _PARAM_SETS = (PARAMS, ("w",), ("w", "b"), ("W1", "b1", "W2", "b2", "W3", "b3"),
                ("kernel", "bias", "scale"))
+
+
+def _relu_inputs(rng):
+    """1 to 3 axes of either sign; a fifth of the entries exactly 0, the kink, where the
+    notebook's stated convention (relu'(0) = 0) decides."""
+    shape = tuple(int(v) for v in rng.integers(1, 6, size=int(rng.integers(1, 4))))
+    x = rng.normal(scale=2.0, size=shape)
+    x[rng.random(shape) < 0.2] = 0.0
+    return dict(x=x, dout=rng.normal(size=shape))
+
+
+_RELU_EXAMPLE = dict(x=np.array([[-1.0, 0.0, 2.0]]), dout=np.array([[5.0, 6.0, 7.0]]))
 
 
 def _any_params(rng):
@@ -191,6 +218,13 @@ EXERCISES = {
                 "the hidden layer's gradients look like sigmoid'(z) computed as (1 - z) z from the "
             "pre-activation z: (1 - sigma) sigma is written in terms of the sigmoid's *output*.",
             _preactivation_backward, ("dW1", "db1", "dW2", "db2", "loss")),)),
+    "Relu": Exercise(
+        title="ReLU layer", returns=("out", "dx"), draw=_relu_inputs, reference=Relu,
+        call=one_input_layer, fixed=(_RELU_EXAMPLE,),
+        mistakes=(Mistake.produces(
+            "relu.zero", "dx passes dout where x is exactly 0, the kink. The notebook fixes "
+            "relu'(0) = 0 (so does notebook 08): the gradient passes only where x > 0.",
+            lambda x, dout: np.where(x >= 0, dout, 0.0), ("dx",)),)),
     "train": Exercise(
         title="training loop", returns=("params", "losses"), draw=_train_inputs,
         reference=train, call=train_call, fixed=(_XOR_RUN,),

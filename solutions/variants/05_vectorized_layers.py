@@ -4,6 +4,7 @@ from autograder.submissions import alt, bug
 
 MATMUL = ("matmul_backward_visible", "matmul_backward_hidden")
 REL = ("rel_error_visible", "rel_error_hidden")
+WORST = ("worst_rel_error_visible", "worst_rel_error_hidden")
 MUL = ("mul_layer_visible", "mul_layer_hidden")
 ADD = ("add_layer_visible", "add_layer_hidden")
 AFFINE = ("affine_layer_visible", "affine_layer_hidden")
@@ -92,6 +93,80 @@ def rel_error(a, b):
     b = np.array(b, dtype=float).ravel()
     ratios = np.abs(a - b) / np.max(np.stack([np.abs(a), np.abs(b)]), axis=0)
     return ratios.max()
+'''),
+    # worst_rel_error
+    "worst_flat_index": bug("worst_rel_error_answer", WORST, "index into the flattened array", '''
+def worst_rel_error(a, b):
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    errors = np.abs(a - b) / np.maximum(np.maximum(np.abs(a), np.abs(b)), 1e-12)
+    return float(errors.max()), int(np.argmax(errors))
+''',
+        hints=("worst.flat_index",)),
+    "worst_no_floor": bug("worst_rel_error_answer", WORST, "0/0 = nan where both are 0", '''
+def worst_rel_error(a, b):
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    errors = np.abs(a - b) / np.maximum(np.abs(a), np.abs(b))
+    index = np.unravel_index(np.argmax(errors), errors.shape)
+    return float(errors[index]), tuple(int(i) for i in index)
+''',
+        hints=("worst.zeros",)),
+    "worst_nanargmax": bug("worst_rel_error_answer", ("worst_rel_error_hidden",), "nanmax and nanargmax: all 0/0 raises", '''
+def worst_rel_error(a, b):
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    errors = np.abs(a - b) / np.maximum(np.abs(a), np.abs(b))
+    index = np.unravel_index(np.nanargmax(errors), errors.shape)
+    return float(np.nanmax(errors)), tuple(int(i) for i in index)
+'''),
+    "worst_absolute": bug("worst_rel_error_answer", WORST, "absolute error |a - b|", '''
+def worst_rel_error(a, b):
+    errors = np.abs(np.asarray(a, dtype=float) - np.asarray(b, dtype=float))
+    index = np.unravel_index(np.argmax(errors), errors.shape)
+    return float(errors[index]), tuple(int(i) for i in index)
+'''),
+    "worst_signed": bug("worst_rel_error_answer", WORST, "max of the signed differences", '''
+def worst_rel_error(a, b):
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    errors = (a - b) / np.maximum(np.maximum(np.abs(a), np.abs(b)), 1e-12)
+    index = np.unravel_index(np.argmax(errors), errors.shape)
+    return float(errors[index]), tuple(int(i) for i in index)
+'''),
+    "worst_first_not_worst": bug("worst_rel_error_answer", WORST, "first entry above 1e-7", '''
+def worst_rel_error(a, b):
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    errors = np.abs(a - b) / np.maximum(np.maximum(np.abs(a), np.abs(b)), 1e-12)
+    for index in np.ndindex(errors.shape):
+        if errors[index] > 1e-7:
+            return float(errors[index]), index
+    return float(errors.max()), np.unravel_index(np.argmax(errors), errors.shape)
+'''),
+    "worst_last_tie": bug("worst_rel_error_answer", WORST, "the last of tied entries (>=)", '''
+def worst_rel_error(a, b):
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    errors = np.abs(a - b) / np.maximum(np.maximum(np.abs(a), np.abs(b)), 1e-12)
+    worst, where = -1.0, None
+    for index in np.ndindex(errors.shape):
+        if errors[index] >= worst:
+            worst, where = errors[index], index
+    return float(worst), where
+'''),
+    "worst_loop_course_rel_error": alt("worst_rel_error_answer",
+                                       "loop with course.gradcheck.rel_error per entry", '''
+def worst_rel_error(a, b):
+    a, b = np.asarray(a), np.asarray(b)
+    worst, where = -1.0, None
+    for index in np.ndindex(a.shape):
+        err = gradcheck.rel_error(a[index], b[index])
+        if err > worst:
+            worst, where = err, index
+    return worst, where
+'''),
+    "worst_divide_where": alt("worst_rel_error_answer", "np.divide(where=...), .flat, a list", '''
+def worst_rel_error(a, b):
+    diff = np.abs(np.subtract(a, b, dtype=float))
+    scale = np.maximum(np.abs(a), np.abs(b)).astype(float)
+    errors = np.divide(diff, scale, out=np.zeros_like(diff), where=scale > 0)
+    flat = errors.argmax()
+    return [errors.flat[flat], np.unravel_index(flat, errors.shape)]
 '''),
     # MulLayer
     "mul_not_swapped": bug("mul_layer_answer", MUL, "gradients not swapped", '''

@@ -6,6 +6,7 @@ FWD = ("network_forward_visible", "network_forward_hidden")
 LOSS = ("mse_loss_visible", "mse_loss_hidden")
 BWD = ("network_backward_visible", "network_backward_hidden")
 TRAIN = ("train_visible", "train_hidden")
+RELU = ("relu_layer_visible", "relu_layer_hidden")
 
 # A hand-written backward pass without the layer classes; bugs below change one line of it.
 _MANUAL_BACKWARD = '''
@@ -212,5 +213,77 @@ def train(params, X, Y, grad_fn, lr, steps):
         params = {name: value - grads[name] * lr for name, value in params.items()}
         t += 1
     return params, history
+'''),
+    # Relu
+    "relu_passes_everything": bug("relu_layer_answer", RELU, "backward passes dout everywhere", '''
+class Relu:
+    def forward(self, x):
+        return np.maximum(0.0, x)
+
+    def backward(self, dout):
+        return dout
+'''),
+    "relu_mask_at_zero": bug("relu_layer_answer", RELU, "mask x >= 0: passes dout at the kink", '''
+class Relu:
+    def forward(self, x):
+        self.mask = x >= 0
+        return np.where(self.mask, x, 0.0)
+
+    def backward(self, dout):
+        return dout * self.mask
+''',
+        hints=("relu.zero",)),
+    "relu_of_dout": bug("relu_layer_answer", RELU, "relu applied to dout, not masked by x", '''
+class Relu:
+    def forward(self, x):
+        return np.maximum(0.0, x)
+
+    def backward(self, dout):
+        return np.maximum(0.0, dout)
+'''),
+    "relu_class_mask": bug("relu_layer_answer", RELU, "mask on the class, shared by every layer", '''
+class Relu:
+    mask = None
+
+    def forward(self, x):
+        Relu.mask = x > 0
+        return x * Relu.mask
+
+    def backward(self, dout):
+        return dout * Relu.mask
+'''),
+    "relu_mask_of_output": alt("relu_layer_answer", "keeps the output, mask out > 0", '''
+class Relu:
+    def forward(self, x):
+        self.out = np.maximum(0, x)
+        return self.out
+
+    def backward(self, dout):
+        return dout * (self.out > 0)
+'''),
+    "relu_dlfs": alt("relu_layer_answer", "Deep Learning from Scratch's copy-and-zero", '''
+class Relu:
+    def __init__(self):
+        self.mask = None
+
+    def forward(self, x):
+        self.mask = (x <= 0)
+        out = x.copy()
+        out[self.mask] = 0
+        return out
+
+    def backward(self, dout):
+        dx = dout.copy()
+        dx[self.mask] = 0
+        return dx
+'''),
+    "relu_heaviside": alt("relu_layer_answer", "np.heaviside(x, 0) as the local gradient", '''
+class Relu:
+    def forward(self, x):
+        self.local = np.heaviside(x, 0.0)  # relu'(x): 1 for x > 0, 0 for x <= 0
+        return x * self.local
+
+    def backward(self, dout):
+        return self.local * dout
 '''),
 }
