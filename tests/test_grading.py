@@ -110,6 +110,7 @@ def test_seeds_are_per_student_and_reproducible(monkeypatch):
 def test_student_id_comes_from_the_autograded_folder(monkeypatch, tmp_path):
     """Without the variable, is the id read from nbgrader's autograded/<student>/<assignment>/?"""
     monkeypatch.delenv("BACKPROP_STUDENT_ID", raising=False)
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
     assert seeds.student_id(tmp_path / "autograded" / "grace" / "02_chain_rule") == "grace"
     assert seeds.student_id(tmp_path / "somewhere") == seeds.ANONYMOUS
 

@@ -101,14 +101,16 @@ def run_case(fn, inputs, expected, *, title, exercise=None, call=None, tol=EXACT
 
 def failures(fn, todo, *, exercise=None, **options):
     """The Failures of `fn` on `todo`, a list of (inputs, [(expected, tolerance), ...],
-    options): at most one per case (the first check it fails), stopping at once if the first
-    failure is not a comparison (the code raised, or returned the wrong form)."""
+    options), where `expected` may be a list of right answers of which any one passes: at most
+    one failure per case (the first check it fails), stopping at once if the first failure is
+    not a comparison (the code raised, or returned the wrong form)."""
     found = []
     for inputs, checks, extra in todo:
         for expected, tol in checks:  # `expected` may be a function: computed only if needed
             expected = expected() if callable(expected) else expected
-            failure = attempt(fn, inputs, expected, exercise=exercise, tol=tol,
-                              **{**options, **extra})
+            tries = [attempt(fn, inputs, e, exercise=exercise, tol=tol, **{**options, **extra})
+                     for e in (expected if isinstance(expected, list) else [expected])]
+            failure = None if None in tries else tries[0]  # a list: any right answer passes
             if failure is not None:
                 found.append(failure)
                 break

@@ -81,12 +81,13 @@ def passed_message(ex):
 
 
 def plan(ex, todo, calls=None):
-    """What `check.failures` runs for an exercise's cases: each against the reference, then
-    against centred differences (if the exercise has a forward function), with `calls[i]` for
-    case i if given (a sandboxed kernel's replayed results), else the exercise's call."""
+    """What `check.failures` runs for an exercise's cases: each against the reference (or any
+    of its accepted answers, Exercise.also), then against centred differences (if the exercise
+    has a forward function), with `calls[i]` for case i if given (a sandboxed kernel's replayed
+    results), else the exercise's call."""
     out = []
     for i, inputs in enumerate(todo, 1):
-        checks = [(ex.expected(inputs), ex.tol)]
+        checks = [(ex.accepted(inputs) if ex.also else ex.expected(inputs), ex.tol)]
         if ex.forward is not None:
             checks.append((lambda inputs=inputs: ex.numeric(inputs), NUMERIC))
         out.append((inputs, checks, dict(call=calls[i - 1] if calls else ex.call,

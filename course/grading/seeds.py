@@ -1,8 +1,9 @@
 """Test inputs drawn per (student, assignment, test): regrades repeat, students differ.
 
 The student id comes from BACKPROP_STUDENT_ID (set by the grading pipeline), or from the working
-folder nbgrader autogrades in (`.../autograded/<student>/<assignment>/`); a student running the
-notebook at home has neither and gets the fixed seed "anonymous".
+folder nbgrader autogrades in (`.../autograded/<student>/<assignment>/`), or on a JupyterHub from
+JUPYTERHUB_USER (the hub's user name is the student's nbgrader id); a student running the
+notebook at home has none of these and gets the fixed seed "anonymous".
 """
 import hashlib
 import os
@@ -21,7 +22,7 @@ def student_id(cwd=None):
     parts = Path(cwd or os.getcwd()).parts
     if len(parts) >= 3 and parts[-3] == "autograded":
         return parts[-2]
-    return ANONYMOUS
+    return os.environ.get("JUPYTERHUB_USER", "").strip() or ANONYMOUS
 
 
 def seed_for(assignment, test, student=None):

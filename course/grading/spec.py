@@ -46,6 +46,10 @@ class Exercise:
     prepare: Callable = None
     """For a sandboxed kernel, which has no reference: prepare(inputs) -> the data the kernel's
     call gets instead (e.g. a reference cache computed here). Default: the inputs themselves."""
+    also: Callable = None
+    """For a question with more than one right answer: also(inputs) -> a list of further
+    outputs, returned like the reference's, that pass as well (find-the-bug accepts the wires of
+    the bug a student without an id was shown)."""
     kernel_call: Callable = None
     """The course-level driver the sandboxed kernel calls with the prepared inputs (default:
     `call`, which must then be course-level, or a positional call)."""
@@ -57,6 +61,16 @@ class Exercise:
         if why:
             raise RuntimeError(f"bad reference for {self.title}: {why}")
         return dict(zip(self.returns, values))
+
+    def accepted(self, inputs):
+        """Every right answer for one case: [expected] plus those of `also`, by name."""
+        more = []
+        for outputs in (self.also(dict(inputs)) if self.also else ()):
+            values, why = unpack(outputs, self.returns, "an accepted answer")
+            if why:
+                raise RuntimeError(f"bad accepted answer for {self.title}: {why}")
+            more.append(dict(zip(self.returns, values)))
+        return [self.expected(inputs), *more]
 
     def numeric(self, inputs, h=1e-6):
         """Centred-difference gradients of sum(dout * forward), by output name (needs `forward`)."""

@@ -4,8 +4,13 @@ Each Exercise draws this student's random cases (course.grading.seeds), computes
 outputs with the reference below, and (where `forward` is given) also checks against centred
 differences of the forward function.
 """
+from course.circuits.bugs import BUGS_02
+from course.circuits.findbug import choose, every_wire, named_wires, pick
+from course.circuits.live import live_state
 from course.grading import Exercise, Mistake
+from course.grading.seeds import ANONYMOUS
 from course.grading.testfuncs import bowl, cube, wave
+from course.grading.topics import NONE, topic
 
 # --- references -------------------------------------------------------------------------------
 
@@ -104,3 +109,85 @@ EXERCISES = {
         reference=circuit_backward, forward=lambda x, y, z: (x + y) * z, wrt=("x", "y", "z"),
         forbid=CIRCUIT_HELPERS),
 }
+
+
+# --- find the bug: max(x y + z, w) v (course.circuits.bugs) -----------------------------------
+
+def fixed_backward(x, y, z, w, v, dout):
+    q = x * y
+    s = q + z
+    m = max(s, w)
+    dm, dv = dout * v, dout * m                            # f = m v
+    ds, dw = (dm, 0.0) if s > w else (0.0, dm)             # m = max(s, w)
+    dq, dz = ds, ds                                        # s = q + z
+    dx, dy = dq * y, dq * x                                # q = x y
+    return dm, dv, ds, dw, dq, dz, dx, dy
+
+
+def red_start(bugset, bug_name):
+    """The answer key: the wires where the red starts in the live circuit at the worked example,
+    i.e. the red wires whose every consumer gate has a right (not red) output gradient."""
+    bug = bugset.named(bug_name)
+    red = live_state(bugset.circuit, bugset.example, bug, call=every_wire(bugset)).mismatch
+    return {w for w in red if all(g.out not in red for g in bugset.circuit.consumers(w))}
+
+
+def _find_bug_case(bugset):
+    """The bug the grading id was shown, and the one a student without an id ("anonymous")."""
+    def draw(rng):
+        return dict(bug=choose(bugset, rng).__name__,
+                    fallback=pick(bugset, ANONYMOUS).__name__, wires=list(bugset.circuit.wires))
+    return draw
+
+
+def wire_question(bugset):
+    """The graded wire question of one find-the-bug exercise."""
+    def key(bug):
+        return red_start(bugset, bug)
+
+    def also(inputs):
+        return [named_wires(key, dict(inputs, bug=inputs["fallback"]))]
+
+    def named(case, wrong):  # the wires the student named that `wrong` holds of
+        return [w for w, v in case.got.items() if v == 1.0 and wrong(case, w)]
+
+    def red(case):
+        bug = bugset.named(case.inputs["bug"])
+        return live_state(bugset.circuit, bugset.example, bug,
+                          call=every_wire(bugset)).mismatch
+
+    return Exercise(
+        title="find the bug: where the red starts", returns=bugset.circuit.wires,
+        draw=_find_bug_case(bugset), reference=key, cases=1, call=named_wires, also=also,
+        topic=NONE, mistakes=(
+            Mistake("findbug.not_red",
+                    "a wire you named is not red: its gradient is right at the worked example. "
+                    "The bug is where the red starts, on the wires the faulty gate writes.",
+                    lambda case: bool(named(case, lambda c, w: w not in red(c)))),
+            Mistake("findbug.downstream",
+                    "every wire you named is red, but the red does not start at all of them: a "
+                    "red wire whose gate's output gradient is red too only inherits the mistake. "
+                    "Follow the red toward the output.",
+                    lambda case: not named(case, lambda c, w: w not in red(c)) and bool(named(
+                        case, lambda c, w: any(g.out in red(c)
+                                               for g in bugset.circuit.consumers(w))))),
+        ))
+
+
+def _fix_inputs(rng):
+    """Half the cases with w above x y + z, so the max gate routes to w (never within 0.1)."""
+    x, y, z, v = (_value(rng) for _ in range(4))
+    s = x * y + z
+    w = s + rng.uniform(0.1, 3.0) * rng.choice([-1.0, 1.0])
+    return dict(x=x, y=y, z=z, w=float(w), v=v, dout=_value(rng, 3.0))
+
+
+EXERCISES["find_bug_wire"] = wire_question(BUGS_02)
+EXERCISES["fixed_backward"] = Exercise(
+    title="the fixed backward pass", returns=("dm", "dv", "ds", "dw", "dq", "dz", "dx", "dy"),
+    draw=_fix_inputs, reference=fixed_backward, fixed=(dict(BUGS_02.example, dout=1.0),),
+    forbid=CIRCUIT_HELPERS, topic=topic(
+        "dm dv ds dw dq dz dx dy", products=[("dm", "dv"), ("dx", "dy")], routed=[("ds", "dw")],
+        direction="backward",
+        stages=[("dm, dv (the mul gate f = m v)", "dm dv"), ("ds, dw (the max gate)", "ds dw"),
+                ("dq, dz (the add gate)", "dq dz"), ("dx, dy (the mul gate q = x y)", "dx dy")]))

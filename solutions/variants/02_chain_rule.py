@@ -8,6 +8,8 @@ MUL = ("mul_backward_visible", "mul_backward_hidden")
 MAX = ("max_backward_visible", "max_backward_hidden")
 FWD = ("circuit_forward_visible", "circuit_forward_hidden")
 BWD = ("circuit_backward_visible", "circuit_backward_hidden")
+WIRE = ("find_bug_02_wire",)
+FIX = ("find_bug_02_fix_visible", "find_bug_02_fix_hidden")
 
 VARIANTS = {
     # numerical_derivative
@@ -192,5 +194,105 @@ def circuit_backward(x, y, z, dout):
     "bwd_inline_list": alt("circuit_backward_answer", "one expression per gradient, list", '''
 def circuit_backward(x, y, z, dout):
     return [z * dout, z * dout, (x + y) * dout]
+'''),
+    # find the bug: the wire question (the shown bug is `buggy_backward`, picked per student)
+    "wire_every_red": bug("find_bug_02_wire_answer", WIRE, "names every red wire", '''
+from course.circuits.live import live_state
+state = live_state(BUGS_02.circuit, BUGS_02.example, buggy_backward,
+                   call=findbug.every_wire(BUGS_02))
+BUGGY_WIRES = set(state.mismatch)
+''',
+        hints=("findbug.downstream",)),
+    "wire_nearest_inputs": bug("find_bug_02_wire_answer", WIRE, "names the red inputs", '''
+BUGGY_WIRES = {"x", "y"}
+''',
+        hints=("findbug.downstream",)),
+    "wire_gate_output": bug("find_bug_02_wire_answer", WIRE, "names the faulty gate's output", '''
+BUGGY_WIRES = {"buggy_backward_a": "f", "buggy_backward_b": "s",
+               "buggy_backward_c": "m"}[buggy_backward.__name__]
+''',
+        hints=("findbug.not_red",)),
+    "wire_one_of_two": bug("find_bug_02_wire_answer", WIRE, "names one of the two wires", '''
+BUGGY_WIRES = {"buggy_backward_a": "m", "buggy_backward_b": "z",
+               "buggy_backward_c": "s"}[buggy_backward.__name__]
+'''),
+    "wire_list": alt("find_bug_02_wire_answer", "a list", '''
+BUGGY_WIRES = {"buggy_backward_a": ["v", "m"], "buggy_backward_b": ["z", "q"],
+               "buggy_backward_c": ["w", "s"]}[buggy_backward.__name__]
+'''),
+    "wire_from_state": alt("find_bug_02_wire_answer", "red wires whose gate output is right", '''
+from course.circuits.live import live_state
+red = live_state(BUGS_02.circuit, BUGS_02.example, buggy_backward,
+                 call=findbug.every_wire(BUGS_02)).mismatch
+BUGGY_WIRES = tuple(w for w in red
+                    if not any(g.out in red for g in BUGS_02.circuit.consumers(w)))
+'''),
+    # find the bug: the fix
+    "fix_default_only": bug("find_bug_02_fix_answer", FIX[1:], "max routed as at the example", '''
+def fixed_backward(x, y, z, w, v, dout):
+    q = x * y
+    s = q + z
+    m = max(s, w)
+    dm = dout * v
+    dv = dout * m
+    ds = dm
+    dw = 0.0
+    dq = ds
+    dz = ds
+    dx = dq * y
+    dy = dq * x
+    return dm, dv, ds, dw, dq, dz, dx, dy
+'''),
+    "fix_one_factor": bug("find_bug_02_fix_answer", FIX, "mul gate half fixed", '''
+def fixed_backward(x, y, z, w, v, dout):
+    q = x * y
+    s = q + z
+    m = max(s, w)
+    dm = dout * v
+    dv = dout * v
+    ds = dm if s > w else 0.0
+    dw = 0.0 if s > w else dm
+    dq = ds
+    dz = ds
+    dx = dq * y
+    dy = dq * x
+    return dm, dv, ds, dw, dq, dz, dx, dy
+'''),
+    "fix_add_ones": bug("find_bug_02_fix_answer", FIX, "add gate passes 1, not ds", '''
+def fixed_backward(x, y, z, w, v, dout):
+    q = x * y
+    s = q + z
+    m = max(s, w)
+    dm = dout * v
+    dv = dout * m
+    ds = dm if s > w else 0.0
+    dw = 0.0 if s > w else dm
+    dq = 1.0
+    dz = 1.0
+    dx = dq * y
+    dy = dq * x
+    return dm, dv, ds, dw, dq, dz, dx, dy
+'''),
+    "fix_unchanged": bug("find_bug_02_fix_answer", FIX, "hands back the buggy function", '''
+fixed_backward = buggy_backward
+'''),
+    "fix_via_gates": alt("find_bug_02_fix_answer", "reuses the gate functions", '''
+def fixed_backward(x, y, z, w, v, dout):
+    q = x * y
+    s = q + z
+    m = max(s, w)
+    dm, dv = mul_backward(m, v, dout)
+    ds, dw = max_backward(s, w, dm)
+    dq, dz = add_backward(q, z, ds)
+    dx, dy = mul_backward(x, y, dq)
+    return dm, dv, ds, dw, dq, dz, dx, dy
+'''),
+    "fix_indicator": alt("find_bug_02_fix_answer", "routes with a 0/1 factor, returns a list", '''
+def fixed_backward(x, y, z, w, v, dout):
+    s = x * y + z
+    first = float(s > w)
+    dm = v * dout
+    ds = first * dm
+    return [dm, max(s, w) * dout, ds, (1.0 - first) * dm, ds, ds, ds * y, ds * x]
 '''),
 }
