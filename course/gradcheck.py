@@ -6,6 +6,8 @@ the student's function does not just call these.)
 """
 import numpy as np
 
+from .i18n import N_, _
+
 # Captured at import, before any student cell runs, so a patched numpy cannot fool the checker.
 _abs, _maximum, _asarray = np.abs, np.maximum, np.asarray
 
@@ -30,7 +32,7 @@ def numerical_gradient(f, x, h=1e-5):
     x = np.array(x, dtype=float)
     grad = np.zeros_like(x)
     it = np.nditer(x, flags=["multi_index"])
-    for _ in it:
+    for _entry in it:
         i = it.multi_index
         old = x[i]
         x[i] = old + h
@@ -44,20 +46,21 @@ def numerical_gradient(f, x, h=1e-5):
 
 # The practitioner's reading of a relative error (the cs231n notes' bands), worst first: the
 # first threshold the error exceeds names its band.
-BANDS = ((1e-2, "probably wrong"),
-         (1e-4, "uncomfortable: look for a bug"),
-         (1e-7, "fine only where the function has a kink (ReLU at 0, max at a tie)"),
-         (0.0, "good"))
+BANDS = ((1e-2, N_("probably wrong")),
+         (1e-4, N_("uncomfortable: look for a bug")),
+         (1e-7, N_("fine only where the function has a kink (ReLU at 0, max at a tie)")),
+         (0.0, N_("good")))
 
 
 def band(err):
-    """The band of BANDS a relative error falls in: above 1e-2, 1e-4, 1e-7, or at most 1e-7.
-    nan (a 0/0 somewhere) is read as the worst band: it proves nothing."""
+    """The band of BANDS a relative error falls in: above 1e-2, 1e-4, 1e-7, or at most 1e-7,
+    in the course's language. nan (a 0/0 somewhere) is read as the worst band: it proves
+    nothing."""
     err = float(err)
     for threshold, words in BANDS:
         if not err <= threshold:  # nan fails every comparison, so it lands in the first band
-            return words
-    return BANDS[-1][1]
+            return _(words)
+    return _(BANDS[-1][1])
 
 
 def step_errors(f, df, x, steps, dtype=np.float64):

@@ -2,6 +2,7 @@
 the student release. No container is built here; repo2docker's conventions are what is checked:
 runtime.txt holds one line `python-X.Y`, requirements.txt is installed first (so it must install
 this project), postBuild is an executable script run from the repository's root."""
+import json
 import os
 import re
 import shutil
@@ -33,15 +34,17 @@ def test_runtime_is_the_python_the_project_targets():
 
 def test_post_build_is_the_makefiles_release_and_needs_nothing_else():
     """Is postBuild an executable bash script that stops on an error and runs exactly the
-    Makefile's release command, with nothing repo2docker would not have installed: the project
-    from requirements.txt, no Debian package (no apt.txt needed)?"""
+    Makefile's release command, once per language, with nothing repo2docker would not have
+    installed: the project from requirements.txt, no Debian package (no apt.txt needed)?"""
     post = REPO / "postBuild"
     assert os.access(post, os.X_OK)
     lines = [line for line in post.read_text().splitlines() if line and not line.startswith("#")]
     assert post.read_text().startswith("#!/bin/bash\n") and lines[0] == "set -euo pipefail"
     recipe = re.search(r"^release:.*\n((?:\t.*\n)+)", (REPO / "Makefile").read_text(), re.M)
-    commands = [c.strip().replace("$(BIN)/python", "python") for c in recipe.group(1).splitlines()]
-    assert lines[1:] == commands
+    commands = [c.strip().replace("$(BIN)/python", "python").replace("LANG=$(RUN_LOCALE) ", "")
+                for c in recipe.group(1).splitlines()]
+    assert lines[1:] == [c.replace("$(COURSE_LANG)", lang) for lang in ("en", "ko")
+                         for c in commands]  # both editions
     requirements = (REPO / "requirements.txt").read_text().splitlines()
     assert "-e ." in requirements  # postBuild imports autograder and nbgrader from it
     assert any(r.startswith("nbgrader==") for r in requirements)
@@ -51,7 +54,8 @@ def test_post_build_is_the_makefiles_release_and_needs_nothing_else():
 @pytest.mark.e2e
 def test_post_build_builds_the_release(tmp_path):
     """Run in a copy of the repository's tracked files, as repo2docker would, does postBuild
-    leave every assignment's release notebook in work/release, and no source?"""
+    leave every assignment's release notebook in work/release and its Korean edition in
+    work/release_ko, and no source?"""
     files = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True,
                            check=True).stdout.decode().split("\0")
     copy = tmp_path / "repo"
@@ -66,6 +70,9 @@ def test_post_build_builds_the_release(tmp_path):
                           timeout=900)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     for a in assignments():
-        notebook = copy / "work" / "release" / a / f"{a}.ipynb"
-        assert notebook.exists(), notebook
-        assert "BEGIN SOLUTION" not in notebook.read_text()
+        for release, lang in (("release", "en"), ("release_ko", "ko")):
+            notebook = copy / "work" / release / a / f"{a}.ipynb"
+            assert notebook.exists(), notebook
+            text = notebook.read_text()
+            assert "BEGIN SOLUTION" not in text
+            assert (json.loads(text)["metadata"].get("backprop", {}).get("lang", "en")) == lang

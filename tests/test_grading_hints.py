@@ -473,7 +473,7 @@ EXAMPLES = [
      {"batch.not_averaged"}),
     ("06_xor_capstone", "network_backward", "sigma' at the pre-activation",
      _network_backward(preactivation=True), {"network.preactivation"}),
-    ("06_xor_capstone", "Relu", "mask x >= 0", _relu(lambda x: x >= 0), {"relu.zero"}),
+    ("06_xor_capstone", "Relu", "mask x >= 0", _relu(lambda x: x >= 0), {"relu.at_zero"}),
     ("06_xor_capstone", "Relu", "passes dout everywhere", _relu(lambda x: np.ones_like(x)), set()),
     ("06_xor_capstone", "train", "uphill", _train(step=+1.0), {"train.uphill"}),
     ("06_xor_capstone", "train", "losses after the update", _train(late=True),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..grading import seeds
 from ..grading.report import GradingError
+from ..i18n import _
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,8 @@ def every_wire(bugset):
             return None
         grads = list(grads)
         if len(grads) != len(order):
-            raise ValueError(f"returned {len(grads)} values, expected {len(order)} "
-                             f"({', '.join('d' + w for w in order)})")
+            raise ValueError(_("returned {n} values, expected {want} ({names})", n=len(grads),
+                               want=len(order), names=", ".join("d" + w for w in order)))
         return dict(zip(order, grads))
     return call
 
@@ -68,11 +69,11 @@ def show(bugset, student=None):
     who = student or seeds.student_id()
     bug = pick(bugset, who)
     if who == seeds.ANONYMOUS:
-        print("No student id found (you are neither being graded nor on the course's JupyterHub), "
-              "so this is the bug for \"anonymous\".\nGrading accepts the answer for this bug as "
-              "well as for the bug of your own id.\n")
+        print(_("No student id found (you are neither being graded nor on the course's "
+                "JupyterHub), so this is the bug for \"anonymous\".\nGrading accepts the answer "
+                "for this bug as well as for the bug of your own id.\n"))
     else:
-        print(f"This bug was picked for student id {who!r}.\n")
+        print(_("This bug was picked for student id {who}.\n", who=repr(who)))
     print(inspect.getsource(bug))
     return bug
 
@@ -83,18 +84,18 @@ def named_wires(answer, inputs):
     answer key is a function of the bug's name, inputs["bug"]."""
     names = answer(inputs["bug"]) if callable(answer) else answer
     if names is None:
-        raise GradingError("BUGGY_WIRES is still None: name the wire(s) where the red starts.")
+        raise GradingError(_("BUGGY_WIRES is still None: name the wire(s) where the red starts."))
     names = [names] if isinstance(names, str) else names
     try:
         names = set(names)
     except TypeError:
-        raise GradingError(f"BUGGY_WIRES should be a wire name like \"q\" or a set of them like "
-                           f"{{\"q\", \"z\"}}, not {type(answer).__name__}.") from None
+        raise GradingError(_("BUGGY_WIRES should be a wire name like \"q\" or a set of them like "
+                             "{{\"q\", \"z\"}}, not {type}.", type=type(answer).__name__)) from None
     wires = list(inputs["wires"])
     strange = sorted(repr(n) for n in names if n not in wires)
     if strange:
-        raise GradingError(f"BUGGY_WIRES names {', '.join(strange)}, which is not a wire of this "
-                           f"circuit (its wires: {', '.join(wires)}).")
+        raise GradingError(_("BUGGY_WIRES names {names}, which is not a wire of this circuit (its "
+                             "wires: {wires}).", names=", ".join(strange), wires=", ".join(wires)))
     if not names:
-        raise GradingError("BUGGY_WIRES names no wire: name the wire(s) where the red starts.")
+        raise GradingError(_("BUGGY_WIRES names no wire: name the wire(s) where the red starts."))
     return [1.0 if w in names else 0.0 for w in wires]

@@ -8,6 +8,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..gradcheck import BANDS
+from ..i18n import _
 from ..style import FALSE, MUTED, TRUE
 
 _COLOURS = (TRUE, FALSE)
@@ -29,18 +30,22 @@ def step_error_figure(steps, curves, title=None):
     ax = fig.add_subplot()
     for threshold, words in BANDS[:-1]:
         ax.axhline(threshold, color=MUTED, lw=0.8, ls="--")
-        ax.annotate(f"{threshold:.0e}: above it, {words.split(':')[0]}", (steps.max(), threshold),
-                    xytext=(-4, 2), textcoords="offset points", ha="right", fontsize=7,
-                    color=MUTED)
+        # a band's words up to its colon: "uncomfortable", not "uncomfortable: look for a bug"
+        ax.annotate(_("{threshold:.0e}: above it, {words}", threshold=threshold,
+                      words=_(words).split(":")[0]), (steps.max(), threshold), xytext=(-4, 2),
+                    textcoords="offset points", ha="right", fontsize=7, color=MUTED)
     for colour, (label, errors) in zip(_COLOURS * len(curves), curves.items()):
         shown = np.clip(np.asarray(errors, dtype=float), 1e-17, None)  # an exact 0 has no log
         ax.loglog(steps, shown, "o-", ms=3, color=colour, label=label)
         h, err = floor_of(steps, errors)
         ax.plot([h], [max(err, 1e-17)], "v", ms=11, color=colour)
-        ax.annotate(f"floor {err:.1e} at h = {h:.0e}", (h, max(err, 1e-17)), xytext=(0, -16),
-                    textcoords="offset points", ha="center", fontsize=8, color=colour)
-    ax.set(xlabel="step h", ylabel="relative error", xlim=(steps.max() * 2, steps.min() / 2),
-           title=title or "centred difference: truncation (right of the floor) vs rounding")
+        ax.annotate(_("floor {err:.1e} at h = {h:.0e}", err=err, h=h), (h, max(err, 1e-17)),
+                    xytext=(0, -16), textcoords="offset points", ha="center", fontsize=8,
+                    color=colour)
+    ax.set(xlabel=_("step h"), ylabel=_("relative error"),
+           xlim=(steps.max() * 2, steps.min() / 2),
+           title=title or _("centred difference: truncation (left of the floor) vs "
+                            "rounding (right)"))
     ax.legend(loc="lower left")
     fig.tight_layout()
     return fig

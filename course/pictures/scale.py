@@ -7,12 +7,15 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from ..i18n import N_, _
 from ..style import FALSE, GRADIENT, INK, TRUE, VALUE
 
 _COLOURS = (TRUE, GRADIENT, FALSE, VALUE, INK)
 
+TITLE = N_("The same training, data scaled by 1000")
 
-def loss_curves_figure(curves, title="The same training, data scaled by 1000"):
+
+def loss_curves_figure(curves, title=TITLE):
     """`curves`: (label, losses) pairs, drawn on one log-scale axis; a label gains
     ", overflow at step k" when its run's losses end in inf or nan."""
     fig = Figure(figsize=(7.5, 4))
@@ -27,12 +30,12 @@ def loss_curves_figure(curves, title="The same training, data scaled by 1000"):
         last = int(np.argmin(finite)) if not finite.all() else losses.size
         steps = np.arange(1, last + 1)
         if last < losses.size:
-            label = f"{label}, overflow at step {last + 1}"
+            label = _("{label}, overflow at step {step}", label=label, step=last + 1)
         with np.errstate(divide="ignore"):  # a loss of exactly 0 sits at -inf, off the axis
             exponents = np.log10(losses[:last])
         ax.plot(steps, exponents, dash, color=colour, lw=2, label=label)
         if last < losses.size and last:
             ax.plot([last], [exponents[-1]], "x", color=colour, ms=10, mew=2.5)
-    ax.set(xlabel="step", ylabel="loss (log scale)", title=title)
+    ax.set(xlabel=_("step"), ylabel=_("loss (log scale)"), title=_(title))
     ax.legend(loc="upper left", fontsize=9, frameon=False)
     return fig

@@ -2,6 +2,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
+from ..i18n import _
 from ..style import FALSE, MUTED, TRUE
 
 
@@ -14,8 +15,8 @@ def gradient_sizes_figure(sizes, title=None):
         values = np.asarray(values, dtype=float)
         layers = np.arange(1, len(values) + 1)
         ax.semilogy(layers, values, "o-", color=colour, label=label)
-    ax.set(xlabel="layer (1 = nearest the input; the loss is above the last)",
-           ylabel="mean |gradient| arriving", title=title or "the gradient on its way down")
+    ax.set(xlabel=_("layer (1 = nearest the input; the loss is above the last)"),
+           ylabel=_("mean |gradient| arriving"), title=title or _("the gradient on its way down"))
     ax.legend()
     fig.tight_layout()
     return fig
@@ -28,13 +29,13 @@ def plateau_figure(losses, grad_sizes, stretch, title=None):
     fig = Figure(figsize=(6.8, 3.6))
     ax = fig.add_subplot()
     ax.axvspan(stretch[0], stretch[1], color=MUTED, alpha=0.25,
-               label=f"flat stretch, steps {stretch[0]}-{stretch[1]}")
-    ax.plot(steps, losses, color=TRUE, label="loss")
-    ax.set(xlabel="training step", ylabel="loss", title=title or
-           "the plateau: the loss barely moves while the gradient is small")
+               label=_("flat stretch, steps {first}-{last}", first=stretch[0], last=stretch[1]))
+    ax.plot(steps, losses, color=TRUE, label=_("loss"))
+    ax.set(xlabel=_("training step"), ylabel=_("loss"), title=title or
+           _("the plateau: the loss barely moves while the gradient is small"))
     right = ax.twinx()
-    right.semilogy(steps, grad_sizes, color=FALSE, label="mean |dL/dW1|")
-    right.set_ylabel("mean |dL/dW1|")
+    right.semilogy(steps, grad_sizes, color=FALSE, label=_("mean |dL/dW1|"))
+    right.set_ylabel(_("mean |dL/dW1|"))
     handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
     ax.legend(handles=handles, loc="upper right")
     fig.tight_layout()

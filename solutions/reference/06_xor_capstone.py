@@ -220,11 +220,8 @@ EXERCISES = {
             _preactivation_backward, ("dW1", "db1", "dW2", "db2", "loss")),)),
     "Relu": Exercise(
         title="ReLU layer", returns=("out", "dx"), draw=_relu_inputs, reference=Relu,
-        call=one_input_layer, fixed=(_RELU_EXAMPLE,),
-        mistakes=(Mistake.produces(
-            "relu.zero", "dx passes dout where x is exactly 0, the kink. The notebook fixes "
-            "relu'(0) = 0 (so does notebook 08): the gradient passes only where x > 0.",
-            lambda x, dout: np.where(x >= 0, dout, 0.0), ("dx",)),)),
+        # the kink at 0 is named by course.grading.hints (relu.at_zero), as for 08's Relu
+        call=one_input_layer, fixed=(_RELU_EXAMPLE,)),
     "train": Exercise(
         title="training loop", returns=("params", "losses"), draw=_train_inputs,
         reference=train, call=train_call, fixed=(_XOR_RUN,),

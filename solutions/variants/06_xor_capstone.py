@@ -232,7 +232,7 @@ class Relu:
     def backward(self, dout):
         return dout * self.mask
 ''',
-        hints=("relu.zero",)),
+        hints=("relu.at_zero",)),
     "relu_of_dout": bug("relu_layer_answer", RELU, "relu applied to dout, not masked by x", '''
 class Relu:
     def forward(self, x):
