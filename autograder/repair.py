@@ -29,12 +29,22 @@ def _semantic(meta):
 
 
 def defined_names(source):
-    """Top-level functions and classes a cell defines."""
+    """Top-level functions and classes a cell defines; for a cell that defines none, the names
+    it assigns at top level (an answer may be one assignment, like BUGGY_WIRES = ...)."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return set()
-    return {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    defs = {n.name for n in tree.body
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    if defs:
+        return defs
+    assigned = set()
+    for node in tree.body:
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            assigned.update(t.id for t in targets if isinstance(t, ast.Name))
+    return assigned
 
 
 def _stub(cell):

@@ -147,3 +147,27 @@ def test_every_exercise_with_several_outputs_states_the_return_form():
             if several and "**Returns:**" not in text:
                 missing.append((path.stem, gid))
     assert not missing, missing
+
+
+@pytest.mark.parametrize("path", SOURCE_NBS, ids=lambda p: p.name)
+def test_every_answer_cell_is_found_again_after_its_metadata_is_stripped(path):
+    """A submission whose nbgrader metadata was stripped keeps every answer: does the repair
+    recognise each code answer cell (by what it defines or assigns) instead of restoring it
+    empty? (A written answer has nothing to recognise it by; it goes back empty, and the
+    student's text stays beside it for the manual grader.)"""
+    from autograder.repair import repair
+    source = nbformat.read(str(path), as_version=4)
+    answered = nbformat.read(str(path), as_version=4)
+    for cell in answered.cells:
+        cell.metadata.pop("nbgrader", None)
+    notes = repair(answered, source)
+    written = {cells.grade_id(c) for c in source.cells if c.cell_type == "markdown"}
+    for line in notes:
+        if "restored" in line:
+            assert set(line.split(": ", 1)[1].split(", ")) <= written, notes
+    answers = [cells.grade_id(c) for c in source.cells
+               if cells.is_solution(c) and c.cell_type == "code"]
+    back = {cells.grade_id(c): c.source for c in answered.cells if cells.grade_id(c)}
+    for gid in answers:
+        original = next(c.source for c in source.cells if cells.grade_id(c) == gid)
+        assert back[gid] == original, gid
