@@ -22,14 +22,20 @@ def key(bugset, bug):
     return grader.load(bugset.assignment).red_start(bugset, bug.__name__)
 
 
+GENERIC = {
+    "02_chain_rule": lambda v: v["s"] > v["w"] + 0.5,  # the max gate passes x y + z on
+}
+"""Per circuit, what else a generic point needs so that every gate passes its gradient on."""
+
+
 def generic_inputs(bugset, rng):
-    """Random inputs where each gate passes its gradient on (for 02: x y + z above w by 0.5+),
-    no factor is within 0.2 of 1 and no value within 0.2 of 0, so no red turns right by chance."""
+    """Random inputs where each gate passes its gradient on (GENERIC), no factor is within 0.2
+    of 1 and no value within 0.2 of 0, so no red turns right by chance."""
     while True:
         inputs = {w: float(rng.uniform(0.2, 4.0) * rng.choice([-1.0, 1.0]))
                   for w in bugset.circuit.inputs}
         values = bugset.circuit.forward(inputs)
-        if bugset is BUGS_02 and values["s"] < values["w"] + 0.5:
+        if not GENERIC.get(bugset.assignment, lambda v: True)(values):
             continue
         if all(abs(v) > 0.2 and abs(abs(v) - 1.0) > 0.2 for v in values.values()):
             return inputs
@@ -76,15 +82,16 @@ def test_the_live_widget_shows_the_bug_in_red():
     assert "disagrees" in view.message.value
 
 
-def test_the_pick_is_per_student_and_is_the_graded_bug(monkeypatch):
+@pytest.mark.parametrize("bugset", SETS, ids=lambda b: b.assignment)
+def test_the_pick_is_per_student_and_is_the_graded_bug(bugset):
     """Is the bug picked per student, reproducibly, and is it the bug the wire question grades?"""
-    picks = {s: findbug.pick(BUGS_02, s).__name__ for s in (f"student{i}" for i in range(30))}
-    assert len(set(picks.values())) == len(BUGS_02.bugs)
+    picks = {s: findbug.pick(bugset, s).__name__ for s in (f"student{i}" for i in range(30))}
+    assert len(set(picks.values())) == len(bugset.bugs)
     for student, name in picks.items():
-        assert findbug.pick(BUGS_02, student).__name__ == name
-        case, = grader.cases(BUGS_02.assignment, findbug.PICK, student)
+        assert findbug.pick(bugset, student).__name__ == name
+        case, = grader.cases(bugset.assignment, findbug.PICK, student)
         assert case["bug"] == name
-        assert case["fallback"] == findbug.pick(BUGS_02, seeds.ANONYMOUS).__name__
+        assert case["fallback"] == findbug.pick(bugset, seeds.ANONYMOUS).__name__
 
 
 def test_the_hub_user_is_the_student_id(monkeypatch, tmp_path):
@@ -106,28 +113,31 @@ def test_show_says_whose_bug_it_is(capsys):
     assert "accepts the answer for this bug" in capsys.readouterr().out
 
 
-def _judge(answer, student):
-    ex = grader.exercise(BUGS_02.assignment, findbug.PICK)
-    grader.judge_cases(ex, findbug.PICK, answer, grader.cases(BUGS_02.assignment, findbug.PICK,
+def _judge(answer, student, bugset=BUGS_02):
+    ex = grader.exercise(bugset.assignment, findbug.PICK)
+    grader.judge_cases(ex, findbug.PICK, answer, grader.cases(bugset.assignment, findbug.PICK,
                                                                student))
 
 
-def _student_whose_bug_is_not_anonymous():
-    anonymous = findbug.pick(BUGS_02, seeds.ANONYMOUS)
+def _student_whose_bug_is_not_anonymous(bugset=BUGS_02):
+    anonymous = findbug.pick(bugset, seeds.ANONYMOUS)
     return next(s for s in (f"s{i}" for i in range(50))
-                if findbug.pick(BUGS_02, s) is not anonymous)
+                if findbug.pick(bugset, s) is not anonymous)
 
 
-def test_the_wire_question_accepts_the_shown_bug_and_nothing_else():
+@pytest.mark.parametrize("bugset", SETS, ids=lambda b: b.assignment)
+def test_the_wire_question_accepts_the_shown_bug_and_nothing_else(bugset):
     """Does the wire question pass the key of the student's bug and of the anonymous bug (in any
-    form: a set, a list, one name), and fail the third bug's key?"""
-    student = _student_whose_bug_is_not_anonymous()
-    own, anonymous = findbug.pick(BUGS_02, student), findbug.pick(BUGS_02, seeds.ANONYMOUS)
-    other, = [b for b in BUGS_02.bugs if b not in (own, anonymous)]
-    _judge(key(BUGS_02, own), student)
-    _judge(sorted(key(BUGS_02, anonymous)), student)
-    with pytest.raises(GradingError):
-        _judge(key(BUGS_02, other), student)
+    form: a set, a list, one name), and fail every other bug's key?"""
+    student = _student_whose_bug_is_not_anonymous(bugset)
+    own, anonymous = findbug.pick(bugset, student), findbug.pick(bugset, seeds.ANONYMOUS)
+    _judge(key(bugset, own), student, bugset)
+    _judge(sorted(key(bugset, anonymous)), student, bugset)
+    others = [b for b in bugset.bugs if b not in (own, anonymous)]
+    assert others
+    for other in others:
+        with pytest.raises(GradingError):
+            _judge(key(bugset, other), student, bugset)
 
 
 def test_a_downstream_wire_fails_with_the_follow_the_red_hint():
