@@ -10,6 +10,7 @@ each key the course knows has at least one of each.
 import numpy as np
 import pytest
 
+from course.circuits.bugs import BUGS_03
 from course.grading import GradingError, hidden
 from course.grading.grader import load
 from course.grading.hints import GENERIC, NAMED, Case, candidates, diagnose
@@ -408,6 +409,12 @@ EXAMPLES = [
      lambda w, x, dout: _grouped(w, x, dout, quotient=True), {"grouped.overflow"}),
     ("03_sigmoid_neuron", "neuron_backward_grouped", "negated",
      lambda w, x, dout: tuple(-g for g in _grouped(w, x, dout)), {"sign"}),
+    ("03_sigmoid_neuron", "fixed_backward", "sigma' still at the pre-activation",
+     BUGS_03.named("neuron_backward_a"), {"fix.sigmoid_input"}),
+    ("03_sigmoid_neuron", "fixed_backward", "the w1 x1 gate still unswapped",
+     BUGS_03.named("neuron_backward_b"), {"exchanged.mul"}),
+    ("03_sigmoid_neuron", "fixed_backward", "the w0 x0 gate still multiplies dout",
+     BUGS_03.named("neuron_backward_c"), {"fix.chain_skipped"}),
     ("04_staged_backprop", "staged_backward", "x's last branch only",
      _staged_backward_with(lambda parts: parts[-1]), {"fork.last_branch"}),
     ("04_staged_backprop", "staged_backward", "x's first branch only",

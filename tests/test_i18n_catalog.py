@@ -48,8 +48,9 @@ def _hint_node(call):
 
 
 def reference_messages(folder=REFERENCE):
-    """{msgid: [file:line, ...]} of the exercise titles and text hints of solutions/reference:
-    a hint given by a module-level name is followed to the literal it names."""
+    """{msgid: [file:line, ...]} of the exercise titles, text hints and `N_` literals (a
+    topic's stage labels) of solutions/reference: a hint given by a module-level name is
+    followed to the literal it names."""
     found = {}
     for path in sorted(folder.glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -63,6 +64,8 @@ def reference_messages(folder=REFERENCE):
                 hint = constants.get(hint.id)
             if hint is not None and _text(hint) is not None:
                 found.setdefault(hint.value, []).append(_where(path, hint))
+            if getattr(node.func, "id", "") == "N_" and node.args and _text(node.args[0]):
+                found.setdefault(node.args[0].value, []).append(_where(path, node))
             if getattr(node.func, "id", "") == "Exercise":
                 title = next((_text(k.value) for k in node.keywords if k.arg == "title"), None)
                 if title and not title.isidentifier():

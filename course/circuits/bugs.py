@@ -4,6 +4,8 @@ Each function is handed to a student as it is written here, so it reads like a s
 backward pass: forward again, then the gates in reverse order. Each holds exactly one realistic
 mistake; which one, and where it shows, is for the student to find.
 """
+import math
+
 from .findbug import BugSet
 from .lecture import _chain
 
@@ -67,3 +69,76 @@ BUGS_02 = BugSet(
     "02_chain_rule", CIRCUIT_02, ("m", "v", "s", "w", "q", "z", "x", "y"),
     dict(x=2.0, y=3.0, z=-1.0, w=1.0, v=-2.0),
     (buggy_backward_a, buggy_backward_b, buggy_backward_c))
+
+# --- 03: f = σ(w0 x0 + w1 x1 + w2), the neuron of notebook 03 with one sigmoid gate -------------
+
+CIRCUIT_03 = _chain(
+    "σ(w0 x0 + w1 x1 + w2)", ("w0", "x0", "w1", "x1", "w2"),
+    ("*", ("w0", "x0"), "w0x0"), ("*", ("w1", "x1"), "w1x1"), ("+", ("w0x0", "w1x1"), "s"),
+    ("+", ("s", "w2"), "z"), ("sigmoid", ("z",), "f"))
+
+
+def neuron_backward_a(w0, x0, w1, x1, w2, dout):
+    """f = sigmoid(w0*x0 + w1*x1 + w2): the gradient of every wire, given df = dout."""
+    w0x0 = w0 * x0                  # forward again
+    w1x1 = w1 * x1
+    s = w0x0 + w1x1
+    z = s + w2
+    e = math.exp(-abs(z))           # sigmoid without overflow: e <= 1
+    f = 1.0 / (1.0 + e) if z >= 0 else e / (1.0 + e)
+    dz = dout * (1.0 - z) * z       # sigmoid gate: f = sigmoid(z)
+    ds = dz                         # add gate: z = s + w2
+    dw2 = dz
+    dw0x0 = ds                      # add gate: s = w0x0 + w1x1
+    dw1x1 = ds
+    dw0 = dw0x0 * x0                # mul gate: w0x0 = w0 * x0
+    dx0 = dw0x0 * w0
+    dw1 = dw1x1 * x1                # mul gate: w1x1 = w1 * x1
+    dx1 = dw1x1 * w1
+    return dz, ds, dw2, dw0x0, dw1x1, dw0, dx0, dw1, dx1
+
+
+def neuron_backward_b(w0, x0, w1, x1, w2, dout):
+    """f = sigmoid(w0*x0 + w1*x1 + w2): the gradient of every wire, given df = dout."""
+    w0x0 = w0 * x0                  # forward again
+    w1x1 = w1 * x1
+    s = w0x0 + w1x1
+    z = s + w2
+    e = math.exp(-abs(z))           # sigmoid without overflow: e <= 1
+    f = 1.0 / (1.0 + e) if z >= 0 else e / (1.0 + e)
+    dz = dout * (1.0 - f) * f       # sigmoid gate: f = sigmoid(z)
+    ds = dz                         # add gate: z = s + w2
+    dw2 = dz
+    dw0x0 = ds                      # add gate: s = w0x0 + w1x1
+    dw1x1 = ds
+    dw0 = dw0x0 * x0                # mul gate: w0x0 = w0 * x0
+    dx0 = dw0x0 * w0
+    dw1 = dw1x1 * w1                # mul gate: w1x1 = w1 * x1
+    dx1 = dw1x1 * x1
+    return dz, ds, dw2, dw0x0, dw1x1, dw0, dx0, dw1, dx1
+
+
+def neuron_backward_c(w0, x0, w1, x1, w2, dout):
+    """f = sigmoid(w0*x0 + w1*x1 + w2): the gradient of every wire, given df = dout."""
+    w0x0 = w0 * x0                  # forward again
+    w1x1 = w1 * x1
+    s = w0x0 + w1x1
+    z = s + w2
+    e = math.exp(-abs(z))           # sigmoid without overflow: e <= 1
+    f = 1.0 / (1.0 + e) if z >= 0 else e / (1.0 + e)
+    dz = dout * (1.0 - f) * f       # sigmoid gate: f = sigmoid(z)
+    ds = dz                         # add gate: z = s + w2
+    dw2 = dz
+    dw0x0 = ds                      # add gate: s = w0x0 + w1x1
+    dw1x1 = ds
+    dw0 = dout * x0                 # mul gate: w0x0 = w0 * x0
+    dx0 = dout * w0
+    dw1 = dw1x1 * x1                # mul gate: w1x1 = w1 * x1
+    dx1 = dw1x1 * w1
+    return dz, ds, dw2, dw0x0, dw1x1, dw0, dx0, dw1, dx1
+
+
+BUGS_03 = BugSet(
+    "03_sigmoid_neuron", CIRCUIT_03, ("z", "s", "w2", "w0x0", "w1x1", "w0", "x0", "w1", "x1"),
+    dict(w0=2.0, x0=-1.0, w1=-3.0, x1=-2.0, w2=-3.0),
+    (neuron_backward_a, neuron_backward_b, neuron_backward_c))

@@ -69,6 +69,13 @@ TOPICS = {
     "max_backward": topic("dx dy", routed=[("dx", "dy")]),
     "circuit_forward": topic(stages=[("q = x + y", "q"), ("f = q z", "f")]),
     "circuit_backward": topic("dx dy dz", products=[("dx", "dz"), ("dy", "dz")]),
+    # find the bug's fix returns every wire's gradient; the visible test names this topic
+    "find_bug_02_fix": topic(
+        "dm dv ds dw dq dz dx dy", products=[("dm", "dv"), ("dx", "dy")], routed=[("ds", "dw")],
+        direction="backward",
+        stages=[(N_("dm, dv (the mul gate f = m v)"), "dm dv"),
+                (N_("ds, dw (the max gate)"), "ds dw"), (N_("dq, dz (the add gate)"), "dq dz"),
+                (N_("dx, dy (the mul gate q = x y)"), "dx dy")]),
     # 03
     "gate_backward": topic("dx"),  # one row of the table of four one-input gates
     "neuron_forward": topic(stages=[(w, w) for w in _NEURON_WIRES]),
@@ -79,6 +86,14 @@ TOPICS = {
                 (N_("dw and dx (the mul and add gates)"), "dw dx")]),
     "sigmoid_backward": topic("dx"),
     "neuron_backward_grouped": topic("dw dx"),
+    "find_bug_03_fix": topic(
+        "dz ds dw2 dw0x0 dw1x1 dw0 dx0 dw1 dx1", products=[("dw0", "dx0"), ("dw1", "dx1")],
+        direction="backward",
+        stages=[(N_("dz (the sigmoid gate)"), "dz"),
+                (N_("ds, dw2 (the add gate z = s + w2)"), "ds dw2"),
+                (N_("dw0x0, dw1x1 (the add gate s = w0x0 + w1x1)"), "dw0x0 dw1x1"),
+                (N_("dw0, dx0 (the mul gate w0 x0)"), "dw0 dx0"),
+                (N_("dw1, dx1 (the mul gate w1 x1)"), "dw1 dx1")]),
     # 04: staged_backward(cache, dout) returns only dx, dy -- its intermediate gradients are
     # local variables, so a failure can name the wrong output but not the stage
     "staged_forward": topic(stages=[(w, w) for w in _STAGED_CACHE]),

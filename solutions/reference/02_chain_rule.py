@@ -7,10 +7,10 @@ differences of the forward function.
 from course.circuits.bugs import BUGS_02
 from course.circuits.findbug import choose, every_wire, named_wires, pick
 from course.circuits.live import live_state
-from course.grading import Exercise, Mistake
+from course.grading import Exercise, Mistake, topics
 from course.grading.seeds import ANONYMOUS
 from course.grading.testfuncs import bowl, cube, wave
-from course.grading.topics import NONE, topic
+from course.grading.topics import NONE
 
 # --- references -------------------------------------------------------------------------------
 
@@ -140,6 +140,11 @@ def _find_bug_case(bugset):
     return draw
 
 
+ORDER_HINTS = ("exchanged",)
+"""The generic hint for two outputs returned in each other's place: in the wire question a
+wrong wire named in place of the right one looks like that, and the findbug hints say it better."""
+
+
 def wire_question(bugset):
     """The graded wire question of one find-the-bug exercise."""
     def key(bug):
@@ -163,14 +168,16 @@ def wire_question(bugset):
             Mistake("findbug.not_red",
                     "a wire you named is not red: its gradient is right at the worked example. "
                     "The bug is where the red starts, on the wires the faulty gate writes.",
-                    lambda case: bool(named(case, lambda c, w: w not in red(c)))),
+                    lambda case: bool(named(case, lambda c, w: w not in red(c))),
+                    covers=ORDER_HINTS),
             Mistake("findbug.downstream",
                     "every wire you named is red, but the red does not start at all of them: a "
                     "red wire whose gate's output gradient is red too only inherits the mistake. "
                     "Follow the red toward the output.",
                     lambda case: not named(case, lambda c, w: w not in red(c)) and bool(named(
                         case, lambda c, w: any(g.out in red(c)
-                                               for g in bugset.circuit.consumers(w))))),
+                                               for g in bugset.circuit.consumers(w)))),
+                    covers=ORDER_HINTS),
         ))
 
 
@@ -186,8 +193,4 @@ EXERCISES["find_bug_wire"] = wire_question(BUGS_02)
 EXERCISES["fixed_backward"] = Exercise(
     title="the fixed backward pass", returns=("dm", "dv", "ds", "dw", "dq", "dz", "dx", "dy"),
     draw=_fix_inputs, reference=fixed_backward, fixed=(dict(BUGS_02.example, dout=1.0),),
-    forbid=CIRCUIT_HELPERS, topic=topic(
-        "dm dv ds dw dq dz dx dy", products=[("dm", "dv"), ("dx", "dy")], routed=[("ds", "dw")],
-        direction="backward",
-        stages=[("dm, dv (the mul gate f = m v)", "dm dv"), ("ds, dw (the max gate)", "ds dw"),
-                ("dq, dz (the add gate)", "dq dz"), ("dx, dy (the mul gate q = x y)", "dx dy")]))
+    forbid=CIRCUIT_HELPERS, topic=topics.of("find_bug_02_fix"))

@@ -5,7 +5,9 @@ w0x0, w1x1, s = w0x0 + w1x1, z = s + w2, nz = -z, e = exp(nz), d = 1 + e, f = 1 
 """
 import numpy as np
 
-from course.grading import Exercise, Mistake
+from course.circuits.bugs import BUGS_03
+from course.grading import Exercise, Mistake, topics
+from course.grading.grader import load
 
 # --- references -------------------------------------------------------------------------------
 
@@ -193,3 +195,48 @@ EXERCISES = {
                                    "the one on x0 by w0.", _unswapped(neuron_backward_grouped),
                                    ("dw", "dx")),)),
 }
+
+
+# --- find the bug: the neuron with one sigmoid gate (course.circuits.bugs) ----------------------
+
+def fixed_backward(w0, x0, w1, x1, w2, dout):
+    z = w0 * x0 + w1 * x1 + w2
+    f = float(_sigmoid(z))
+    dz = dout * (1.0 - f) * f                              # f = sigmoid(z), from its output
+    ds, dw2 = dz, dz                                       # z = s + w2
+    dw0x0, dw1x1 = ds, ds                                  # s = w0x0 + w1x1
+    return dz, ds, dw2, dw0x0, dw1x1, dw0x0 * x0, dw0x0 * w0, dw1x1 * x1, dw1x1 * w1
+
+
+def _fix_inputs(rng):
+    """Weights and inputs of order 1 (z within about +-15); one case in five saturated past
+    overflow (|z| in 750..1000, as in neuron_backward_grouped), where exp(-z) of a naive
+    sigmoid overflows."""
+    case = dict(w0=_value(rng, 0.2, 3.0), x0=_value(rng, 0.2, 3.0), w1=_value(rng, 0.2, 3.0),
+                x1=_value(rng, 0.2, 3.0), w2=_value(rng, 0.2, 3.0), dout=_dout(rng))
+    if rng.random() < 0.2:
+        z = _value(rng, 750.0, 1000.0)
+        case["w2"] = z - case["w0"] * case["x0"] - case["w1"] * case["x1"]
+    return case
+
+
+_findbug = load("02_chain_rule")
+red_start = _findbug.red_start
+EXERCISES["find_bug_wire"] = _findbug.wire_question(BUGS_03)
+EXERCISES["fixed_backward"] = Exercise(
+    title="the fixed backward pass", returns=tuple("d" + w for w in BUGS_03.order),
+    draw=_fix_inputs, reference=fixed_backward,
+    fixed=(dict(BUGS_03.example, dout=1.0), dict(BUGS_03.example, w2=-800.0, dout=1.0)),
+    forbid=("course.circuits.model.sigmoid", "course.circuits.model.Circuit.forward",
+            "course.circuits.model.Circuit.numerical_grads"),
+    mistakes=(
+        Mistake.produces("fix.sigmoid_input", "dz still looks like dout (1 - z) z: the sigmoid "
+                         "gate's local gradient (1 - sigma) sigma is taken at its output "
+                         "f = sigma(z), not at its input z.",
+                         lambda *args: BUGS_03.named("neuron_backward_a")(*args)[0], ("dz",)),
+        Mistake.produces("fix.chain_skipped", "dw0 and dx0 still look like dout times the other "
+                         "factor: the mul gate w0 x0 multiplies the gradient arriving on its "
+                         "output, dw0x0, not the circuit's dout.",
+                         lambda *args: BUGS_03.named("neuron_backward_c")(*args)[5:7],
+                         ("dw0", "dx0"))),
+    topic=topics.of("find_bug_03_fix"))

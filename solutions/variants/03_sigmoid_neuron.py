@@ -8,6 +8,8 @@ def cells(name):
 
 
 GATE, GATE_T = cells("gate_backward")
+WIRE = ("find_bug_03_wire",)
+FIX = ("find_bug_03_fix_visible", "find_bug_03_fix_hidden")
 
 
 def _table(rule="dout * local_gradient(gate, x, param)", **wrong):
@@ -326,4 +328,87 @@ def neuron_backward_grouped(w, x, dout):
     dz = dout * s * (1 - s)
     return [x[0] * dz, x[1] * dz, dz], [w[0] * dz, w[1] * dz]
 '''),
+
+    # find the bug: the wire question (the shown bug is `buggy_backward`, picked per student)
+    "wire_neighbour": bug("find_bug_03_wire_answer", WIRE, "a wire next to the start", """
+BUGGY_WIRES = {"neuron_backward_a": "s", "neuron_backward_b": {"w0", "x0"},
+               "neuron_backward_c": {"w1", "x1"}}[buggy_backward.__name__]
+""",
+        hints=("findbug.downstream", "findbug.not_red")),
+    "wire_inputs": bug("find_bug_03_wire_answer", WIRE, "names the red inputs", """
+BUGGY_WIRES = {"neuron_backward_a": {"w0", "x0", "w1", "x1", "w2"},
+               "neuron_backward_b": {"w0", "x0"}, "neuron_backward_c": {"w1", "x1"}}[
+    buggy_backward.__name__]
+""",
+        hints=("findbug.downstream", "findbug.not_red")),
+    "wire_gate_output": bug("find_bug_03_wire_answer", WIRE, "names the faulty gate's output", """
+BUGGY_WIRES = {"neuron_backward_a": "f", "neuron_backward_b": "w1x1",
+               "neuron_backward_c": "w0x0"}[buggy_backward.__name__]
+""",
+        hints=("findbug.not_red",)),
+    "wire_one_off": bug("find_bug_03_wire_answer", WIRE, "one wire of a pair, or one too many", """
+BUGGY_WIRES = {"neuron_backward_a": {"z", "s"}, "neuron_backward_b": "w1",
+               "neuron_backward_c": "x0"}[buggy_backward.__name__]
+""",
+        hints=("findbug.downstream",)),
+    "wire_tuple": alt("find_bug_03_wire_answer", "a tuple, and a one-element set", """
+BUGGY_WIRES = {"neuron_backward_a": {"z"}, "neuron_backward_b": ("x1", "w1"),
+               "neuron_backward_c": ("x0", "w0")}[buggy_backward.__name__]
+"""),
+    "wire_from_state": alt("find_bug_03_wire_answer", "red wires whose gate output is right", """
+from course.circuits.live import live_state
+red = live_state(BUGS_03.circuit, BUGS_03.example, buggy_backward,
+                 call=findbug.every_wire(BUGS_03)).mismatch
+BUGGY_WIRES = [w for w in red if not any(g.out in red for g in BUGS_03.circuit.consumers(w))]
+"""),
+    # find the bug: the fix
+    "fix_unchanged": bug("find_bug_03_fix_answer", FIX, "hands back the buggy function", """
+fixed_backward = buggy_backward
+""",
+        hints=("fix.sigmoid_input", "fix.chain_skipped", "exchanged.mul")),
+    "fix_naive_sigmoid": bug("find_bug_03_fix_answer", FIX[1:], "math.exp(-z): overflows when saturated", """
+def fixed_backward(w0, x0, w1, x1, w2, dout):
+    z = w0 * x0 + w1 * x1 + w2
+    f = 1.0 / (1.0 + math.exp(-z))
+    dz = dout * (1.0 - f) * f
+    return dz, dz, dz, dz, dz, dz * x0, dz * w0, dz * x1, dz * w1
+"""),
+    "fix_preactivation": bug("find_bug_03_fix_answer", FIX, "sigma' still taken at z", """
+def fixed_backward(w0, x0, w1, x1, w2, dout):
+    z = w0 * x0 + w1 * x1 + w2
+    dz = dout * (1.0 - z) * z
+    return dz, dz, dz, dz, dz, dz * x0, dz * w0, dz * x1, dz * w1
+""",
+        hints=("fix.sigmoid_input",)),
+    "fix_chain_skipped": bug("find_bug_03_fix_answer", FIX, "w0 x0 gate still skips the chain", """
+def fixed_backward(w0, x0, w1, x1, w2, dout):
+    z = w0 * x0 + w1 * x1 + w2
+    e = math.exp(-abs(z))
+    f = 1.0 / (1.0 + e) if z >= 0 else e / (1.0 + e)
+    dz = dout * (1.0 - f) * f
+    return dz, dz, dz, dz, dz, dout * x0, dout * w0, dz * x1, dz * w1
+""",
+        hints=("fix.chain_skipped",)),
+    "fix_unswapped": bug("find_bug_03_fix_answer", FIX, "w1 x1 gate still unswapped", """
+def fixed_backward(w0, x0, w1, x1, w2, dout):
+    z = w0 * x0 + w1 * x1 + w2
+    e = math.exp(-abs(z))
+    f = 1.0 / (1.0 + e) if z >= 0 else e / (1.0 + e)
+    dz = dout * (1.0 - f) * f
+    return dz, dz, dz, dz, dz, dz * x0, dz * w0, dz * w1, dz * x1
+""",
+        hints=("exchanged.mul",)),
+    "fix_with_stable_sigmoid": alt("find_bug_03_fix_answer", "the notebook's stable_sigmoid and sigmoid_backward, a list", """
+def fixed_backward(w0, x0, w1, x1, w2, dout):
+    z = w0 * x0 + w1 * x1 + w2
+    dz = float(sigmoid_backward(z, dout))
+    return [dz] * 5 + [dz * x0, dz * w0, dz * x1, dz * w1]
+"""),
+    "fix_numpy": alt("find_bug_03_fix_answer", "numpy arrays, one array returned", """
+def fixed_backward(w0, x0, w1, x1, w2, dout):
+    w, x = np.array([w0, w1, w2]), np.array([x0, x1, 1.0])
+    f = stable_sigmoid(w @ x)
+    dz = dout * f * (1.0 - f)
+    return np.concatenate([np.full(5, dz), [x0 * dz, w0 * dz, x1 * dz, w1 * dz]])
+"""),
 }
