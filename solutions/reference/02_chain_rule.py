@@ -140,6 +140,13 @@ def _find_bug_case(bugset):
     return draw
 
 
+# A wrong wire named in place of a right one is a 1 and a 0 in the answer's places exchanged:
+# the generic "returned in the wrong order" hint would misread it. Naming a wrong wire is always
+# one of the two mistakes below (a wrong wire is either right, or red downstream of the start),
+# and they stand in for that hint.
+EXCHANGED = ("exchanged",)
+
+
 def wire_question(bugset):
     """The graded wire question of one find-the-bug exercise."""
     def key(bug):
@@ -163,14 +170,15 @@ def wire_question(bugset):
             Mistake("findbug.not_red",
                     "a wire you named is not red: its gradient is right at the worked example. "
                     "The bug is where the red starts, on the wires the faulty gate writes.",
-                    lambda case: bool(named(case, lambda c, w: w not in red(c)))),
+                    lambda case: bool(named(case, lambda c, w: w not in red(c))), EXCHANGED),
             Mistake("findbug.downstream",
                     "every wire you named is red, but the red does not start at all of them: a "
                     "red wire whose gate's output gradient is red too only inherits the mistake. "
                     "Follow the red toward the output.",
                     lambda case: not named(case, lambda c, w: w not in red(c)) and bool(named(
                         case, lambda c, w: any(g.out in red(c)
-                                               for g in bugset.circuit.consumers(w))))),
+                                               for g in bugset.circuit.consumers(w)))),
+                    EXCHANGED),
         ))
 
 
