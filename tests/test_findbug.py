@@ -5,12 +5,12 @@ import numpy as np
 import pytest
 
 from course.circuits import findbug
-from course.circuits.bugs import BUGS_02, BUGS_03
+from course.circuits.bugs import BUGS_02, BUGS_03, BUGS_04
 from course.circuits.live import live_state
 from course.grading import GradingError, grader, seeds
 from course.widgets import LiveCircuit
 
-SETS = [BUGS_02, BUGS_03]
+SETS = [BUGS_02, BUGS_03, BUGS_04]
 
 
 def red(bugset, bug, inputs, dout=1.0):

@@ -7,7 +7,7 @@ mistake; which one, and where it shows, is for the student to find.
 import math
 
 from .findbug import BugSet
-from .lecture import _chain
+from .lecture import STAGED, _chain
 
 # --- 02: f = max(x y + z, w) v, three gates of notebook 02 --------------------------------------
 
@@ -142,3 +142,84 @@ BUGS_03 = BugSet(
     "03_sigmoid_neuron", CIRCUIT_03, ("z", "s", "w2", "w0x0", "w1x1", "w0", "x0", "w1", "x1"),
     dict(w0=2.0, x0=-1.0, w1=-3.0, x1=-2.0, w2=-3.0),
     (neuron_backward_a, neuron_backward_b, neuron_backward_c))
+
+
+# --- 04: f = (x + σ(y)) / (σ(x) + (x + y)²), notebook 04's staged circuit -----------------------
+
+
+def staged_backward_a(x, y, dout):
+    """f = (x + sigma(y)) / (sigma(x) + (x + y)^2): the gradient of every wire, given df = dout."""
+    sigy = 1 / (1 + math.exp(-y))      # forward again
+    num = x + sigy
+    sigx = 1 / (1 + math.exp(-x))
+    xpy = x + y
+    xpysqr = xpy ** 2
+    den = sigx + xpysqr
+    invden = 1 / den
+    dnum = dout * invden               # mul gate: f = num * invden
+    dinvden = dout * num
+    dden = -dinvden / den ** 2         # 1/x gate: invden = 1 / den
+    dsigx = dden                       # add gate: den = sigx + xpysqr
+    dxpysqr = dden
+    dxpy = 2 * xpy * dxpysqr           # square gate: xpysqr = xpy ** 2
+    dx = dxpy                          # add gate: xpy = x + y
+    dy = dxpy
+    dx = (1 - sigx) * sigx * dsigx     # sigmoid gate: sigx = sigma(x)
+    dx += dnum                         # add gate: num = x + sigy
+    dsigy = dnum
+    dy += (1 - sigy) * sigy * dsigy    # sigmoid gate: sigy = sigma(y)
+    return dnum, dinvden, dden, dsigx, dxpysqr, dxpy, dsigy, dx, dy
+
+
+def staged_backward_b(x, y, dout):
+    """f = (x + sigma(y)) / (sigma(x) + (x + y)^2): the gradient of every wire, given df = dout."""
+    sigy = 1 / (1 + math.exp(-y))      # forward again
+    num = x + sigy
+    sigx = 1 / (1 + math.exp(-x))
+    xpy = x + y
+    xpysqr = xpy ** 2
+    den = sigx + xpysqr
+    invden = 1 / den
+    dnum = dout * invden               # mul gate: f = num * invden
+    dinvden = dout * num
+    dden = -dinvden / den ** 2         # 1/x gate: invden = 1 / den
+    dsigx = dden                       # add gate: den = sigx + xpysqr
+    dxpysqr = dden
+    dxpy = 2 * dxpysqr                 # square gate: xpysqr = xpy ** 2
+    dx = dxpy                          # add gate: xpy = x + y
+    dy = dxpy
+    dx += (1 - sigx) * sigx * dsigx    # sigmoid gate: sigx = sigma(x)
+    dx += dnum                         # add gate: num = x + sigy
+    dsigy = dnum
+    dy += (1 - sigy) * sigy * dsigy    # sigmoid gate: sigy = sigma(y)
+    return dnum, dinvden, dden, dsigx, dxpysqr, dxpy, dsigy, dx, dy
+
+
+def staged_backward_c(x, y, dout):
+    """f = (x + sigma(y)) / (sigma(x) + (x + y)^2): the gradient of every wire, given df = dout."""
+    sigy = 1 / (1 + math.exp(-y))      # forward again
+    num = x + sigy
+    sigx = 1 / (1 + math.exp(-x))
+    xpy = x + y
+    xpysqr = xpy ** 2
+    den = sigx + xpysqr
+    invden = 1 / den
+    dnum = dout * invden               # mul gate: f = num * invden
+    dinvden = dout * num
+    dden = -dinvden / den              # 1/x gate: invden = 1 / den
+    dsigx = dden                       # add gate: den = sigx + xpysqr
+    dxpysqr = dden
+    dxpy = 2 * xpy * dxpysqr           # square gate: xpysqr = xpy ** 2
+    dx = dxpy                          # add gate: xpy = x + y
+    dy = dxpy
+    dx += (1 - sigx) * sigx * dsigx    # sigmoid gate: sigx = sigma(x)
+    dx += dnum                         # add gate: num = x + sigy
+    dsigy = dnum
+    dy += (1 - sigy) * sigy * dsigy    # sigmoid gate: sigy = sigma(y)
+    return dnum, dinvden, dden, dsigx, dxpysqr, dxpy, dsigy, dx, dy
+
+
+BUGS_04 = BugSet(
+    "04_staged_backprop", STAGED,
+    ("num", "invden", "den", "sigx", "xpysqr", "xpy", "sigy", "x", "y"), dict(x=3.0, y=-4.0),
+    (staged_backward_a, staged_backward_b, staged_backward_c))

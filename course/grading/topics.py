@@ -98,6 +98,15 @@ TOPICS = {
     # local variables, so a failure can name the wrong output but not the stage
     "staged_forward": topic(stages=[(w, w) for w in _STAGED_CACHE]),
     "staged_backward": topic("dx dy"),
+    "find_bug_04_fix": topic(
+        "dnum dinvden dden dsigx dxpysqr dxpy dsigy dx dy", products=[("dnum", "dinvden")],
+        direction="backward",
+        stages=[(N_("dnum, dinvden (the mul gate f = num invden)"), "dnum dinvden"),
+                (N_("dden (the 1/x gate)"), "dden"),
+                (N_("dsigx, dxpysqr (the add gate den = sigx + xpysqr)"), "dsigx dxpysqr"),
+                (N_("dxpy (the square gate)"), "dxpy"),
+                (N_("dsigy (the add gate num = x + sigy)"), "dsigy"),
+                (N_("dx, dy (where the branches meet)"), "dx dy")]),
     "pattern_circuit": topic("dx dy dz dw", products=[("dx", "dy")], routed=[("dz", "dw")]),
     "score_backward": topic("dw dx", products=[("dw", "dx")]),  # s = w . x: a mul per entry
     # 05: each layer is checked on its own; a layer's out is a value, its d-outputs gradients

@@ -15,10 +15,13 @@ from itertools import combinations
 
 import numpy as np
 
-from course.circuits.forks import FORK_HINT
-from course.grading import Exercise, Mistake
+from course.circuits import STAGED
+from course.circuits.bugs import BUGS_04
+from course.circuits.forks import FORK_HINT, overwritten
+from course.grading import Exercise, Mistake, topics
 from course.grading.cache import with_cache
 from course.grading.drivers import positional
+from course.grading.grader import load
 from course.tolerance import agree
 
 CACHE = ("x", "y", "sigy", "num", "sigx", "xpy", "xpysqr", "den", "invden")
@@ -197,3 +200,46 @@ EXERCISES = {
                                          dict(w=_W, x=1000.0 * _X, dout=1.0)),
         forward=lambda w, x: float(w @ x), wrt=("w", "x")),
 }
+
+
+# --- find the bug: notebook 04's staged circuit (course.circuits.bugs) ----------------------------
+
+def fixed_backward(x, y, dout):
+    sigy, sigx = _sigmoid(y), _sigmoid(x)
+    num, xpy = x + sigy, x + y
+    den = sigx + xpy ** 2
+    dnum, dinvden = dout / den, dout * num                 # f = num * invden
+    dden = -dinvden / den ** 2                             # invden = 1 / den
+    dsigx, dxpysqr = dden, dden                            # den = sigx + xpysqr
+    dxpy = 2.0 * xpy * dxpysqr                             # xpysqr = xpy ** 2
+    dsigy = dnum                                           # num = x + sigy
+    dx = dxpy + (1.0 - sigx) * sigx * dsigx + dnum         # x feeds xpy, sigx and num
+    dy = dxpy + (1.0 - sigy) * sigy * dsigy                # y feeds xpy and sigy
+    return dnum, dinvden, dden, dsigx, dxpysqr, dxpy, dsigy, dx, dy
+
+
+# 02's machinery: the answer key (where the red starts) and the wire question.
+_findbug = load("02_chain_rule")
+red_start = _findbug.red_start
+
+
+def _fix_inputs(rng):
+    """A third of the cases with both inputs negative, a third with x + y within 0.5 of 0 (the
+    square gate's local gradient small, of either sign), the rest anywhere in |x|, |y| <= 4."""
+    kind = int(rng.integers(3))
+    x, y = _value(rng), _value(rng)
+    if kind == 0:
+        x, y = -abs(x), -abs(y)
+    elif kind == 1:
+        y = -x + float(rng.uniform(0.05, 0.5) * rng.choice([-1.0, 1.0]))
+    return dict(x=x, y=y, dout=_value(rng, 3.0))
+
+
+EXERCISES["find_bug_wire"] = _findbug.wire_question(BUGS_04)
+EXERCISES["fixed_backward"] = Exercise(
+    title="the fixed backward pass",
+    returns=("dnum", "dinvden", "dden", "dsigx", "dxpysqr", "dxpy", "dsigy", "dx", "dy"),
+    draw=_fix_inputs, reference=fixed_backward, fixed=(dict(BUGS_04.example, dout=1.0),),
+    mistakes=(Mistake("fork.overwritten", FORK_HINT,
+                      overwritten(STAGED, {"dx": "x", "dy": "y"})),),
+    forbid=CIRCUIT_HELPERS, topic=topics.of("find_bug_04_fix"))

@@ -9,6 +9,8 @@ FWD = ("staged_forward_visible", "staged_forward_hidden")
 BWD = ("staged_backward_visible", "staged_backward_hidden")
 PAT = ("pattern_circuit_visible", "pattern_circuit_hidden")
 SCORE = ("score_backward_visible", "score_backward_hidden")
+WIRE = ("find_bug_04_wire",)
+FIX = ("find_bug_04_fix_visible", "find_bug_04_fix_hidden")
 
 # The cs231n-style staged backward pass; each bug below changes one line of it.
 _BACKWARD = '''
@@ -35,6 +37,37 @@ def staged_backward(cache, dout):
 def _backward_with(old, new):
     assert old in _BACKWARD, old
     return _BACKWARD.replace(old, new)
+
+
+# The buggy function copied and corrected, as the notebook asks; each fix bug changes one line.
+_FIXED = '''
+def fixed_backward(x, y, dout):
+    sigy = 1 / (1 + math.exp(-y))
+    num = x + sigy
+    sigx = 1 / (1 + math.exp(-x))
+    xpy = x + y
+    xpysqr = xpy ** 2
+    den = sigx + xpysqr
+    invden = 1 / den
+    dnum = dout * invden
+    dinvden = dout * num
+    dden = -dinvden / den ** 2
+    dsigx = dden
+    dxpysqr = dden
+    dxpy = 2 * xpy * dxpysqr
+    dx = dxpy
+    dy = dxpy
+    dx += (1 - sigx) * sigx * dsigx
+    dx += dnum
+    dsigy = dnum
+    dy += (1 - sigy) * sigy * dsigy
+    return dnum, dinvden, dden, dsigx, dxpysqr, dxpy, dsigy, dx, dy
+'''
+
+
+def _fixed_with(old, new):
+    assert old in _FIXED, old
+    return _FIXED.replace(old, new)
 
 
 VARIANTS = {
@@ -150,6 +183,68 @@ def staged_backward(cache, dout):
     x_paths = [grads["num"], c["sigx"] * (1 - c["sigx"]) * grads["sigx"], grads["xpy"]]
     y_paths = [grads["xpy"], c["sigy"] * (1 - c["sigy"]) * grads["sigy"]]
     return sum(reversed(x_paths)), sum(y_paths)
+'''),
+    # find the bug: the wire question (the shown bug is `buggy_backward`, picked per student;
+    # the keys: staged_backward_a "x", staged_backward_b "xpy", staged_backward_c "den")
+    "wire_forks": bug("find_bug_04_wire_answer", WIRE, "names the two forks", '''
+BUGGY_WIRES = {"x", "y"}
+''',
+        # x and y are red below where the red starts under bugs b and c; under bug a, y is right
+        hints=("findbug.downstream", "findbug.not_red")),
+    "wire_gate_output": bug("find_bug_04_wire_answer", WIRE, "names the faulty line's gate output",
+                            '''
+BUGGY_WIRES = {"staged_backward_a": "sigx", "staged_backward_b": "xpysqr",
+               "staged_backward_c": "invden"}[buggy_backward.__name__]
+''',
+        hints=("findbug.not_red",)),
+    "wire_gradient_names": bug("find_bug_04_wire_answer", WIRE,
+                               "names the gradient variable, not the wire", '''
+BUGGY_WIRES = {"staged_backward_a": "dx", "staged_backward_b": "dxpy",
+               "staged_backward_c": "dden"}[buggy_backward.__name__]
+'''),
+    "wire_list": alt("find_bug_04_wire_answer", "a one-name list", '''
+BUGGY_WIRES = {"staged_backward_a": ["x"], "staged_backward_b": ["xpy"],
+               "staged_backward_c": ["den"]}[buggy_backward.__name__]
+'''),
+    "wire_from_state": alt("find_bug_04_wire_answer", "red wires whose gates' outputs are right", '''
+from course.circuits.live import live_state
+red = live_state(BUGS_04.circuit, BUGS_04.example, buggy_backward,
+                 call=findbug.every_wire(BUGS_04)).mismatch
+BUGGY_WIRES = tuple(w for w in red
+                    if not any(g.out in red for g in BUGS_04.circuit.consumers(w)))
+'''),
+    # find the bug: the fix
+    "fix_fork_still_overwritten": bug("find_bug_04_fix_answer", FIX, "y's fork overwritten",
+                                      _fixed_with("dy += (1 - sigy)", "dy = (1 - sigy)"),
+        hints=("fork.overwritten",)),
+    "fix_inverse_left": bug("find_bug_04_fix_answer", FIX, "1/x gate still over den, not den^2",
+                            _fixed_with("dden = -dinvden / den ** 2", "dden = -dinvden / den")),
+    "fix_unchanged": bug("find_bug_04_fix_answer", FIX, "hands back the buggy function", '''
+fixed_backward = buggy_backward
+'''),
+    "fix_example_only": bug("find_bug_04_fix_answer", FIX[1:], "square gate fitted to x + y = -1",
+                            _fixed_with("dxpy = 2 * xpy * dxpysqr", "dxpy = -2 * dxpysqr")),
+    "fix_via_staged": alt("find_bug_04_fix_answer", "notebook 04's staged_forward and backward",
+                          '''
+def fixed_backward(x, y, dout):
+    f, cache = staged_forward(x, y)
+    dx, dy = staged_backward(cache, dout)
+    dnum = cache["invden"] * dout
+    dinvden = cache["num"] * dout
+    dden = -dinvden / cache["den"] ** 2
+    return dnum, dinvden, dden, dden, dden, 2 * cache["xpy"] * dden, dnum, dx, dy
+'''),
+    "fix_sigmoid_helper_array": alt("find_bug_04_fix_answer",
+                                    "sigmoid helper, 1/x as -invden^2, numpy array", '''
+def fixed_backward(x, y, dout):
+    sx, sy = sigmoid(x), sigmoid(y)
+    invden = 1 / (sx + (x + y) * (x + y))
+    dden = -(invden * invden) * (x + sy) * dout
+    dxpy = 2 * (x + y) * dden
+    paths_x = [dout * invden, sx * (1 - sx) * dden, dxpy]
+    paths_y = [dxpy, sy * (1 - sy) * dout * invden]
+    return np.array([dout * invden, (x + sy) * dout, dden, dden, dden, dxpy, dout * invden,
+                     sum(paths_x), sum(paths_y)])
 '''),
     # pattern circuit
     "pat_max_to_both": bug("pattern_circuit_answer", PAT, "max sends the gradient to both", '''
