@@ -97,7 +97,13 @@ class Runner:
         ns.clear()
         ns.update(self.snapshots[start])
         failed, hints = set(), set()
+        # With `only_tests`, the verdict is known once the last of them has run. A failure with
+        # no hint needs nothing more (a mutant's namespace is read after only when it passed or
+        # showed a hint), so the rest of the notebook, widgets and later exercises, is skipped.
+        last = max((self.index[g] for g in only_tests), default=None) if only_tests else None
         for i, (kind, gid, src) in enumerate(self.cells[start:], start):
+            if last is not None and i > last and failed and not hints:
+                break
             if kind == "test" and only_tests is not None and gid not in only_tests:
                 continue
             ok, shown = _run(answers.get(gid, src), ns, gid or f"cell{i}")

@@ -26,9 +26,11 @@ def banner(assignment):
         "answers shown, hidden tests removed.")
 
 
-def clean(assignment):
-    """The solution notebook of one assignment, without outputs."""
-    nb = nbformat.read(str(SOURCES / assignment / f"{assignment}.ipynb"), as_version=4)
+def clean(assignment, source=None):
+    """The solution notebook of one assignment, without outputs (from `source`, a source
+    notebook's path, default the English one)."""
+    source = source or SOURCES / assignment / f"{assignment}.ipynb"
+    nb = nbformat.read(str(source), as_version=4)
     for pp in (ClearHiddenTests(), ClearMarkScheme(), ClearOutput()):
         nb, _ = pp.preprocess(nb, {})
     nb.cells.insert(0, banner(assignment))

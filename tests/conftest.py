@@ -26,7 +26,11 @@ def _group(item):
     if module.rsplit("/", 1)[-1] not in SPLIT:
         return module
     params = getattr(getattr(item, "callspec", None), "params", {})
-    return f"{module}[{'-'.join(map(str, params.values())) or item.name}]"
+    # No "]" in a group name: pytest-xdist reads `nodeid@group` as a group only when the "@"
+    # comes after the last "]" (a parametrized id may hold an "@"); with one in the name every
+    # test became its own unit, and each worker built the assignment's fixtures again.
+    name = "-".join(map(str, params.values())) or item.name
+    return f"{module}:{name.replace('[', '(').replace(']', ')')}"
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
