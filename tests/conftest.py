@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from autograder.workspace import SOLUTIONS
+from autograder.workspace import SOLUTIONS, assignments
 
 os.environ.setdefault("BACKPROP_SOLUTIONS", str(SOLUTIONS))
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -11,6 +11,8 @@ SLOW_TIERS = {"hostile", "e2e", "pipeline", "accuracy", "postgres", "browser", "
               "cluster", "hub"}
 """Markers of the slow tiers (pyproject.toml describes each): `make test-fast` leaves them out."""
 
+
+ASSIGNMENTS = set(assignments())
 
 SPLIT = {"test_accuracy.py", "test_e2e_assignments.py", "test_record_protocol.py",
          "test_browser.py"}
@@ -22,15 +24,17 @@ while the other core idled."""
 
 
 def _group(item):
+    """The item's pytest-xdist group: its module; in a SPLIT module, the assignment it is
+    parametrized with, else its test function. Every worker must compute the same names, and a
+    name must hold no "]": pytest-xdist reads `nodeid@group` as a group only when the "@" comes
+    after the last "]" (a parametrized id may hold an "@"), and treats the test alone otherwise."""
     module = item.nodeid.split("::")[0]
     if module.rsplit("/", 1)[-1] not in SPLIT:
         return module
     params = getattr(getattr(item, "callspec", None), "params", {})
-    # No "]" in a group name: pytest-xdist reads `nodeid@group` as a group only when the "@"
-    # comes after the last "]" (a parametrized id may hold an "@"); with one in the name every
-    # test became its own unit, and each worker built the assignment's fixtures again.
-    name = "-".join(map(str, params.values())) or item.name
-    return f"{module}:{name.replace('[', '(').replace(']', ')')}"
+    assignment = next((v for v in params.values() if isinstance(v, str) and v in ASSIGNMENTS),
+                      None)
+    return f"{module}:{assignment or item.originalname}"
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups

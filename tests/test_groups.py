@@ -31,7 +31,7 @@ PLAIN = FIXTURE + textwrap.dedent("""\
     """)
 
 SPLIT = FIXTURE + textwrap.dedent("""\
-    @pytest.fixture(scope="module", params=["01_a", "02_b", "03_c"])
+    @pytest.fixture(scope="module", params=["01_perceptron", "02_chain_rule", "03_sigmoid_neuron"])
     def built(request):
         _log(dict(setup=request.param, worker=os.environ.get("PYTEST_XDIST_WORKER")))
         return request.param
@@ -39,16 +39,22 @@ SPLIT = FIXTURE + textwrap.dedent("""\
     @pytest.mark.parametrize("i", range(3))
     def test_split(built, i):
         _log(dict(test=built, worker=os.environ.get("PYTEST_XDIST_WORKER")))
+
+    # a function as a parameter: its repr differs between workers, its group name must not
+    @pytest.mark.parametrize("name, f", [("ident", lambda v: v), ("neg", lambda v: -v)])
+    def test_function_parameter(name, f):
+        assert f(1) in (1, -1)
     """)
 
 
 def test_each_group_runs_on_one_worker_and_builds_its_fixture_once(tmp_path):
-    """Run with `-n 2 --dist loadgroup` and the project's conftest hook: is every module-scoped
-    fixture built once, and does every test of a group run on the worker that built it?"""
+    """Run with `-n 2 --dist loadgroup` and the project's conftest hook: do both workers agree
+    on the groups, is every module-scoped fixture built once, and does every test of a group run
+    on the worker that built it?"""
     (tmp_path / "conftest.py").write_text(
         "from tests.conftest import pytest_collection_modifyitems  # noqa: F401\n")
     (tmp_path / "test_plain.py").write_text(PLAIN)
-    (tmp_path / "test_accuracy.py").write_text(SPLIT)  # a SPLIT module: one group per param
+    (tmp_path / "test_accuracy.py").write_text(SPLIT)  # a SPLIT module: a group per assignment
     log = tmp_path / "log.jsonl"
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadgroup", "-p",
@@ -58,7 +64,9 @@ def test_each_group_runs_on_one_worker_and_builds_its_fixture_once(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     events = [json.loads(line) for line in log.read_text().splitlines()]
     setups = [e for e in events if "setup" in e]
-    assert sorted(e["setup"] for e in setups) == ["01_a", "02_b", "03_c", "plain"], setups
+    assert all(str(e["worker"]).startswith("gw") for e in events), events  # under xdist
+    assert sorted(e["setup"] for e in setups) == [
+        "01_perceptron", "02_chain_rule", "03_sigmoid_neuron", "plain"], setups
     where = {e["setup"]: e["worker"] for e in setups}
     tests = [e for e in events if "test" in e]
     assert len(tests) == 6 + 9
