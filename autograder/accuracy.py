@@ -100,7 +100,7 @@ class Runner:
         # With `only_tests`, the verdict is known once the last of them has run. A failure with
         # no hint needs nothing more (a mutant's namespace is read after only when it passed or
         # showed a hint), so the rest of the notebook, widgets and later exercises, is skipped.
-        last = max((self.index[g] for g in only_tests), default=None) if only_tests else None
+        last = max(self.index[g] for g in only_tests) if only_tests else None
         for i, (kind, gid, src) in enumerate(self.cells[start:], start):
             if last is not None and i > last and failed and not hints:
                 break

@@ -191,6 +191,6 @@ def _fix_inputs(rng):
 
 EXERCISES["find_bug_wire"] = wire_question(BUGS_02)
 EXERCISES["fixed_backward"] = Exercise(
-    title="the fixed backward pass", returns=("dm", "dv", "ds", "dw", "dq", "dz", "dx", "dy"),
+    title="the fixed backward pass", returns=tuple("d" + w for w in BUGS_02.order),
     draw=_fix_inputs, reference=fixed_backward, fixed=(dict(BUGS_02.example, dout=1.0),),
     forbid=CIRCUIT_HELPERS, topic=topics.of("find_bug_02_fix"))

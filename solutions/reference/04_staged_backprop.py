@@ -238,7 +238,7 @@ def _fix_inputs(rng):
 EXERCISES["find_bug_wire"] = _findbug.wire_question(BUGS_04)
 EXERCISES["fixed_backward"] = Exercise(
     title="the fixed backward pass",
-    returns=("dnum", "dinvden", "dden", "dsigx", "dxpysqr", "dxpy", "dsigy", "dx", "dy"),
+    returns=tuple("d" + w for w in BUGS_04.order),
     draw=_fix_inputs, reference=fixed_backward, fixed=(dict(BUGS_04.example, dout=1.0),),
     mistakes=(Mistake("fork.overwritten", FORK_HINT,
                       overwritten(STAGED, {"dx": "x", "dy": "y"})),),
