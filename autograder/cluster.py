@@ -208,7 +208,7 @@ def _worker_zygote():
         zygote = kernels.Zygote(slot, cgroup_procs=groups.procs(slot),
                                 log=Path(_local_directory()) / f"sandbox-{slot}.log")
         atexit.register(zygote.stop)
-        _zygote["zygote"], _zygote["missing"] = zygote, groups.missing
+        _zygote["zygote"], _zygote["missing"] = zygote, groups.missing + kernels.unenforced()
     return _zygote["zygote"], _zygote["missing"]
 
 

@@ -35,7 +35,7 @@ def parse_records(text):
     for line in text.splitlines():
         try:
             entry = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         if isinstance(entry, dict):
             records.append(entry)

@@ -16,11 +16,13 @@ for the kernel, so nbgrader's Execute (nbclient) drives it exactly like any kern
 import asyncio
 import contextlib
 import ctypes
+import functools
 import json
 import os
 import select
 import shutil
 import signal
+import stat
 import subprocess
 import time
 import uuid
@@ -35,15 +37,20 @@ from jupyter_client.provisioning.provisioner_base import KernelProvisionerBase
 
 from course import i18n
 
-from . import files, sandbox
+from . import files, sandbox, seccomp
 
 READY_SECONDS = 90
 """How long a new sandbox may take to import everything (its zygote's start-up)."""
 REPLY_SECONDS = 20
 """How long the zygote may take to answer a request before it is deemed hung."""
 RECONNECT_MS = 10
-"""How soon a client socket tries again to reach a kernel that has not bound it yet."""
+"""How soon a client socket reconnects to a kernel's channel it lost."""
+MESSAGE_SLACK = 1 << 20
+"""Bytes a single message from a kernel may exceed the notebook's output allowance by (its
+header and metadata); anything larger is dropped unread."""
 MAX_RECORD_BYTES = 64 << 20
+CHANNELS = ("shell", "iopub", "stdin", "control", "hb")
+"""A kernel's ZeroMQ channels: one ipc socket each."""
 _libc = ctypes.CDLL(None, use_errno=True)
 MAX_LOG_BYTES = 16 << 10
 
@@ -161,7 +168,7 @@ class Zygote:
     def spawn(self, scratch, connection, argv, env):
         reply = self.request({"spawn": scratch.name, "folder": scratch.inside,
                               "grading": scratch.inside_grading, "connection": connection,
-                              "argv": argv, "env": env})
+                              "argv": argv, "env": env, "seccomp": syscall_filter()})
         return reply["pid"]
 
     def poll(self, name):
@@ -170,6 +177,23 @@ class Zygote:
     def kill(self, name):
         if self.alive():
             self.request({"kill": name})
+
+
+@functools.lru_cache(maxsize=1)
+def syscall_filter():
+    """The seccomp program every kernel installs (hex), or None on an architecture the filter
+    does not know (reported by `unenforced`)."""
+    try:
+        return seccomp.program().hex()
+    except ValueError:
+        return None
+
+
+def unenforced():
+    """What this machine's kernels run without, for the summary and every submission's log."""
+    if syscall_filter() is None:
+        return [f"system-call filter (seccomp: no filter for {seccomp.machine()})"]
+    return []
 
 
 class Scratch:
@@ -275,8 +299,33 @@ class ZygoteProvisioner(KernelProvisionerBase):
         argv = list(kwargs.get("extra_arguments") or [])
         self.pid = self.zygote.spawn(self.scratch, connection, argv,
                                      kernel_environment(self.student, self.lang))
+        await self._pin_sockets(connection)
         self.connection_info = km.get_connection_info()
         return self.connection_info
+
+    async def _pin_sockets(self, connection):
+        """Connect only to the sockets the kernel bound, never to a path it can change.
+
+        The kernel binds its ipc sockets in conn/, a folder it writes in: it could later swap
+        one for a link to a socket of the host. So once each is bound, the worker opens it
+        (O_PATH, never following a link, and it must be a socket) and its client connects to a
+        link in the worker's own private folder to that open descriptor (/proc/<worker>/fd/N):
+        every connection and reconnection reaches that very socket, whatever the kernel does to
+        conn/ afterwards."""
+        ports = [connection[f"{name}_port"] for name in CHANNELS]
+        deadline = time.monotonic() + READY_SECONDS
+        self.pinned = []
+        for port in ports:
+            path = self.scratch.conn / f"k-{port}"
+            while not os.path.lexists(path):
+                if time.monotonic() > deadline or await self.poll() is not None:
+                    raise RuntimeError("the kernel did not open its channels")
+                await asyncio.sleep(0.005)
+            fd = os.open(path, os.O_PATH | os.O_NOFOLLOW)
+            self.pinned.append(fd)
+            if not stat.S_ISSOCK(os.fstat(fd).st_mode):
+                raise RuntimeError(f"the kernel's channel {path.name} is not a socket")
+            os.symlink(f"/proc/{os.getpid()}/fd/{fd}", f"{self.parent.ip}-{port}")
 
     async def poll(self):
         if self.exit is None and self.pid is not None:
@@ -306,7 +355,9 @@ class ZygoteProvisioner(KernelProvisionerBase):
         await self.kill(restart)
 
     async def cleanup(self, restart=False):
-        pass
+        for fd in getattr(self, "pinned", ()):
+            os.close(fd)
+        self.pinned = []
 
 
 class QuickClient(AsyncKernelClient):
@@ -353,15 +404,18 @@ def kernel_manager(zygote, scratch, student, private, lang="en"):
             super().__init__(**kwargs)
             self.client_factory = QuickClient
             self.transport = "ipc"
-            self.ip = str(scratch.conn / "k")
+            self.ip = str(Path(private) / "k")  # links to the pinned sockets (_pin_sockets)
             self.connection_file = str(Path(private) / "kernel.json")
             self.context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
+            self.context.setsockopt(zmq.MAXMSGSIZE, zygote.limits.output + MESSAGE_SLACK)
 
         def client(self, **kwargs):
-            # The client connects before the kernel has bound its sockets: retry every 10 ms,
-            # not ZeroMQ's 100 (a tenth of a second on every notebook otherwise)
+            # Messages are bounded before they are read: one message larger than the whole
+            # output allowance (LimitedExecute) is dropped by ZeroMQ instead of filling the
+            # worker's memory. Reconnects (after such a drop) are tried every 10 ms.
             kc = super().client(**kwargs)
             kc.context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
+            kc.context.setsockopt(zmq.MAXMSGSIZE, zygote.limits.output + MESSAGE_SLACK)
             return kc
 
         async def _async_pre_start_kernel(self, **kwargs):

@@ -18,7 +18,7 @@ import threading
 
 import psutil
 
-from . import cgroups, sandbox
+from . import cgroups, kernels, sandbox
 from .workspace import REPO, env
 
 STARTUP_ALLOWANCE = 180
@@ -125,7 +125,7 @@ class Pool:
     def __init__(self, n, limit, course, sandboxed=True, limits=sandbox.LIMITS):
         self.n, self.limit, self.course, self.sandboxed = n, limit, course, sandboxed
         self.groups = cgroups.make(range(n), limits) if sandboxed else cgroups.Groups()
-        self.missing = self.groups.missing if sandboxed else []
+        self.missing = self.groups.missing + kernels.unenforced() if sandboxed else []
         """Limits the machine does not let this run enforce (the cgroups' and why)."""
         self.tasks, self.results = queue.Queue(), queue.Queue()
         self.threads = [threading.Thread(target=self._drive, args=(slot,), daemon=True)

@@ -15,11 +15,13 @@ every process the student started). Before any student code runs, K:
   grading/ and conn/ from a second, smaller tmpfs (so it can neither replace those folders with
   links nor stop its own records by filling work/), and nothing of any other kernel;
 - forbids further user namespaces, drops every capability, sets no_new_privs, lowers its own
-  OOM priority below the zygote's, closes every inherited descriptor, reseeds its random state.
+  OOM priority below the zygote's, closes every inherited descriptor, reseeds its random state;
+- leads a session and process group of its own (a signal to its group reaches nothing outside);
+- installs the grader's seccomp filter (autograder/seccomp.py), inherited by all it starts.
 
 Protocol: one JSON request per line on stdin, one JSON reply per line on stdout.
   {"spawn": ID, "folder": "/run/scratch/ID", "grading": "/run/grading/ID", "connection": {...},
-   "argv": [...], "env": {...}}
+   "argv": [...], "env": {...}, "seccomp": hex of the filter or null}
       -> {"spawned": ID, "pid": pid of C}
   {"kill": ID} -> {"killed": ID}     {"poll": ID} -> {"polled": ID, "exit": code or null}
   {"ping": 0} -> {"pong": 0}
@@ -39,6 +41,7 @@ MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
 MNT_DETACH = 2
 PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 1, 24, 38
 PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 47, 4
+PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
 CAPABILITY_VERSION_3 = 0x20080522
 DEVICES = ("null", "zero", "full", "random", "urandom", "tty")
 READ_ONLY_PROC = ("sys", "sysrq-trigger", "irq", "bus", "fs")
@@ -157,11 +160,29 @@ def _lock_down():
     _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
 
 
+class _Program(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
+def _seccomp(program):
+    """Install the grader's seccomp filter (autograder/seccomp.py: the system calls a notebook
+    never needs) on this process and so on everything it starts; needs no_new_privs."""
+    if not program or len(program) % 8:
+        raise OSError("no valid seccomp filter was given: the kernel does not start without one")
+    code = ctypes.create_string_buffer(program, len(program))
+    fprog = _Program(len(program) // 8, ctypes.cast(code, ctypes.c_void_p))
+    _check(_libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0),
+           "seccomp")
+
+
 def _kernel(request):
     """Become the kernel: runs in K (pid 1 of its namespace), never returns."""
     _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() == 1:  # C is already gone
         os._exit(1)
+    # A session and process group of its own: a signal to "my group" (killpg(0), kill(0, ...))
+    # crosses PID namespaces, and the zygote's group would otherwise be the kernel's too
+    os.setsid()
     folder = request["folder"]
     try:  # no user namespaces below this one (where the kernel may set it: its own namespace's)
         _write("/proc/sys/user/max_user_namespaces", "0")
@@ -180,6 +201,8 @@ def _kernel(request):
     os.dup2(log, 2)
     os.closerange(3, 1 << 16)
     _lock_down()
+    if request.get("seccomp") is not None:
+        _seccomp(bytes.fromhex(request["seccomp"]))
     os.environ.clear()
     os.environ.update(request["env"])
     _reseed()

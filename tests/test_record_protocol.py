@@ -4,6 +4,7 @@ correct alternatives): the kernel only records (course.grading.kernel), the grad
 (course.grading.grader.judge), and nothing is lost in between -- not a pass, not a failure,
 not the message a student reads."""
 import ast
+import collections
 import contextlib
 import io
 import json
@@ -126,6 +127,37 @@ def _number_cases():
             cases.append((f"{kind.__name__}({bad})",
                           lambda x, y, dout, k=kind, b=bad: (k(dout), k(float(b)))))
     return cases
+
+
+Pair = collections.namedtuple("Pair", "dx dy")
+
+
+class MyList(list):
+    """A student's own list type."""
+
+
+CONTAINERS = {
+    "namedtuple": lambda a, b: Pair(a, b), "list subclass": lambda a, b: MyList([a, b]),
+    "list": lambda a, b: [a, b], "OrderedDict": lambda a, b: collections.OrderedDict(dx=a, dy=b),
+    "dict": lambda a, b: {"dx": a, "dy": b},
+}
+"""The containers a student may return several outputs in (a dict is refused by both routes
+alike: compare.py's rule)."""
+
+
+@pytest.mark.parametrize("label", sorted(CONTAINERS))
+def test_every_container_gets_the_same_verdict_both_ways(label, tmp_path, monkeypatch):
+    """Is a correct pair returned as a namedtuple or a list's subclass accepted by the recorded
+    route exactly as by the direct route (a fair answer never loses points to the wire)?"""
+    monkeypatch.setenv("BACKPROP_STUDENT_ID", STUDENT)
+
+    def add_backward(x, y, dout):
+        return CONTAINERS[label](dout, dout)
+    direct = _direct("02_chain_rule", "add_backward", add_backward)
+    recorded = _recorded("02_chain_rule", "add_backward", add_backward, tmp_path, monkeypatch)
+    assert recorded == direct, label
+    if label not in ("OrderedDict", "dict"):
+        assert direct is None, (label, direct)
 
 
 @pytest.mark.parametrize("label, fn", _number_cases(), ids=[c[0] for c in _number_cases()])

@@ -1,6 +1,7 @@
 """The sandbox itself (autograder/sandbox.py, zygote.py, kernels.py): run as root, as CI does,
 is every kernel an unprivileged user with nothing of the host writable or readable, and does a
 kernel never share a process, a writable folder or a namespace with the next one?"""
+import contextlib
 import json
 import os
 import stat
@@ -10,6 +11,7 @@ from pathlib import Path
 import psutil
 import pytest
 from nbclient import NotebookClient
+from nbclient.exceptions import DeadKernelError
 from nbformat.v4 import new_code_cell, new_notebook
 
 from autograder import kernels, sandbox
@@ -211,3 +213,73 @@ def test_the_notebook_executor_sees_the_limits(zygote):
     limits = sandbox.LIMITS
     assert (address, size) == (limits.memory, limits.file_size)
     assert disk == limits.disk and records == limits.records
+
+
+SIGNALS = {
+    "killpg(0, SIGSTOP)": "os.killpg(0, signal.SIGSTOP)",
+    "kill(0, SIGSTOP)": "os.kill(0, signal.SIGSTOP)",
+    "kill(-1, SIGSTOP)": "os.kill(-1, signal.SIGSTOP)",
+    "killpg(getpgrp(), SIGKILL)": "os.killpg(os.getpgrp(), signal.SIGKILL)",
+    "a child's killpg(0, SIGKILL)": "import subprocess\nsubprocess.run(['kill', '-9', '0'])",
+    "kill(-1, SIGKILL) from a new group": "os.setpgid(0, 0)\nos.kill(-1, signal.SIGKILL)",
+}
+
+
+@pytest.mark.parametrize("label", sorted(SIGNALS))
+def test_a_kernel_signals_nothing_that_outlives_it(zygote, label):
+    """Whatever group or process a kernel signals (its group, every process it may see, from
+    a child or a new group), do the zygote and the kernel's parent stay running, and does the
+    next kernel start?"""
+    outside = [psutil.Process(zygote.pid), *psutil.Process(zygote.pid).children()]
+    with contextlib.suppress(DeadKernelError):
+        run(zygote, "import os, signal\n" + SIGNALS[label])
+    time.sleep(0.2)
+    for process in outside:
+        if process.is_running():
+            assert process.status() != psutil.STATUS_STOPPED, (label, process)
+    assert psutil.Process(zygote.pid).is_running()
+    (out,), _ = run(zygote, "print(6 * 7)")
+    assert out.strip() == "42", label
+
+
+def test_the_grader_connects_only_to_the_sockets_the_kernel_bound(zygote, tmp_path):
+    """If a kernel swaps its ZeroMQ socket files for links to a socket of the host (as a link,
+    or a new socket bound in their place) and then dies, does the grader never connect to the
+    host's socket?"""
+    import socket
+    host = tmp_path / "host.sock"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(host))
+    server.listen(64)
+    server.setblocking(False)
+    os.chmod(tmp_path, 0o755)
+    os.chmod(host, 0o777)
+    swap = ("import os, socket\nkept = []\nfor i, name in enumerate(sorted(os.listdir("
+            "'/run/scratch/conn'))):\n    path = '/run/scratch/conn/' + name\n"
+            "    if name == 'kernel.json':\n        continue\n    os.unlink(path)\n"
+            "    if i % 2:\n"
+            f"        os.symlink('{host}', path)\n"
+            "    else:\n        s = socket.socket(socket.AF_UNIX)\n        s.bind(path)\n"
+            "        s.listen(8)\n        kept.append(s)\n"
+            "print('swapped')\nos._exit(0)")
+    with contextlib.suppress(DeadKernelError):
+        run(zygote, swap)
+    time.sleep(0.5)
+    with pytest.raises(BlockingIOError):
+        server.accept()
+    server.close()
+
+
+def test_refused_system_calls_inside_a_kernel(zygote):
+    """In a real kernel, do keyctl, ptrace, perf_event_open, bpf, userfaultfd, io_uring, mount,
+    unshare and setns fail (EPERM), while the kernel itself works?"""
+    from tests.test_seccomp import PROBE, _number
+    calls = {name: (_number(name), args) for name, (args, _) in PROBE.items()}
+    (out,), _ = run(zygote, "import ctypes\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+                            f"calls = {calls!r}\nfor name, (nr, args) in calls.items():\n"
+                            "    ctypes.set_errno(0)\n"
+                            "    r = libc.syscall(nr, *[ctypes.c_long(a) for a in args])\n"
+                            "    print(name, r, ctypes.get_errno())")
+    got = {line.split()[0]: (int(line.split()[1]), int(line.split()[2]))
+           for line in out.splitlines()}
+    assert got == {name: (-1, want) for name, (_, want) in PROBE.items()}
