@@ -246,7 +246,7 @@ def grade_task(task, package_bytes, timeout, sandboxed=True):
             log.info("sandbox limit not enforced on %s: %s", host, what)
         timer = _Watchdog(timeout, zygote)
         try:
-            reply = grade_one(steps, local, log, zygote)
+            reply = grade_one(steps, local, log, zygote, on_run=lambda name: timer.restart())
         finally:
             timer.cancel()
             log.removeHandler(handler)
@@ -269,8 +269,15 @@ class _Watchdog:
     """Kills the sandbox (the kernel and everything it started) once `seconds` have passed."""
 
     def __init__(self, seconds, zygote):
-        self.fired = False
-        self.timer = threading.Timer(seconds, self._fire, args=(zygote,))
+        self.fired, self.seconds, self.zygote = False, seconds, zygote
+        self.timer = None
+        self.restart()
+
+    def restart(self):
+        """The whole limit again, from now: a new run of the notebook starts."""
+        if self.timer is not None:
+            self.timer.cancel()
+        self.timer = threading.Timer(self.seconds, self._fire, args=(self.zygote,))
         self.timer.daemon = True
         self.timer.start()
 

@@ -42,6 +42,21 @@ def _kind(mode):
     return "not a regular file"
 
 
+def _text_name(name):
+    """True if a file name is text (UTF-8): the only names a notebook, a log, JSON or the
+    gradebook can carry. Linux allows any bytes; Python hands the others over as surrogates."""
+    try:
+        name.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def printable(path):
+    """A path that may not be UTF-8, as text that can be shown (its odd bytes as \\xNN)."""
+    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
+
+
 def _ignored(name, ignore):
     return any(fnmatch.fnmatch(name, glob) for glob in ignore)
 
@@ -69,6 +84,9 @@ def walk(folder, ignore=(), max_file=MAX_FILE, max_total=MAX_TOTAL):
         for entry in entries:
             rel = rel_dir / entry.name
             if _ignored(entry.name, ignore):
+                continue
+            if not _text_name(entry.name):
+                taken.skipped.append((printable(rel), "its name is not UTF-8 text"))
                 continue
             try:
                 info = entry.stat(follow_symlinks=False)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from . import files
 from .progress import Progress, table
+from .text import for_terminal
 from .workspace import SOLUTIONS, SOURCES, Course
 
 # nbformat and nbgrader are imported inside the functions that use them: importing them takes
@@ -330,8 +331,8 @@ class Batch:
         outcome.phases["gradebook writes"] = round(
             outcome.phases.get("gradebook writes", 0.0) + time.monotonic() - saving, 4)
         with open(task["log"], "a") as log:
-            log.write(f"{notebook}: {reply['status']} {reply.get('reason', '')}\n")
-            log.writelines(f"  flag: {flag}\n" for flag in reply.get("flags") or [])
+            log.write(f"{notebook}: {reply['status']} {for_terminal(reply.get('reason', ''))}\n")
+            log.writelines(f"  flag: {for_terminal(flag)}\n" for flag in reply.get("flags") or [])
         self.pending[student] = (outcome, left - 1)
         if left > 1:
             return

@@ -3,6 +3,8 @@
 import sys
 import time
 
+from .text import for_terminal
+
 
 def _clock(seconds):
     seconds = int(round(seconds))
@@ -44,7 +46,8 @@ class Progress:
 def table(rows, columns):
     """A plain-text table: `rows` are dicts, `columns` (key, heading) pairs."""
     cells = [[heading for _, heading in columns]]
-    cells += [["" if r.get(k) is None else str(r.get(k)) for k, _ in columns] for r in rows]
+    cells += [["" if r.get(k) is None else for_terminal(r.get(k)) for k, _ in columns]
+              for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))

@@ -13,6 +13,7 @@ Run as `python -m autograder.worker --root R --db URL --slot K`; the grading pro
 of them (K = 0..N-1, which also picks the sandbox's user when run as root).
 """
 import argparse
+import codecs
 import contextlib
 import hashlib
 import json
@@ -25,13 +26,15 @@ from pathlib import Path
 
 import nbformat
 from nbclient.exceptions import CellTimeoutError
-from nbformat.v4 import new_notebook, new_output
+from nbconvert.preprocessors.sanitize import SanitizeHTML
+from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 
 from course import i18n
 
-from . import cells, files, judge, kernels, repair
+from . import cells, cleanroom, files, judge, kernels, repair
 from .steps import Steps
+from .text import for_terminal
 from .workspace import Course
 
 
@@ -160,21 +163,6 @@ def run_sandboxed(nb, steps, task, data, trusted, zygote, phases=None, lang="en"
     return verdicts, stopped, log
 
 
-def clean_room_notebook(source, answers):
-    """The instructor's notebook with the student's answer cells: the program the clean room
-    runs (code cells only)."""
-    kept = []
-    for cell in source.cells:
-        if cell.cell_type != "code":
-            continue
-        new = nbformat.from_dict(dict(cell))
-        if cells.is_answer(cell):
-            new.source = answers.get(cells.grade_id(cell), "")
-        new.outputs, new.execution_count = [], None
-        kept.append(new)
-    return new_notebook(cells=kept, metadata=source.metadata)
-
-
 def _files_digest(folder):
     digest = hashlib.sha256()
     for rel, path, _ in files.walk(folder, ignore=files.NOT_DATA).files:
@@ -195,8 +183,9 @@ def _first_line(text):
     return (text.strip().splitlines() or [""])[0][:200]
 
 
-def combine(nb, verdicts, clean):
-    """The lower of the two verdicts per test cell; the flags for the instructor."""
+def combine(nb, verdicts, clean, note=""):
+    """The lower of the two verdicts per test cell; the flags for the instructor. `note` says
+    what the clean room left out of the student's own cells."""
     flags = []
     for cell in nb.cells:
         gid = cells.grade_id(cell)
@@ -204,8 +193,8 @@ def combine(nb, verdicts, clean):
         if mine is None or theirs is None or mine.passed == theirs.passed:
             continue
         if mine.passed:
-            message = ("Clean-room check (your answer cells alone, in a fresh process): "
-                       + theirs.message)
+            message = ("Clean-room check (your answer cells and your own definitions, in the "
+                       f"instructor's notebook, in a fresh process{note}): " + theirs.message)
             cell.outputs = list(cell.outputs) + [new_output(
                 "error", ename="CleanRoomCheck", evalue=message, traceback=[message])]
             flags.append(f"{gid}: passed in the notebook, failed in the clean room "
@@ -216,22 +205,44 @@ def combine(nb, verdicts, clean):
     return flags
 
 
-def grade_one(steps, task, log, zygote=None):
+def harmless(nb):
+    """The graded notebook as the instructor's browser may show it (formgrader, feedback): the
+    student's markdown and the kernel's HTML outputs sanitized, scripts and SVG (which can hold
+    scripts) left out (nbconvert's SanitizeHTML)."""
+    return SanitizeHTML().preprocess(nb, {})[0]
+
+
+class QuotedFormatter(logging.Formatter):
+    """Log lines whose arguments (file names, flags, reasons: the student's text) have their
+    control characters escaped: a line of the log is always the grader's."""
+
+    def format(self, record):
+        if isinstance(record.args, tuple):
+            record.args = tuple(for_terminal(a) if isinstance(a, str) else a
+                                for a in record.args)
+        return super().format(record)
+
+
+def grade_one(steps, task, log, zygote=None, on_run=None):
     """Repair, sanitize, execute (in `zygote`'s sandbox, or unsandboxed without one) and judge
-    one submitted notebook, in the language it was released in; the reply dict."""
+    one submitted notebook, in the language it was released in; the reply dict. `on_run(name)`
+    is called as each run of the notebook starts (each gets the whole time limit)."""
     previous = i18n.lang()
     try:
-        return _grade_one(steps, task, log, zygote)
+        return _grade_one(steps, task, log, zygote, on_run or (lambda name: None))
     finally:
         i18n.use(previous)
 
 
-def _grade_one(steps, task, log, zygote):
+def _grade_one(steps, task, log, zygote, on_run):
     start, phases = time.monotonic(), Phases()
     res = steps.resources(task["assignment"], task["student"], task["notebook"], task["read_db"])
+    bom = False
     try:
         with phases("read and repair"):
-            nb = nbformat.reads(files.read(task["input"]).decode("utf-8"), as_version=4)
+            raw = files.read(task["input"])
+            bom = raw.startswith(codecs.BOM_UTF8)  # Windows editors write one: harmless
+            nb = nbformat.reads(raw.decode("utf-8-sig"), as_version=4)
             nbformat.validate(nb)
     except Exception as exc:  # not JSON, not UTF-8, not a notebook, unknown nbformat
         return {"status": "failed", "reason": f"{Path(task['input']).name} is not a readable "
@@ -244,35 +255,42 @@ def _grade_one(steps, task, log, zygote):
         flags = [f"{task['notebook']}: {note}" for note in repair.repair(nb, source)]
     if task.get("renamed"):
         flags.append(task["renamed"])
+    if bom:
+        flags.append(f"{task['notebook']}: a UTF-8 byte-order mark before the notebook was "
+                     "ignored")
     lang = submission_lang(nb)
     i18n.use(lang)  # what the grader itself writes into the notebook (the judge's verdicts)
     sanitized = None
     try:
         with phases("nbgrader sanitize"):
             nb = sanitized = steps.sanitize(nb, dict(res))
+        on_run("notebook")
         if zygote is not None:
             trusted, data = cells.tests(source), res["metadata"]["path"]
             verdicts, stopped, kernel_log = run_sandboxed(nb, steps, task, data, trusted, zygote,
                                                           phases, lang)
             # quoted line by line: whatever the kernel printed can never pass for the grader's
-            quoted = "".join(f"\n  kernel| {line}" for line in kernel_log.splitlines())
+            quoted = "".join(f"\n  kernel| {for_terminal(line)}"
+                             for line in kernel_log.splitlines())
             log.info("the kernel's own output:%s", quoted or " (none)")
             if stopped:
                 flags.append(f"{task['notebook']}: execution stopped early: {stopped}")
-            clean = clean_room_notebook(source, answers)
+            clean, left_out = cleanroom.notebook(source, answers, nb)
             folder = steps.source_folder(task["assignment"])
             with phases("clean room"):
                 if not same_program(nb, clean, data, folder):
+                    on_run("clean room")
                     clean_verdicts, _, _ = run_sandboxed(clean, steps, task, folder, trusted,
                                                          zygote, lang=lang)
-                    flags += combine(nb, verdicts, clean_verdicts)
+                    flags += combine(nb, verdicts, clean_verdicts,
+                                     cleanroom.left_out_note(left_out))
         else:
             with phases("cells"):
                 nb = execute(nb, steps.executor(task["cell_timeout"]), res["metadata"]["path"],
                              task["student"], lang)
         with phases("nbgrader checks"):
             nb = steps.check(nb, dict(res))
-            nbformat.write(nb, task["output"])
+            nbformat.write(harmless(nb), task["output"])
         return {"status": "ok", "seconds": time.monotonic() - start, "flags": flags,
                 "phases": phases}
     except kernels.SandboxError as exc:  # the grader's side failed, not the submission
@@ -286,7 +304,7 @@ def _grade_one(steps, task, log, zygote):
         if files.disk_full(exc):  # the grader's disk, not the submission: the batch stops
             return {**reply, "disk_full": True}
         if sanitized is not None:  # executed in place up to the failure: for the formgrader
-            nbformat.write(sanitized, task["output"])
+            nbformat.write(harmless(sanitized), task["output"])
             reply["partial"] = True
         return reply
 
@@ -311,7 +329,7 @@ def main():
     log = logging.getLogger("autograder.worker")
     log.setLevel(logging.INFO)
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    handler.setFormatter(QuotedFormatter("%(asctime)s %(levelname)s %(message)s"))
     log.addHandler(handler)
     replies.write(json.dumps({"ready": os.getpid()}) + "\n")
     try:
@@ -323,7 +341,8 @@ def main():
                 os.dup2(sink.fileno(), 1)
                 os.dup2(sink.fileno(), 2)
             log.info("worker %d grading %s for %s", os.getpid(), task["input"], task["student"])
-            reply = grade_one(steps, task, log, zygote)
+            reply = grade_one(steps, task, log, zygote, on_run=lambda name: replies.write(
+                json.dumps({"run": name}) + "\n"))
             log.info("done: %s", reply)
             sys.stdout.flush()
             sys.stderr.flush()
