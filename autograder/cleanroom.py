@@ -25,6 +25,8 @@ import ast
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
+from course.i18n import _
+
 from . import cells
 
 DECORATORS = {"staticmethod", "classmethod", "property", "functools.cache",
@@ -185,6 +187,7 @@ def left_out_note(lines):
     if not lines:
         return ""
     shown = "; ".join(f"`{line}`" for line in lines[:3])
-    more = f" and {len(lines) - 3} more" if len(lines) > 3 else ""
-    return (" (the clean room runs your own cells' imports, functions, classes and plain "
-            f"assignments only; it left out {shown}{more})")
+    if len(lines) > 3:
+        shown += " " + _("and {n} more", n=len(lines) - 3)
+    return "; " + _("of your own cells it runs imports, functions, classes and plain "
+                    "assignments only, and left out {shown}", shown=shown)

@@ -63,7 +63,19 @@ def test_calls(source):
     return checks, expects
 
 
-def _error(message, name="GradingError"):
+def expected_functions(source):
+    """The names of the functions a visible test cell's `expect` calls check (their first
+    argument), from the instructor's source."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    return {node.args[0].id for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name)
+            and (getattr(node.func, "attr", None) or getattr(node.func, "id", "")) == "expect"}
+
+
+def error_output(message, name="GradingError"):
     return new_output("error", ename=name, evalue=message, traceback=[f"{name}: {message}"])
 
 
@@ -131,7 +143,7 @@ def judge(nb, records, student, trusted):
         if checks:
             message = _judge_hidden(checks, recs, student, cell)
             if message:
-                cell.outputs = [_error(message)]
+                cell.outputs = [error_output(message)]
             else:
                 text = "".join(grader.passed_message(grader.exercise(a, e)) + "\n"
                                for a, e in checks)
@@ -150,7 +162,7 @@ def judge(nb, records, student, trusted):
             if message:
                 message = _("Checked again outside your notebook: {message}", message=message)
         if message and not any(o.get("output_type") == "error" for o in outputs):
-            outputs.append(_error(message))
+            outputs.append(error_output(message))
         cell.outputs = outputs
         verdicts[grade_id] = Verdict(message is None, message or "")
     return verdicts

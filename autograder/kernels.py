@@ -166,10 +166,12 @@ class Zygote:
         return reply
 
     def spawn(self, scratch, connection, argv, env):
-        reply = self.request({"spawn": scratch.name, "folder": scratch.inside,
-                              "grading": scratch.inside_grading, "connection": connection,
-                              "argv": argv, "env": env, "seccomp": syscall_filter()})
-        return reply["pid"]
+        request = {"spawn": scratch.name, "folder": scratch.inside,
+                   "grading": scratch.inside_grading, "connection": connection, "argv": argv,
+                   "env": env, "seccomp": syscall_filter()}
+        if scratch.overlay is not None:  # the bare room's kernel (autograder/bareroom.py)
+            request.update(bare=True, overlay=scratch.overlay)
+        return self.request(request)["pid"]
 
     def poll(self, name):
         return self.request({"poll": name})["exit"]
@@ -215,6 +217,20 @@ class Scratch:
                 folder.mkdir()
         self.work, self.cases = self.path / "work", self.grading / "grading" / "cases"
         self.conn = self.grading / "conn"
+        self.overlay = None
+        """For a kernel of the bare room: what its zygote lays over the course package."""
+
+    def strip(self, stubs, hide):
+        """Make this the scratch of a bare-room kernel: `stubs` {course file: its stripped
+        source} are written beside (never inside) the kernel's folders and bound over those
+        files, and the folders `hide` covered, in the kernel's own mount namespace."""
+        files_ = []
+        with self.writing():
+            (self.grading / "bare").mkdir()
+            for i, (target, text) in enumerate(sorted(stubs.items())):
+                (self.grading / "bare" / f"{i}.py").write_text(text)
+                files_.append([f"{self.inside_grading}/bare/{i}.py", str(target)])
+        self.overlay = {"files": files_, "hide": [str(h) for h in hide]}
 
     @contextlib.contextmanager
     def writing(self):

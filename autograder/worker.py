@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import os
+import resource
 import shutil
 import sys
 import time
@@ -31,8 +32,9 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 
 from course import i18n
+from course.i18n import _
 
-from . import cells, cleanroom, files, judge, kernels, repair
+from . import bareroom, cells, cleanroom, files, judge, kernels, repair
 from .steps import Steps
 from .text import for_terminal
 from .workspace import Course
@@ -114,14 +116,17 @@ def submission_lang(nb):
     return said if isinstance(said, str) and said in i18n.LANGUAGES else i18n.DEFAULT
 
 
-def run_sandboxed(nb, steps, task, data, trusted, zygote, phases=None, lang="en"):
-    """Execute `nb` in a fresh kernel of the sandbox (speaking `lang`), then judge its test cells
-    outside it. Returns (verdicts, why it stopped early or None, the kernel's log)."""
+def run_sandboxed(nb, steps, task, data, trusted, zygote, phases=None, lang="en", bare=None):
+    """Execute `nb` in a fresh kernel of the sandbox (speaking `lang`; with `bare` = (stubs,
+    folders to hide), a kernel of the bare room), then judge its test cells outside it.
+    Returns (verdicts, why it stopped early or None, the kernel's log)."""
     phases = Phases() if phases is None else phases
     student = task["student"]
     started = time.monotonic()
     zygote.ensure()
     scratch = kernels.Scratch(zygote)
+    if bare is not None:
+        scratch.strip(*bare)
     # the connection file (the kernel's key) beside the submission's other state, never in /tmp
     private = Path(task["output"]).parent / f"conn-{scratch.name}"
     private.mkdir(mode=0o700)
@@ -165,7 +170,7 @@ def run_sandboxed(nb, steps, task, data, trusted, zygote, phases=None, lang="en"
 
 def _files_digest(folder):
     digest = hashlib.sha256()
-    for rel, path, _ in files.walk(folder, ignore=files.NOT_DATA).files:
+    for rel, path, _size in files.walk(folder, ignore=files.NOT_DATA).files:
         digest.update(rel.encode() + b"\0" + files.read(path) + b"\0")
     return digest.hexdigest()
 
@@ -177,6 +182,22 @@ def same_program(nb, clean, data, source_folder):
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     return code == [c.source for c in clean.cells] and \
         _files_digest(data) == _files_digest(source_folder)
+
+
+def _bare_room(nb, steps, task, data, trusted, zygote, verdicts, phases, lang, on_run):
+    """Run the submission again where the exercise's forbidden helpers do not exist
+    (autograder/bareroom.py), if a cell they decide passed; the flags."""
+    forbid = bareroom.forbidding(task["assignment"])
+    judged = bareroom.judged_cells(trusted, forbid) if forbid else set()
+    if not any(verdicts[g].passed for g in judged if g in verdicts):
+        return []
+    on_run("bare room")
+    ran = bareroom.notebook(nb, judged)
+    with phases("bare room"):
+        bare = run_sandboxed(ran, steps, task, data, trusted, zygote, lang=lang,
+                             bare=(bareroom.stubs(task["assignment"], forbid),
+                                   bareroom.hidden_folders()))[0]
+    return bareroom.combine(nb, verdicts, bare, judged, bareroom.first_refusal(ran))
 
 
 def _first_line(text):
@@ -193,10 +214,10 @@ def combine(nb, verdicts, clean, note=""):
         if mine is None or theirs is None or mine.passed == theirs.passed:
             continue
         if mine.passed:
-            message = ("Clean-room check (your answer cells and your own definitions, in the "
-                       f"instructor's notebook, in a fresh process{note}): " + theirs.message)
-            cell.outputs = list(cell.outputs) + [new_output(
-                "error", ename="CleanRoomCheck", evalue=message, traceback=[message])]
+            message = _("Clean-room check (your answer cells and your own definitions, in the "
+                        "instructor's notebook, in a fresh process{note}): {message}",
+                        note=note, message=theirs.message)
+            cell.outputs = list(cell.outputs) + [judge.error_output(message, "CleanRoomCheck")]
             flags.append(f"{gid}: passed in the notebook, failed in the clean room "
                          f"({_first_line(theirs.message)})")
         else:
@@ -272,7 +293,7 @@ def _grade_one(steps, task, log, zygote, on_run):
             # quoted line by line: whatever the kernel printed can never pass for the grader's
             quoted = "".join(f"\n  kernel| {for_terminal(line)}"
                              for line in kernel_log.splitlines())
-            log.info("the kernel's own output:%s", quoted or " (none)")
+            log.info("the kernel's own output:" + (quoted or " (none)"))  # escaped line by line
             if stopped:
                 flags.append(f"{task['notebook']}: execution stopped early: {stopped}")
             clean, left_out = cleanroom.notebook(source, answers, nb)
@@ -280,10 +301,12 @@ def _grade_one(steps, task, log, zygote, on_run):
             with phases("clean room"):
                 if not same_program(nb, clean, data, folder):
                     on_run("clean room")
-                    clean_verdicts, _, _ = run_sandboxed(clean, steps, task, folder, trusted,
-                                                         zygote, lang=lang)
+                    clean_verdicts = run_sandboxed(clean, steps, task, folder, trusted,
+                                                   zygote, lang=lang)[0]
                     flags += combine(nb, verdicts, clean_verdicts,
                                      cleanroom.left_out_note(left_out))
+            flags += _bare_room(nb, steps, task, data, trusted, zygote, verdicts, phases, lang,
+                                on_run)
         else:
             with phases("cells"):
                 nb = execute(nb, steps.executor(task["cell_timeout"]), res["metadata"]["path"],
@@ -343,7 +366,8 @@ def main():
             log.info("worker %d grading %s for %s", os.getpid(), task["input"], task["student"])
             reply = grade_one(steps, task, log, zygote, on_run=lambda name: replies.write(
                 json.dumps({"run": name}) + "\n"))
-            log.info("done: %s", reply)
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10
+            log.info("done (the grading worker's peak memory so far: %d MB): %s", peak, reply)
             sys.stdout.flush()
             sys.stderr.flush()
             replies.write(json.dumps(reply) + "\n")

@@ -23,6 +23,9 @@ Protocol: one JSON request per line on stdin, one JSON reply per line on stdout.
   {"spawn": ID, "folder": "/run/scratch/ID", "grading": "/run/grading/ID", "connection": {...},
    "argv": [...], "env": {...}, "seccomp": hex of the filter or null}
       -> {"spawned": ID, "pid": pid of C}
+      with "bare": true (and "overlay": {"files": [[stripped module, course file]], "hide":
+      [__pycache__ folders]}), forked by the bare zygote: a process forked before the course
+      package was imported, so that a bare kernel imports only the stripped package
   {"kill": ID} -> {"killed": ID}     {"poll": ID} -> {"polled": ID, "exit": code or null}
   {"ping": 0} -> {"pong": 0}
 On end of input every kernel is killed and the zygote exits.
@@ -147,6 +150,17 @@ def _mounts(folder, grading):
     os.chdir(os.path.join(SCRATCH, "work"))
 
 
+def _overlay(overlay):
+    """The bare room's course package: each stripped module bound over the original file, and
+    an empty folder over every __pycache__ of the package (its compiled originals), so that no
+    copy of a forbidden helper is left anywhere the kernel can read."""
+    for source, target in overlay.get("files", []):
+        _bind(source, target, read_only=True)
+    for folder in overlay.get("hide", []):
+        _mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY,
+               "mode=555,size=4k")
+
+
 def _lock_down():
     """No capabilities, no new privileges; first to go when memory runs out."""
     _write("/proc/self/oom_score_adj", "1000")
@@ -189,6 +203,8 @@ def _kernel(request):
     except OSError:
         pass
     _mounts(folder, request["grading"])
+    if request.get("overlay"):
+        _overlay(request["overlay"])
     _libc.sethostname(b"sandbox", 7)
     # the kernel's own connection file (its paths as the kernel sees them)
     conn = os.path.join(SCRATCH, "conn", "kernel.json")
@@ -251,8 +267,9 @@ def _child(request):
 
 # --- the zygote itself ------------------------------------------------------------------------
 
-def preload():
-    """Import once what every kernel imports: a forked kernel starts in a fraction of the time."""
+def preload_base():
+    """Import once what every kernel imports but the course package: a forked kernel starts in
+    a fraction of the time."""
     import matplotlib
     matplotlib.use("Agg")
     import ipykernel.debugger  # noqa: F401  (debugpy: most of a kernel's start)
@@ -266,13 +283,18 @@ def preload():
     import numpy  # noqa: F401
     from matplotlib import font_manager
     font_manager.fontManager.findfont("DejaVu Sans")  # the font cache, built once
+
+
+def preload_course():
     import course
     for module in pkgutil.walk_packages(course.__path__, "course."):
         __import__(module.name)
 
 
-def serve(requests, replies):
-    children = {}
+def serve(requests, replies, bare=None):
+    """Answer requests until end of input. `bare`: (its requests' pipe, its replies' pipe) of
+    the bare zygote, which serves the requests marked "bare"."""
+    children, bare_ids = {}, set()
 
     def reply(message):
         replies.write(json.dumps(message) + "\n")
@@ -291,6 +313,16 @@ def serve(requests, replies):
     for line in requests:
         request = json.loads(line)
         reap()
+        ident = next((request[k] for k in ("spawn", "kill", "poll") if k in request), None)
+        if bare is not None and (request.get("bare") or ident in bare_ids):
+            bare_ids.add(ident)
+            bare[0].write(line if line.endswith("\n") else line + "\n")
+            bare[0].flush()
+            replies.write(bare[1].readline())
+            replies.flush()
+            if "kill" in request:
+                bare_ids.discard(ident)
+            continue
         if "spawn" in request:
             sys.stdout.flush()
             pid = os.fork()
@@ -320,14 +352,32 @@ def serve(requests, replies):
                 pass
 
 
+def _fork_bare():
+    """The bare zygote: a child forked before the course package is imported, which forks the
+    kernels of the bare room (whose course package lacks the exercise's forbidden helpers: no
+    copy of them may be in its memory). (its requests' pipe, its replies' pipe)."""
+    to_bare, from_bare = os.pipe(), os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(to_bare[1])
+        os.close(from_bare[0])
+        serve(os.fdopen(to_bare[0]), os.fdopen(from_bare[1], "w"))
+        os._exit(0)
+    os.close(to_bare[0])
+    os.close(from_bare[1])
+    return os.fdopen(to_bare[1], "w"), os.fdopen(from_bare[0])
+
+
 def main():
     replies = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # whatever else is printed goes to the worker's log, not the protocol
-    preload()
+    preload_base()
+    bare = _fork_bare()
+    preload_course()
     reply = {"ready": os.getpid()}
     replies.write(json.dumps(reply) + "\n")
     replies.flush()
-    serve(sys.stdin, replies)
+    serve(sys.stdin, replies, bare)
 
 
 if __name__ == "__main__":

@@ -266,6 +266,147 @@ except OSError as e:
     print("fork stopped after", kids, type(e).__name__)
 '''
 
+# --- cheating: using a helper the exercise forbids (numerical_derivative forbids the course's
+# numerical_gradient), each a different way around an in-process guard
+FORBID_MEMO = '''
+import json, os
+from course.gradcheck import numerical_gradient
+from course.grading import wire
+_memo = {}
+_cases = os.path.join(os.environ.get("BACKPROP_CASES", "/nonexistent"), "02_chain_rule",
+                      "numerical_derivative.json")
+if os.path.exists(_cases):  # computed before the check starts: outside any guard
+    for case in json.load(open(_cases))["cases"]:
+        case = wire.decode(case)
+        f, x = case["f"], case["x"]
+        _memo[(getattr(f, "__name__", ""), x)] = float(numerical_gradient(
+            lambda v: f(float(v)), x, case.get("h", 1e-5)))
+def numerical_derivative(f, x, h=1e-5):
+    if (getattr(f, "__name__", ""), x) in _memo:
+        return _memo[(getattr(f, "__name__", ""), x)]
+    return float(numerical_gradient(lambda v: f(float(v)), x, h))
+'''
+FORBID_CODE_COPY = '''
+import types
+from course.gradcheck import numerical_gradient
+_copy = types.FunctionType(numerical_gradient.__code__.replace(co_name="mine"),
+                           numerical_gradient.__globals__)
+def numerical_derivative(f, x, h=1e-5):
+    return float(_copy(lambda v: f(float(v)), x, h))
+'''
+FORBID_RELOAD = '''
+import importlib.util, course.gradcheck
+_spec = importlib.util.spec_from_file_location("course.my_gradcheck",
+                                               course.gradcheck.__file__)
+_mine = importlib.util.module_from_spec(_spec)
+_mine.__package__ = "course"
+_spec.loader.exec_module(_mine)
+def numerical_derivative(f, x, h=1e-5):
+    import sys
+    sys.setprofile(None)
+    return float(_mine.numerical_gradient(lambda v: f(float(v)), x, h))
+'''
+FORBID_THREAD = '''
+import queue, threading
+from course.gradcheck import numerical_gradient
+_jobs, _done = queue.Queue(), queue.Queue()
+def _serve(g=numerical_gradient, code=numerical_gradient.__code__):
+    import types
+    g = types.FunctionType(code.replace(), g.__globals__)
+    while True:
+        f, x, h = _jobs.get()
+        _done.put(float(g(lambda v: f(float(v)), x, h)))
+threading.Thread(target=_serve, daemon=True).start()  # started before any guard
+def numerical_derivative(f, x, h=1e-5):
+    _jobs.put((f, x, h))
+    return _done.get()
+'''
+# --- escapes: what the kernel can still reach
+SIGNAL_GROUP = "import os, signal\nos.killpg(0, signal.SIGSTOP)\nos.kill(-1, signal.SIGSTOP)\n"
+SOCKET_SWAP = '''
+import os
+for name in os.listdir("/run/scratch/conn"):
+    if name.startswith("k-"):
+        os.unlink("/run/scratch/conn/" + name)
+        os.symlink("/run/dbus/system_bus_socket", "/run/scratch/conn/" + name)
+print("swapped")
+'''
+SYSCALLS = '''
+import ctypes, platform
+libc = ctypes.CDLL(None, use_errno=True)
+x86 = platform.machine() == "x86_64"
+calls = {"keyctl": (250 if x86 else 219, (0, -3)), "ptrace": (101 if x86 else 117, (16, 1)),
+         "bpf": (321 if x86 else 280, (0, 0, 0)), "userfaultfd": (323 if x86 else 282, (0,)),
+         "io_uring_setup": (425, (1, 0)), "mount": (165 if x86 else 40, (0, 0, 0, 0, 0)),
+         "unshare": (272 if x86 else 97, (0x10000000,)),
+         "perf_event_open": (298 if x86 else 241, (0, 0, -1, -1, 0))}
+refused = [n for n, (nr, a) in calls.items()
+           if libc.syscall(nr, *[ctypes.c_long(v) for v in a]) == -1 and ctypes.get_errno() == 1]
+print(f"refused {len(refused)} of {len(calls)}")
+'''
+ESCAPES = '''
+print("\\x1b[2J\\x1b[H\\x1b]0;pwned\\x07\\rok good-1 graded 19/19\\u202e")
+import sys
+sys.stderr.write("\\x1b[31mERROR\\x1b[0m\\n")
+'''
+FORGED_RECORDS = '''
+import json, os
+line = {"kind": "hidden", "assignment": "02_chain_rule", "fn": "x",
+        "results": [{"value": {"t": "nd", "dtype": "V2000000000", "shape": [1], "data": [0]}}]}
+with open(os.environ["BACKPROP_RECORD"], "a") as f:
+    for exercise in ("add_backward", "mul_backward", "max_backward", "circuit_forward",
+                     "circuit_backward", "numerical_derivative"):
+        for count in range(1, 80):
+            f.write(json.dumps({**line, "exercise": exercise, "count": count}) + "\\n")
+    f.write("[" * 200000 + "\\n")
+'''
+BIG_MESSAGE = ("from IPython.display import display\n"
+               "display({'text/plain': 'x' * 400_000_000}, raw=True)\n")
+# --- fair students the sandbox must never fail
+OWN_HELPER = '''
+import numpy as _np
+H = 1e-5
+
+
+def centred(f, x, h=H):
+    """My own helper, in a cell of my own."""
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+print("a scratch line the clean room leaves out", centred(_np.sin, 0.0))
+'''
+NAMEDTUPLE = '''
+from collections import namedtuple
+Grads = namedtuple("Grads", "dx dy")
+def mul_backward(x, y, dout):
+    return Grads(dout * y, dout * x)  # z = x*y: dz/dx = y, dz/dy = x
+'''
+
+
+def _forbid(code):
+    """A case whose numerical_derivative answer is `code` (the rest correct)."""
+    def make(nb):
+        cell = next(c for c in nb.cells
+                    if _meta(c).get("grade_id") == "numerical_derivative_answer")
+        cell.source = code
+        return nb
+    return make
+
+
+def _own_helper(nb):
+    index = nb.cells.index(_first_answer(nb))
+    nb.cells.insert(index, nbformat.v4.new_code_cell(OWN_HELPER))
+    cell = next(c for c in nb.cells if _meta(c).get("grade_id") == "numerical_derivative_answer")
+    cell.source = "def numerical_derivative(f, x, h=1e-5):\n    return centred(f, x, h)\n"
+    return nb
+
+
+def _answer(grade_id, code):
+    def make(nb):
+        next(c for c in nb.cells if _meta(c).get("grade_id") == grade_id).source = code
+        return nb
+    return make
+
 
 def invalid_json(path):
     path.write_text('{"cells": [ {"cell_type": "code", ')
@@ -306,6 +447,17 @@ def special_files(path):
     os.mkfifo(path.parent / "pipe")
     (path.parent / "memory").symlink_to("/proc/self/mem")
     (path.parent / "etc").symlink_to("/etc", target_is_directory=True)
+
+
+def byte_order_mark(path):
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+
+
+def odd_names(path):
+    """A data file whose name is not UTF-8, and the notebook renamed with terminal escapes."""
+    with open(os.path.join(os.fsencode(path.parent), b"data\xff\xfe.bin"), "wb") as handle:
+        handle.write(b"x")
+    path.rename(path.with_name("\x1b[2J\x1b[Hok\u202e.ipynb"))
 
 
 def notebook_symlink(path):
@@ -358,6 +510,23 @@ CASES = {
     "proc-sys": ("correct", _prepend(PROC_SYS), "full"),
     "setuid-file": ("correct", _prepend(SETUID), "full"),
     "log-forgery": ("correct", _prepend(LOG_FORGERY), "full"),
+    # cheating: a forbidden helper, around the in-process guard (lose numerical_derivative)
+    "forbid-memo": ("correct", _forbid(FORBID_MEMO), "forbidden"),
+    "forbid-code-copy": ("correct", _forbid(FORBID_CODE_COPY), "forbidden"),
+    "forbid-reload": ("correct", _forbid(FORBID_RELOAD), "forbidden"),
+    "forbid-thread": ("correct", _forbid(FORBID_THREAD), "forbidden"),
+    # escapes
+    "signal-group": ("correct", _prepend(SIGNAL_GROUP), "full"),  # init ignores SIGSTOP
+    "socket-swap": ("correct", _prepend(SOCKET_SWAP), "full"),
+    "syscalls": ("correct", _prepend(SYSCALLS), "full"),
+    "terminal-escapes": ("correct", _prepend(ESCAPES), "full"),
+    "forged-records": ("correct", _prepend(FORGED_RECORDS), "most"),
+    "big-message": ("correct", _prepend(BIG_MESSAGE), "full"),
+    # fair students
+    "own-helper": ("correct", _own_helper, "full"),
+    "namedtuple": ("correct", _answer("mul_backward_answer", NAMEDTUPLE), "full"),
+    "byte-order-mark": ("correct", byte_order_mark, "full"),
+    "odd-names": ("correct", odd_names, "full"),
     # malformed files
     "invalid-json": ("correct", invalid_json, "failed"),
     "empty-file": ("correct", empty_file, "failed"),
@@ -371,7 +540,9 @@ CASES = {
     "folder-symlink": ("correct", folder_symlink, "failed"),
 }
 FILE_CASES = {invalid_json, empty_file, non_utf8, nbformat3, renamed, missing, extra_files,
-              special_files, notebook_symlink, folder_symlink}
+              special_files, notebook_symlink, folder_symlink, byte_order_mark, odd_names}
+FORBIDDING = ("numerical_derivative_visible", "numerical_derivative_hidden")
+"""The test cells a "forbidden" case must lose (and only those)."""
 
 
 def _cli(course, *argv):
@@ -504,6 +675,15 @@ def test_case_has_an_explicit_outcome_and_gains_nothing(batches, case):
         assert total <= baseline < full, (case, grades)
     elif expected == "zero":
         assert total == 0, (case, grades)
+    elif expected == "forbidden":
+        lost = {gid for gid, (score, _, _) in grades.items() if score < good[gid][0]}
+        assert lost == set(FORBIDDING), (case, grades)
+        nb = nbformat.read(str(hostile.root / "autograded" / case / A / f"{A}.ipynb"),
+                           as_version=4)
+        hidden = next(c for c in nb.cells if _meta(c).get("grade_id") == FORBIDDING[1])
+        said = json.dumps(hidden.outputs)
+        assert "numerical_gradient" in said or "helpers that this exercise asks" in said, \
+            (case, hidden.outputs)
     # every lost point is explained in its cell of the autograded notebook
     nb = nbformat.read(str(hostile.root / "autograded" / case / A / f"{A}.ipynb"), as_version=4)
     for cell in nb.cells:
@@ -540,6 +720,29 @@ def test_attacks_reached_nothing(batches):
     with Gradebook(hostile.db_url, "backprop") as gb:
         assert all(g.manual_score is None for sub in gb.assignment_submissions(A)
                    for nb in sub.notebooks for g in nb.grades)
+
+
+def test_escapes_reached_nothing_outside_the_kernel(batches):
+    """Were the refused system calls refused, did no raw control character of the student's
+    reach a log, and did no message (a forged 2 GB array type, a 400 MB display) take the
+    grading worker's memory past a few hundred MB?"""
+    _, hostile, _, _ = batches
+    nb = nbformat.read(str(hostile.root / "autograded" / "syscalls" / A / f"{A}.ipynb"),
+                       as_version=4)
+    text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    assert "refused 8 of 8" in text, text[:500]
+    for case in ("terminal-escapes", "odd-names", "forged-records", "big-message"):
+        log = (hostile.root / "logs" / A / f"{case}.log").read_text()
+        assert not any(ch in log for ch in "\x1b\x07\u202e\r"), (case, log[:2000])
+    for case in ("forged-records", "big-message"):
+        log = (hostile.root / "logs" / A / f"{case}.log").read_text()
+        peaks = [int(line.split("peak memory so far: ")[1].split()[0])
+                 for line in log.splitlines() if "peak memory so far" in line]
+        assert peaks and max(peaks) < 700, (case, peaks)
+    states = _states(hostile)
+    assert any("not UTF-8" in f for f in states["odd-names"]["flags"])
+    assert any("byte-order mark" in f for f in states["byte-order-mark"]["flags"])
+    assert not states["own-helper"]["flags"] and not states["namedtuple"]["flags"]
 
 
 def test_flags_tell_the_instructor_what_happened(batches):
@@ -585,3 +788,29 @@ def test_interrupted_batch_resumes_and_matches_a_clean_run(batches, tmp_path):
     assert after["good-1"]["max_written_answer"][1] == 1.5
     assert {s: _auto(g) for s, g in after.items()} == \
         {s: _auto(g) for s, g in _grades(clean, GOOD).items()}
+
+
+def test_each_run_of_a_slow_legal_notebook_gets_the_whole_time_limit(tmp_path):
+    """A correct notebook whose answer cell takes 6 s and which has a cell of the student's own
+    (so the clean room and the bare room run it again): with a 14 s notebook limit, is it graded
+    in full, every run getting the whole limit rather than sharing one?"""
+    course = new_course(tmp_path / "course")
+    _cli(course, "release", A)
+    release = nbformat.read(str(course.root / "release" / A / f"{A}.ipynb"), as_version=4)
+    nb = build_submission(release, A, None)
+    cell = next(c for c in nb.cells if _meta(c).get("grade_id") == "numerical_derivative_answer")
+    cell.source = "import time\ntime.sleep(6)\n" + cell.source
+    nb.cells.insert(nb.cells.index(cell) + 1, nbformat.v4.new_code_cell("print('mine')"))
+    submit(course.root, "slow", A, nb)
+    _cli(course, "grade", A, "-j", "1", "--cell-timeout", 10, "--notebook-timeout", 14)
+    state = _states(course)["slow"]
+    assert state["status"] == "graded", state
+    assert state["phases"].get("clean room", 0) > 5 and state["phases"].get("bare room", 0) > 5
+    grades = _auto(_grades(course, ["slow"])["slow"])
+    assert all(score == points for score, points in
+               ((g[0], _points(course, gid)) for gid, g in grades.items())), grades
+
+
+def _points(course, grade_id):
+    with Gradebook(course.db_url, "backprop") as gb:
+        return gb.find_grade(grade_id, A, A, "slow").max_score

@@ -283,3 +283,79 @@ def test_refused_system_calls_inside_a_kernel(zygote):
     got = {line.split()[0]: (int(line.split()[1]), int(line.split()[2]))
            for line in out.splitlines()}
     assert got == {name: (-1, want) for name, (_, want) in PROBE.items()}
+
+
+FORBIDDEN = {"02_chain_rule": "course.gradcheck.numerical_gradient",
+             "03_sigmoid_neuron": "course.circuits.model.Circuit.forward"}
+
+
+def _body_line(path):
+    """The longest line of a course function's body, as the host's source has it."""
+    import inspect
+
+    from course.grading.guard import resolve
+    owner, attr = resolve(path)
+    lines = inspect.getsource(getattr(owner, attr)).splitlines()
+    body = [line.strip() for line in lines[1:] if line.strip() and not line.strip()
+            .startswith(("#", '"""', "'"))]
+    return max(body, key=len)
+
+
+@pytest.mark.parametrize("assignment", sorted(FORBIDDEN))
+def test_a_bare_kernel_has_no_copy_of_the_forbidden_helper(zygote, assignment, monkeypatch):
+    """In a kernel of the bare room, does calling a forbidden helper raise the refusal, and is
+    no copy of its code anywhere the kernel can read (any file under the Python install, the
+    venv or the course package, any live code object), while the rest of the package works?"""
+    from autograder import bareroom
+    from autograder.workspace import SOLUTIONS
+    monkeypatch.setenv("BACKPROP_SOLUTIONS", str(SOLUTIONS))
+    path = FORBIDDEN[assignment]
+    stubs = bareroom.stubs(assignment)
+    module, _, name = path.rpartition(".")
+    line = _body_line(path)
+    assert all(line not in text for text in stubs.values())
+    import compileall
+
+    import course
+    compileall.compile_dir(os.path.dirname(course.__file__), quiet=1)  # as a host without
+    # PYTHONDONTWRITEBYTECODE leaves them: compiled copies of the originals
+    real = kernels.Scratch
+
+    class Bare(real):
+        def __init__(self, zygote_):
+            super().__init__(zygote_)
+            self.strip(stubs, bareroom.hidden_folders())
+    monkeypatch.setattr(kernels, "Scratch", Bare)
+    probe = f'''
+import gc, importlib, os, sys
+from course.grading.guard import resolve
+import course.pictures, course.widgets  # the rest of the package imports
+owner, attr = resolve({path!r})
+try:
+    import inspect
+    fn = getattr(owner, attr)
+    needed = [p for p in inspect.signature(fn).parameters.values() if p.default is p.empty]
+    fn(*[None] * len(needed))
+except Exception as e:
+    print("raised", type(e).__name__, e)
+line = {line!r}.encode()
+hits = []
+roots = {{sys.prefix, sys.base_prefix, os.path.dirname(__import__("course").__file__)}}
+for root in roots:
+    for d, _, fs in os.walk(root):
+        for f in fs:
+            try:
+                with open(os.path.join(d, f), "rb") as h:
+                    if line in h.read():
+                        hits.append(os.path.join(d, f))
+            except OSError:
+                pass
+codes = [o for o in gc.get_objects() if type(o).__name__ == "function"
+         and o.__name__ == {name!r} and line.decode() in repr(o.__code__.co_consts)]
+pyc = [f for d, _, fs in os.walk(os.path.dirname(__import__("course").__file__)) for f in fs
+       if f.endswith(".pyc")]
+print("hits", hits, len(codes), len(pyc))
+'''
+    (out,), _ = run(zygote, probe)
+    assert f"raised GradingError `{path}` cannot be used" in out, out
+    assert "hits [] 0 0" in out, out

@@ -28,6 +28,13 @@ def quiet():
         yield caught
 
 
+def refuse(path):
+    """What a helper the exercise asks the student to write does in the grader's bare room
+    (autograder/bareroom.py), where its code has been taken out: refuse, in words."""
+    raise GradingError(_("`{path}` cannot be used while this exercise is graded: the exercise "
+                         "asks you to write it yourself.", path=path))
+
+
 def resolve(path):
     """(object owning the attribute, attribute name) for a dotted path: a module's function,
     or a class's method (e.g. "course.circuits.model.Circuit.numerical_grads")."""
