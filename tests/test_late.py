@@ -62,10 +62,9 @@ def graded(tmp_path_factory):
     archive = tmp / "downloads.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         for student, stamp in when.items():
-            if student == "second":  # a zip dates entries to 2 s: nbgrader's layout, to the second
-                folder = f"submitted/{student}/{A}"
-                zf.writestr(f"{folder}/{A}.ipynb", data)
-                zf.writestr(f"{folder}/timestamp.txt", f"{stamp:%Y-%m-%d %H:%M:%S}.000000 UTC")
+            if student == "second":  # a zip dates entries to 2 s: the LMS's field, to the second
+                name = f"{A}_{student}_attempt_{stamp:%Y-%m-%d-%H-%M-%S}.ipynb"
+                zf.writestr(zipfile.ZipInfo(name, DEADLINE.timetuple()[:6]), data)
             else:
                 zf.writestr(zipfile.ZipInfo(f"{student}_{A}.ipynb", stamp.timetuple()[:6]), data)
     (tmp / "roster.csv").write_text("id,first_name,last_name,email\n" + "".join(
@@ -89,10 +88,13 @@ def _penalties(course):
 @pytest.mark.pipeline
 def test_collect_says_what_each_late_file_will_lose(graded):
     _, report, _ = graded
-    assert "second: submitted/second/02_chain_rule/02_chain_rule.ipynb (2025-03-01 12:00:01 " \
-           "UTC, 1s late) loses 10 % of its score: 1 started day at 10 %" in report
-    assert "dayplus: dayplus_02_chain_rule.ipynb (2025-03-02 13:00:00 UTC, 1d 1h late) loses " \
-           "20 % of its score: 2 started days at 10 %" in report
+    assert "second: 02_chain_rule_second_attempt_2025-03-01-12-00-01.ipynb (2025-03-01 " \
+           "12:00:01 UTC by the LMS's attempt field, 1s late) loses 10 % of its score: 1 " \
+           "started day at 10 %" in report
+    assert "dayplus: dayplus_02_chain_rule.ipynb (2025-03-02 13:00:00 UTC by the download's " \
+           "date of the file, 1d 1h late) loses 20 % of its score: 2 started days at 10 %" \
+        in report
+    assert "deadline: 2025-03-01 12:00:00 UTC (2025-03-01 12:00:00+0000 as given)" in report
     assert "ontime:" not in report
 
 

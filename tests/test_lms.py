@@ -121,7 +121,7 @@ def test_canvas_download_names_are_matched_by_canvas_user_id(released, tmp_path)
                            ("stranger_1999_557_Untitled.ipynb", "stranger"),
                            ("bellann_1003_558_03_sigmoid_neuron.ipynb", "other assignment")):
             zf.writestr(zipfile.ZipInfo(name, date_time=when), _nb(text))
-    report = collect(A, archive, tmp_path / "roster.csv", "2025-01-02T00:00:00", released)
+    report = collect(A, archive, tmp_path / "roster.csv", "2025-01-02T00:00:00Z", released)
     assert {f.student: f.name for f in report.imported} == {
         "jdoe": f"doejane_1001_555_{A}.ipynb", "max": f"leemax_LATE_1002_556_jdoe_{A}-1.ipynb"}
     assert b"'max'" in (released.root / "submitted/max" / A / f"{A}.ipynb").read_bytes()

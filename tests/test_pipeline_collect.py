@@ -3,7 +3,7 @@ import os
 import resource
 import stat
 import zipfile
-from datetime import datetime
+from datetime import UTC, datetime
 
 import nbformat
 import pytest
@@ -57,17 +57,18 @@ def test_lms_zip_is_matched_to_the_roster(course, tmp_path):
         "annie_01_perceptron.ipynb": (nb("other"), early),
         "readme.txt": (b"hello", early),
     })
-    report = collect(A, archive, tmp_path / "roster.csv", "2025-01-01T12:00:00", course)
+    report = collect(A, archive, tmp_path / "roster.csv", "2025-01-01T12:00:00Z", course)
     imported = {f.student: f for f in report.imported}
     assert set(imported) == {"jdoe", "ann_b", "max"}
     assert b"ann new" in (course.root / "submitted/ann_b" / A / f"{A}.ipynb").read_bytes()
     assert (course.root / "submitted/max" / A / f"{A}.ipynb").read_bytes() == b"{not json"
     assert [f.student for f in report.late] == ["max"]
-    assert report.duplicates == [("bo", [f"bo_{A}.ipynb", f"bo_{A} (1).ipynb"])]
+    assert report.duplicates == [("bo", [f"bo_{A}.ipynb", f"bo_{A} (1).ipynb"],
+                                  "nothing was imported for them before")]
     assert dict(report.unmatched) == {f"annie_and_jdoe_{A}.ipynb": "names several students "
                                       "(jdoe, annie)", f"eve_{A}.ipynb": "names no student of "
                                       "the roster"}
-    assert report.superseded == [f"{A}_ann_b_attempt_2025-01-01-08-00-00.ipynb"]
+    assert [n for n, _ in report.superseded] == [f"{A}_ann_b_attempt_2025-01-01-08-00-00.ipynb"]
     assert {n for n, _ in report.ignored} == {"annie_01_perceptron.ipynb", "readme.txt"}
     stamp = (course.root / "submitted/ann_b" / A / "timestamp.txt").read_text()
     assert stamp.startswith("2025-01-01 10:00:00")
@@ -78,10 +79,13 @@ def test_lms_zip_is_matched_to_the_roster(course, tmp_path):
 
 
 def test_nbgrader_layout_folder_keeps_its_timestamps(course, tmp_path):
-    """Is a folder in nbgrader's submitted/ layout imported with its own timestamp.txt?"""
+    """Is a folder in nbgrader's submitted/ layout imported with its own timestamp.txt, when
+    that is not earlier than the notebook's own date?"""
     folder = tmp_path / "submitted" / "jdoe" / A
     folder.mkdir(parents=True)
     cells.write(_nb("jdoe"), folder / f"{A}.ipynb")
+    saved = datetime(2025, 1, 3, 8, 0, tzinfo=UTC).timestamp()  # saved, then submitted at 8:30
+    os.utime(folder / f"{A}.ipynb", (saved, saved))
     (folder / "timestamp.txt").write_text("2025-01-03 08:30:00.000000 UTC")
     assert main(["collect", A, str(tmp_path / "submitted"), "--roster",
                  str(tmp_path / "roster.csv"), "--root", str(course.root)]) == 0
@@ -110,7 +114,7 @@ def test_a_date_in_the_students_part_of_a_name_is_not_the_submission_time(course
     archive = _downloads(tmp_path / "dl.zip", {
         f"jdoe_{A}_2025-01-01-00-00-00.ipynb": (nb, late),
         f"{A}_max_attempt_2025-01-02-09-00-00_2025-01-01-00-00-00.ipynb": (nb, late)})
-    report = _one(course, tmp_path, archive, "2025-01-02T00:00:00")
+    report = _one(course, tmp_path, archive, "2025-01-02T00:00:00Z")
     stamps = {f.student: f.timestamp for f in report.imported}
     assert stamps["jdoe"] == datetime(2025, 1, 3, 9, 0, 0)  # the zip entry's date
     assert stamps["max"] == datetime(2025, 1, 2, 9, 0, 0)  # the LMS's attempt field
