@@ -5,14 +5,14 @@ import contextlib
 import csv
 import io
 import zipfile
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
 from autograder.__main__ import main
-from autograder.late import LatePolicy
+from autograder.late import LatePolicy, describe_deadline, parse_deadline
 from autograder.submissions import build_submission
 from tests.nbgrader_run import nbgrader
 from tests.pipeline_course import new_course
@@ -42,6 +42,40 @@ def test_policies_take_exactly_what_they_say_at_the_edges(policy, seconds, lost)
 def test_a_policy_that_means_nothing_is_refused_with_how_to_write_one(text):
     with pytest.raises(ValueError, match="late policy"):
         LatePolicy.parse(text)
+
+
+@pytest.mark.parametrize("text, utc", [
+    ("2025-03-01T23:59+09:00", datetime(2025, 3, 1, 14, 59)),
+    ("2025-03-01 23:59:30Z", datetime(2025, 3, 1, 23, 59, 30)),
+    ("2025-03-01 23:59 Asia/Seoul", datetime(2025, 3, 1, 14, 59)),
+    ("2025-07-01 12:00 America/New_York", datetime(2025, 7, 1, 16, 0)),  # EDT, not EST
+    ("2025-03-01 23:59 UTC", datetime(2025, 3, 1, 23, 59)),
+])
+def test_deadlines_with_an_offset_or_a_named_zone_are_exact(text, utc):
+    """Is a deadline with an ISO offset, Z or an IANA zone the moment it names, printed in UTC
+    and as given?"""
+    when = parse_deadline(text)
+    assert when.astimezone(UTC).replace(tzinfo=None) == utc
+    assert describe_deadline(when).startswith(f"{utc:%Y-%m-%d %H:%M:%S} UTC (")
+
+
+@pytest.mark.parametrize("text, why", [
+    ("2025-03-01 23:59 KST", "'KST' is an abbreviation, unknown or ambiguous"),
+    ("2025-03-01 23:59 EST", "'EST' is an abbreviation"),
+    ("2025-03-01 23:59 IST", "'IST' is an abbreviation"),
+    ("2025-03-01 23:59 Asia/Nowhere", "no IANA time zone"),
+    ("01/03/2025 23:59", "order of day and month is ambiguous"),
+    ("3.1.2025 23:59", "order of day and month is ambiguous"),
+    ("2025-03-01 23:59", "no offset or zone"),
+    ("tomorrow", "not an ISO 8601 date-time"),
+    ("2025-02-30T12:00Z", "not an ISO 8601 date-time"),
+])
+def test_ambiguous_or_unzoned_deadlines_are_refused_with_the_accepted_form(text, why):
+    """Is a deadline whose zone or day order could be read two ways (or not at all) refused,
+    naming the problem and showing the form to write?"""
+    with pytest.raises(ValueError, match=why) as refused:
+        parse_deadline(text)
+    assert "2025-03-01T23:59+09:00" in str(refused.value)
 
 
 def _cli(course, *argv):
