@@ -3,6 +3,7 @@
 The gradebook is nbgrader's own, filled through its API with known scores, so every exported
 cell can be checked exactly.
 """
+import csv
 import zipfile
 
 import nbformat
@@ -93,6 +94,25 @@ def test_a_student_the_lms_cannot_match_is_named(graded, tmp_path, capsys):
     assert "`email` column, which is empty or missing for: jdoe" in capsys.readouterr().err
     assert main(["export", A, "--format", "moodle", "--root", str(graded.root)]) == 1
     assert "needs --roster" in capsys.readouterr().err
+
+
+def test_lms_csv_cells_never_start_a_formula(graded, tmp_path):
+    """Do names, ids, sections and emails a student could have chosen reach Canvas's and
+    Moodle's CSVs with a leading apostrophe when they would start a formula, while the totals
+    stay numbers?"""
+    (tmp_path / "roster.csv").write_text(
+        "id,first_name,last_name,email,canvas_id,sis_user_id,sis_login_id,section\n"
+        "jdoe,+1,=HYPERLINK(\"http://evil\"),@jd.x,1001,-S1,\t=cmd,@SUM(1)\n"
+        "max,Max,Lee,-2+3@x,1002,,,Tue\n")
+    _export(graded, tmp_path, A, "--format", "canvas")
+    with open(tmp_path / "out" / f"{A}_canvas.csv", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[2] == ["'=HYPERLINK(\"http://evil\"), +1", "1001", "'-S1", "'=cmd",
+                       "'@SUM(1)", "7.5"]
+    assert rows[3] == ["Lee, Max", "1002", "", "", "Tue", "10"]
+    _export(graded, tmp_path, A, "--format", "moodle")
+    with open(tmp_path / "out" / f"{A}_moodle.csv", newline="") as f:
+        assert list(csv.reader(f))[1:] == [["'@jd.x", "7.5"], ["'-2+3@x", "10"]]
 
 
 @pytest.fixture
