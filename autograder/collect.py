@@ -484,8 +484,11 @@ def nothing_imported(report, source):
     """Why a run imported nothing (the CLI then exits 1), or None if it imported something."""
     if report.imported:
         return None
+    ignored = f" ({len(report.ignored)} ignored, listed above)" if report.ignored else ""
+    if not report.unmatched and not report.duplicates:
+        return for_terminal(f"nothing imported from {source}: it holds no notebook of this "
+                            f"assignment{ignored}")
     counts = [f"{len(items)} {what}" for items, what in (
         (report.unmatched, "unmatched"), (report.duplicates, "students with duplicates"),
         (report.ignored, "ignored")) if items]
-    return for_terminal(f"nothing imported from {source}: " + (
-        ", ".join(counts) + " (listed above)" if counts else "it holds no notebook"))
+    return for_terminal(f"nothing imported from {source}: {', '.join(counts)} (listed above)")
