@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .export import rows
 from .roster import read_roster
-from .text import csv_row
+from .text import csv_row, for_terminal
 from .workspace import Course
 
 CANVAS_HEADER = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
@@ -69,7 +69,7 @@ def _notes(grades, roster):
         if strangers:
             notes.append(f"{a}: in the gradebook but not on the roster, so not exported: "
                          f"{', '.join(strangers)}")
-    return notes
+    return [for_terminal(n) for n in notes]  # gradebook ids may come from nbgrader's exchange
 
 
 def _headers(assignment_ids, columns):
