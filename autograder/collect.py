@@ -45,6 +45,9 @@ MAX_STAMP = 1 << 10
 """Largest timestamp.txt read (nbgrader writes about 30 bytes)."""
 SAME_TIME = timedelta(seconds=2)
 """Dates closer than this tell nothing apart: a zip stores times to 2 s."""
+STAMP = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d{1,6})?( ?(UTC|Z|[+-]\d\d:?\d\d))?")
+"""A timestamp.txt as nbgrader writes it (`2025-01-03 08:30:00.000000 UTC`): anything else is
+no date (dateutil alone would read "-1" as the first of this month)."""
 SKIPPED_PARTS = ("__MACOSX", ".ipynb_checkpoints")
 """Folders of copies a zip tool or Jupyter leaves, never submissions."""
 _ATTEMPT = r"_attempt_(\d{4})-(\d\d)-(\d\d)-(\d\d)-(\d\d)-(\d\d)(?:_|$)"
@@ -228,6 +231,8 @@ def is_nbgrader_layout(notebooks, assignment):
     known = {assignment, *assignments()}
     layouts = [_nbgrader_parts(e.path) for e in notebooks]
     return bool(layouts) and all(p and p[1] in known for p in layouts)
+
+
 def _stamp(entries, folder, report):
     """nbgrader's timestamp.txt in `folder`, or None (with a note when it is no date)."""
     entry = entries.get(folder / "timestamp.txt")
@@ -235,6 +240,8 @@ def _stamp(entries, folder, report):
         return None
     text = entry.data.decode(errors="replace").strip()
     try:
+        if not STAMP.fullmatch(text):
+            raise ValueError(text)
         return parse_utc(text).replace(tzinfo=UTC)
     except (ValueError, OverflowError):
         report.dates.append((str(entry.path), f"is not a date ({text[:40]!r}): the file's own "
@@ -278,14 +285,19 @@ def _lms_id(kind, user, ids, column, path, report):
     return ids[user]
 
 
-def _entry_owner(name, at_file, assignment, roster, lms, path, report):
-    """(matched, student, LMS late mark, is the file itself) if `name`, a part of `path`, is an
-    LMS entry (it names a student or an LMS id); matched is False for a folder of the
-    instructor's. Generators stop at the first match, so parts below it are never read."""
-    return (*_entry_kind(name, assignment, roster, lms, path, report), at_file)
+def _lms_entry(parts, assignment, roster, lms, path, report):
+    """(index, student, LMS late mark) of the LMS entry among `parts` (of `path`, top down):
+    the first that names a student or an LMS id; student None when it names no usable one
+    (reported). None if no part does. The parts below the entry are never looked at."""
+    for i, name in enumerate(parts):
+        matched, student, lms_late = _entry_kind(name, assignment, roster, lms, path, report)
+        if matched:
+            return i, student, lms_late
+    return None
 
 
 def _entry_kind(name, assignment, roster, lms, path, report):
+    """(is an LMS entry, its student, LMS late mark) for one part of a path."""
     if moodle := MOODLE.fullmatch(name):
         return True, _lms_id("Moodle", moodle["user"], lms["moodle"], "moodle_id", path,
                              report), False
@@ -308,15 +320,15 @@ def _lms_found(entry, assignment, roster, lms, report):
         report.ignored.append((own, "a submission of another assignment"))
         return None
     parts = [*path.parts[:-1], path.stem]
-    owner = next((o for o in (_entry_owner(name, i == len(parts) - 1, assignment, roster, lms,
-                                           path, report)
-                              for i, name in enumerate(parts)) if o[0]), None)
+    owner = _lms_entry(parts, assignment, roster, lms, path, report)
     if owner is None:
         report.unmatched.append((own, "names no student of the roster"))
         return None
-    _, student, lms_late, at_file = owner
+    index, student, lms_late = owner
     if student is None:
         return None
+    # the LMS's own date field is only in the name the LMS gave the file itself
+    at_file = index == len(parts) - 1
     stamp = _attempt_stamp(path.stem, assignment, student) if at_file else None
     source = "the LMS's attempt field" if stamp else "the download's date of the file"
     return Found(own, entry.data, parse_utc(stamp or entry.date), source, student,
