@@ -387,6 +387,17 @@ def _deadline(text):
         raise RuntimeError(str(exc)) from None
 
 
+def _policy(course, assignment, text):
+    """The late policy `text` states (checked), else the assignment's or the course's."""
+    try:
+        if text:
+            return late.LatePolicy.parse(text)
+        return late.policy_for(course.root, assignment,
+                               course.config().CoursePenalty.get("policy", "none"))
+    except ValueError as exc:
+        raise RuntimeError(str(exc)) from None
+
+
 def _release_notebook(course, assignment):
     # the same notebook name in every language's release: whichever was released
     notebooks = sorted({p.stem for lang in LANGUAGES
@@ -428,11 +439,10 @@ def collect(assignment, source, roster_csv, deadline=None, course=None, late_pol
     deadline = _deadline(deadline)
     due = deadline.astimezone(UTC).replace(tzinfo=None) if deadline else None
     notebook = _release_notebook(course, assignment)
-    if late_policy:
-        late.keep(course.root, assignment, late_policy)
-    report = Report(deadline=deadline, policy=late.policy_for(
-        course.root, assignment, course.config().CoursePenalty.get("policy", "none")))
+    report = Report(deadline=deadline, policy=_policy(course, assignment, late_policy))
     chosen = choose(scan(source, assignment, roster, report), report)
+    if late_policy and chosen:  # a run that imports nothing changes nothing
+        late.keep(course.root, assignment, late_policy)
     submitted = course.root / "submitted"
     report.duplicates = [(s, names, _earlier_import(_inside(submitted, s, assignment)))
                          for s, names, _ in report.duplicates]

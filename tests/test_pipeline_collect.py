@@ -2,6 +2,8 @@
 import os
 import resource
 import stat
+import subprocess
+import sys
 import zipfile
 from datetime import UTC, datetime
 
@@ -362,3 +364,22 @@ def test_names_reach_the_terminal_without_control_characters(course, tmp_path, c
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\u202e" not in out and "\r" not in out
     assert "eve\\x1b[2K\\rimported 40 submissions\\u202e\\nok_" in out
+
+
+def test_the_real_cli_refuses_a_bad_deadline_or_policy_in_one_line(course, tmp_path):
+    """Through `python -m autograder collect`: is a KST deadline, or a policy that means nothing,
+    refused with exit 1 and one line (no traceback), nothing imported and no policy kept, and a
+    deadline in a named zone printed in UTC and as given?"""
+    archive = _downloads(tmp_path / "dl.zip", {f"jdoe_{A}.ipynb": (_nbz("jdoe"), WHEN)})
+    argv = [sys.executable, "-m", "autograder", "collect", A, str(archive), "--roster",
+            str(tmp_path / "roster.csv"), "--root", str(course.root)]
+    for extra, why in ((["--deadline", "2025-03-01 23:59 KST"], "'KST' is an abbreviation"),
+                       (["--late-policy", "per-week:3"], "late policy 'per-week:3'")):
+        run = subprocess.run(argv + extra, capture_output=True, text=True)
+        assert run.returncode == 1 and run.stderr.count("\n") == 1 and why in run.stderr
+        assert not (course.root / "submitted").exists()
+        assert not (course.root / ".autograder").exists()
+    run = subprocess.run(argv + ["--deadline", "2025-03-01 23:59 Asia/Seoul"],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "deadline: 2025-03-01 14:59:00 UTC (2025-03-01 23:59:00+0900 as given)" in run.stdout
