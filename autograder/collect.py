@@ -225,12 +225,17 @@ def _nbgrader_parts(path):
     return parts if len(parts) == 3 else None
 
 
-def is_nbgrader_layout(notebooks, assignment):
-    """True if every notebook of the download sits in nbgrader's <student>/<assignment>/ folders
-    (of a known assignment): only then are the top folders students' ids."""
+def strangers_in_layout(notebooks, assignment, roster):
+    """The top folders that are no roster id, if every notebook of the download sits in
+    nbgrader's <student>/<assignment>/ folders (of a known assignment); None if not all do.
+    Only a download in that shape whose top folders are all students (an empty list) is read as
+    nbgrader's layout: `Downloads/02_chain_rule/<Canvas file>` has the shape too."""
     known = {assignment, *assignments()}
     layouts = [_nbgrader_parts(e.path) for e in notebooks]
-    return bool(layouts) and all(p and p[1] in known for p in layouts)
+    if not layouts or not all(p and p[1] in known for p in layouts):
+        return None
+    ids = {normal(sid) for sid in roster}
+    return sorted({p[0] for p in layouts if normal(p[0]) not in ids})
 
 
 def _stamp(entries, folder, report):
@@ -256,10 +261,7 @@ def _nbgrader_found(entry, assignment, roster, stamps, report):
     if folder != assignment:
         report.ignored.append((str(entry.path), f"a submission of {folder}"))
         return None
-    ids = {normal(sid): sid for sid in roster}
-    if normal(student) not in ids:
-        report.unmatched.append((str(entry.path), "names no student of the roster"))
-        return None
+    ids = {normal(sid): sid for sid in roster}  # every top folder is one (strangers_in_layout)
     stamp = _stamp(stamps, entry.path.parent, report)
     when, source = entry.date, "the file's date"
     if stamp and stamp + SAME_TIME < entry.date:
@@ -339,7 +341,13 @@ def scan(source, assignment, roster, report):
     """The submissions of `assignment` in `source`, each with its student when one matches."""
     entries = _entries(source, report)
     notebooks = [e for e in entries if e.path.suffix == ".ipynb"]
-    if is_nbgrader_layout(notebooks, assignment):
+    strangers = strangers_in_layout(notebooks, assignment, roster)
+    if strangers:
+        report.dates += [(f"{top}/", "is no roster id, so the download is read as an LMS "
+                                     "download and no timestamp.txt is used: to read it as "
+                                     "nbgrader's layout, add it to the roster or remove its "
+                                     "folder") for top in strangers]
+    if strangers == []:
         report.layout = "nbgrader's layout"
         stamps = {e.path: e for e in entries if e.path.name == "timestamp.txt"}
         found = [_nbgrader_found(e, assignment, roster, stamps, report) for e in notebooks]

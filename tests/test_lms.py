@@ -226,6 +226,12 @@ def test_canvas_files_under_a_folder_named_for_the_assignment_are_canvas_files(r
     status, out = _collect(released, tmp_path, tmp_path / "Downloads", capsys)
     assert status == 0 and "LMS download: imported 2 submissions" in out
     assert b"'jdoe'" in (released.root / "submitted/jdoe" / A / f"{A}.ipynb").read_bytes()
+    # Downloads/<assignment>/<file> has the shape of <student>/<assignment>/<file>
+    archive = _zip(tmp_path / "dl.zip", {f"Downloads/{A}/doejane_1001_555_{A}.ipynb": "jdoe 2"})
+    status, out = _collect(released, tmp_path, archive, capsys)
+    assert status == 0 and "LMS download: imported 1 submissions" in out
+    assert "Downloads/: is no roster id, so the download is read as an LMS download" in out
+    assert b"jdoe 2" in (released.root / "submitted/jdoe" / A / f"{A}.ipynb").read_bytes()
 
 
 def test_two_dated_canvas_files_of_one_student_keep_the_latest(released, tmp_path, capsys):
