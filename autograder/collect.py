@@ -2,7 +2,8 @@
 
 A download (a folder or a .zip) is one of two kinds, decided for the whole of it:
 - **nbgrader's layout**, the folder `nbgrader collect` fills: every notebook in it is
-  `<student>/<assignment>/<notebook>.ipynb` (or under one `submitted/`), with timestamp.txt;
+  `<student>/<assignment>/<notebook>.ipynb` (or under one `submitted/`), with timestamp.txt,
+  and every `<student>` is a roster id;
 - **an LMS download**: everything else. Each notebook belongs to its LMS entry, the first part of
   its path (top down) that the LMS wrote: Moodle's `<Full Name>_<participant id>_assignsubmission_
   file_` folder or file, Canvas's `<name>[_LATE]_<user id>_<submission id>_<file>`, or a name that
