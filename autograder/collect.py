@@ -110,8 +110,9 @@ class Report:
     ignored: list = field(default_factory=list)
     """(file name, why) for files that are not submissions of this assignment, or unsafe."""
     dates: list = field(default_factory=list)
-    """(file name, why) for dates a person should check (a timestamp.txt that disagrees with
-    its file, or is no date): imported with the date said."""
+    """(file or folder name, why) for dates a person should check: a timestamp.txt that
+    disagrees with its file or is no date (imported with the date said), a top folder that kept
+    a download from being read as nbgrader's layout."""
     layout: str = "LMS download"
     """The kind of download: "LMS download" or "nbgrader's layout"."""
 
