@@ -57,9 +57,11 @@ def _rows(path):
                                delimiter=_delimiter(header)))
     missing = [c for c in ROSTER_COLUMNS if rows and c not in rows[0]]
     if not rows or missing:
+        # none of the columns at all: most likely not a CSV as expected, rather than a typo
+        fix = SAVE_AS if len(missing) == len(ROSTER_COLUMNS) else "add the missing columns"
         raise RuntimeError(f"roster {path} must be a CSV with a header row and columns "
                            f"{','.join(ROSTER_COLUMNS)} (missing: {', '.join(missing) or 'rows'}; "
-                           f"its header reads {header.strip()[:200]!r}): {SAVE_AS}")
+                           f"its header reads {header.strip()[:200]!r}): {fix}")
     return rows
 
 

@@ -46,5 +46,8 @@ def test_a_semicolon_roster_missing_a_column_says_what_its_header_reads(tmp_path
     """Does a roster still missing columns show its header, so the instructor sees why?"""
     (tmp_path / "roster.csv").write_text("id;name\njdoe;Jane\n")
     with pytest.raises(RuntimeError, match=r"missing: first_name, last_name, email; its header "
-                       r"reads 'id;name'"):
+                       r"reads 'id;name'\): add the missing columns"):
+        read_roster(tmp_path / "roster.csv")
+    (tmp_path / "roster.csv").write_text("Name|Mail\nJane|j@x\n")
+    with pytest.raises(RuntimeError, match=r"reads 'Name\|Mail'\): save it from Excel as"):
         read_roster(tmp_path / "roster.csv")
