@@ -19,17 +19,14 @@ def release(args):
 
 
 def collect(args):
-    import sys
-
     from .collect import collect as run
     from .collect import nothing_imported, summary
     report = run(args.assignment, args.source, args.roster, args.deadline, _course(args),
                  args.late_policy)
     print(summary(report, args.assignment))
     reason = nothing_imported(report, args.source)
-    if reason:
-        print(f"error: {reason}", file=sys.stderr)
-        return 1
+    if reason:  # after the report, which lists what was found instead
+        raise RuntimeError(reason)
     return 0
 
 
