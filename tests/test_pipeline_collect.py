@@ -383,3 +383,21 @@ def test_the_real_cli_refuses_a_bad_deadline_or_policy_in_one_line(course, tmp_p
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert "deadline: 2025-03-01 14:59:00 UTC (2025-03-01 23:59:00+0900 as given)" in run.stdout
+
+
+def test_names_that_are_not_utf8_are_reported_printably(course, tmp_path, capsys):
+    """Is a download folder holding file names that are not UTF-8 imported, with those names
+    shown escaped (printable on a strict UTF-8 terminal), not a crash?"""
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    (folder / f"jdoe_{A}.ipynb").write_bytes(_nbz("jdoe"))
+    with open(os.fsencode(folder) + b"/\xff\xfeslides.pdf", "wb") as f:
+        f.write(b"%PDF")
+    with open(os.fsencode(folder) + b"/max_\xff_" + A.encode() + b".ipynb", "wb") as f:
+        f.write(_nbz("max"))
+    assert main(["collect", A, str(folder), "--roster", str(tmp_path / "roster.csv"), "--root",
+                 str(course.root)]) == 0
+    out = capsys.readouterr().out
+    out.encode("utf-8")  # strict
+    assert "\\udcff\\udcfeslides.pdf: not a notebook (not read)" in out
+    assert "imported 2 submissions" in out

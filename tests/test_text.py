@@ -11,11 +11,14 @@ from autograder.text import for_csv, for_terminal
     ("two\u2028lines\nand\x85more", "two\\u2028lines\\nand\\x85more"),
     ("del\x7f and nul\x00", "del\\x7f and nul\\x00"),
     ("김민지_과제.ipynb", "김민지_과제.ipynb"),
+    (b"\xff\xfeslides.pdf".decode(errors="surrogateescape"), "\\udcff\\udcfeslides.pdf"),
 ])
 def test_terminal_text_has_no_control_characters(raw, shown):
-    """Are controls, bidi overrides and line separators escaped, and letters of every script
-    left alone?"""
+    """Are controls, bidi overrides, line separators and the lone surrogates of a name that is
+    not UTF-8 escaped (so the text can be printed anywhere), and letters of every script left
+    alone?"""
     assert for_terminal(raw) == shown
+    for_terminal(raw).encode("utf-8")  # strict: never raises
 
 
 @pytest.mark.parametrize("cell, written", [
