@@ -114,6 +114,7 @@ def _refuse(text, why):
 def _zone(text, name):
     """A named IANA zone (Region/City, or UTC): abbreviations are refused, since KST, IST or CST
     each name several zones or none (and zoneinfo knows EST only as a fixed -05:00)."""
+    name = "UTC" if name.upper() == "UTC" else name
     if name != "UTC" and "/" not in name:
         raise _refuse(text, f"{name!r} is an abbreviation, unknown or ambiguous")
     try:

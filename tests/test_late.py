@@ -50,6 +50,7 @@ def test_a_policy_that_means_nothing_is_refused_with_how_to_write_one(text):
     ("2025-03-01 23:59 Asia/Seoul", datetime(2025, 3, 1, 14, 59)),
     ("2025-07-01 12:00 America/New_York", datetime(2025, 7, 1, 16, 0)),  # EDT, not EST
     ("2025-03-01 23:59 UTC", datetime(2025, 3, 1, 23, 59)),
+    ("2025-03-01 23:59 utc", datetime(2025, 3, 1, 23, 59)),
 ])
 def test_deadlines_with_an_offset_or_a_named_zone_are_exact(text, utc):
     """Is a deadline with an ISO offset, Z or an IANA zone the moment it names, printed in UTC
