@@ -131,7 +131,12 @@ def _wanted(path):
 
 
 def _unwanted(path, report):
-    if not _skip(path):
+    if _skip(path):
+        return
+    if path.suffix.lower() == ".zip":  # a student's own zip: its folder keeps the LMS's name
+        report.ignored.append((str(path), "a zip inside the download (not opened): unzip it "
+                                          "into a folder of the same name to import it"))
+    else:
         report.ignored.append((str(path), "not a notebook (not read)"))
 
 

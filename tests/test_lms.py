@@ -249,3 +249,23 @@ def test_two_dated_canvas_files_of_one_student_keep_the_latest(released, tmp_pat
     assert f"doejane_1001_555_{A}.ipynb: older than doejane_1001_555_{A}-1.ipynb (by the " \
            "download's date of the file), which was imported" in out
     assert "undated" not in out
+
+
+def test_a_zip_a_student_handed_in_is_named_and_imported_once_unzipped(released, tmp_path,
+                                                                        capsys):
+    """Is a student's own zip in a Canvas download reported with how to import it, and once
+    unzipped into a folder of its name, is the notebook inside matched by that folder's Canvas
+    user id?"""
+    folder = tmp_path / "dl"
+    folder.mkdir()
+    _zip(folder / "doejane_1001_555_work.zip", {f"max/{A}/{A}.ipynb": "jane's"})
+    status, out = _collect(released, tmp_path, folder, capsys)
+    assert status == 1 and "doejane_1001_555_work.zip: a zip inside the download (not " \
+        "opened): unzip it into a folder of the same name to import it" in out
+    with zipfile.ZipFile(folder / "doejane_1001_555_work.zip") as zf:
+        zf.extractall(folder / "doejane_1001_555_work")
+    (folder / "doejane_1001_555_work.zip").unlink()
+    status, out = _collect(released, tmp_path, folder, capsys)
+    assert status == 0
+    assert b"jane's" in (released.root / "submitted/jdoe" / A / f"{A}.ipynb").read_bytes()
+    assert not (released.root / "submitted/max").exists()
