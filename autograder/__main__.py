@@ -38,8 +38,10 @@ def build_parser():
     p = sub.add_parser("collect", parents=common, help="import downloaded submissions")
     p.add_argument("assignment", help="assignment id, e.g. 02_chain_rule")
     p.add_argument("source", help="folder or .zip of downloads (LMS files or nbgrader submitted/)")
-    p.add_argument("--roster", required=True, help="CSV with columns id,first_name,last_name,email")
-    p.add_argument("--deadline", help="ISO date-time (UTC unless an offset is given); "
+    p.add_argument("--roster", required=True, help="CSV with columns id,first_name,last_name,email "
+                   "(and canvas_id / moodle_id to match Canvas's or Moodle's downloads)")
+    p.add_argument("--deadline", help="ISO date-time with its offset or zone, e.g. "
+                   "2025-03-01T23:59+09:00, 2025-03-01T23:59Z or '2025-03-01 23:59 Asia/Seoul'; "
                    "later files are reported as late and the gradebook's due date is set")
     p.add_argument("--late-policy", metavar="POLICY",
                    help="what a late notebook loses, kept for every grading of the assignment: "

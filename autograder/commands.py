@@ -20,35 +20,14 @@ def release(args):
 
 def collect(args):
     from .collect import collect as run
+    from .collect import nothing_imported, summary
     report = run(args.assignment, args.source, args.roster, args.deadline, _course(args),
                  args.late_policy)
-    print(f"imported {len(report.imported)} submissions of {args.assignment}")
-    late = []
-    for f in report.late:
-        seconds = (f.timestamp - report.deadline).total_seconds()
-        late.append(f"{f.student}: {f.name} ({f.timestamp:%Y-%m-%d %H:%M:%S} UTC, "
-                    f"{_duration(seconds)} late) {report.policy.describe(seconds)}")
-    marked = [f"{f.student}: {f.name}" for f in report.lms_late]
-    sections = [("late (after the deadline, imported)", late),
-                ("marked late by Canvas (not late by --deadline, or no --deadline; imported)",
-                 marked),
-                ("unmatched (not imported)", [f"{n}: {why}" for n, why in report.unmatched]),
-                ("duplicates (not imported: several undated files)",
-                 [f"{s}: {', '.join(names)}" for s, names in report.duplicates]),
-                ("older attempts (skipped: a later attempt was imported)", report.superseded),
-                ("ignored", [f"{n}: {why}" for n, why in report.ignored])]
-    for title, lines in sections:
-        if lines:
-            print(f"{title}:")
-            print("\n".join(f"  {line}" for line in lines))
+    print(summary(report, args.assignment))
+    reason = nothing_imported(report, args.source)
+    if reason:  # after the report, which lists what was found instead
+        raise RuntimeError(reason)
     return 0
-
-
-def _duration(seconds):
-    minutes = int(seconds // 60)
-    days, hours, minutes = minutes // 1440, minutes // 60 % 24, minutes % 60
-    return " ".join(f"{n}{u}" for n, u in ((days, "d"), (hours, "h"), (minutes, "m")) if n) \
-        or f"{seconds:.0f}s"
 
 
 def grade(args):

@@ -91,10 +91,10 @@ def build_class(course, assignment=ASSIGNMENT, n=40, out=None):
             data = _notebook_bytes(release_nb, assignment, kind, answers)
             late = i == 5  # one student hands in two hours late
             when = DEADLINE + timedelta(hours=2) if late else DEADLINE - timedelta(hours=n - i)
-            if i % 10 == 3:  # some come in nbgrader's own layout
+            if i % 10 == 3:  # some in nbgrader's folders, within the LMS download: dated by the zip
                 folder = submit(tmp, sid, assignment, data, when)
                 for path in folder.iterdir():
-                    zf.write(path, f"submitted/{sid}/{assignment}/{path.name}")
+                    _add(zf, f"submitted/{sid}/{assignment}/{path.name}", path.read_bytes(), when)
             elif i % 7 == 2:  # dated attempts: an earlier broken one, then the real one
                 stamp = f"{when:%Y-%m-%d-%H-%M-%S}"
                 early = f"{when - timedelta(days=1):%Y-%m-%d-%H-%M-%S}"

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from nbgrader.api import MissingEntry
 
+from .text import for_csv
 from .workspace import Course
 
 
@@ -80,7 +81,8 @@ def write_csv(table, cells, path):
     with open(path, "w", newline="", encoding=ENCODING) as f:
         writer = csv.DictWriter(f, fieldnames=columns)
         writer.writeheader()
-        writer.writerows(table)
+        # names, ids and emails are the students' text: no cell may start a formula
+        writer.writerows({k: for_csv(v) for k, v in row.items()} for row in table)
 
 
 def figure(table, cells, groups, assignment):
@@ -116,12 +118,29 @@ def figure(table, cells, groups, assignment):
     return fig
 
 
+def _graded_rows(assignment, course):
+    """rows(), refused when the assignment is unknown or nobody has been graded (a CSV of zeros
+    would look like a class that scored nothing)."""
+    try:
+        table, cells, groups = rows(assignment, course)
+    except MissingEntry:
+        with course.gradebook() as gb:
+            known = sorted(a.name for a in gb.assignments)
+        raise RuntimeError(f"no assignment {assignment} in the gradebook {course.db_url} "
+                           f"(known: {', '.join(known) or 'none'}): check the name, or release "
+                           "it first") from None
+    if not any(r["status"] != "missing" for r in table):
+        raise RuntimeError(f"nothing graded for {assignment} in {course.db_url}: run `grade "
+                           f"{assignment}` first (no CSV written)")
+    return table, cells, groups
+
+
 def export(assignment, out=None, course=None):
     """Write <out>/<assignment>_grades.csv and <assignment>_grades.png; returns both paths."""
     course = course or Course()
+    table, cells, groups = _graded_rows(assignment, course)
     out = Path(out or course.root / "export")
     out.mkdir(parents=True, exist_ok=True)
-    table, cells, groups = rows(assignment, course)
     csv_path, png_path = out / f"{assignment}_grades.csv", out / f"{assignment}_grades.png"
     write_csv(table, cells, csv_path)
     figure(table, cells, groups, assignment).savefig(png_path, dpi=110)

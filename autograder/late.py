@@ -22,7 +22,9 @@ assignment with `backprop-grade collect ... --late-policy ...`, which keeps it i
 import math
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from nbgrader.plugins import LateSubmissionPlugin
 from traitlets import Unicode
@@ -97,6 +99,63 @@ class LatePolicy:
         capped = " (capped)" if self.rate * units > self.cap else ""
         return (f"loses {100 * lost:g} % of its score: {units} started {unit}"
                 f"{'s' if units != 1 else ''} at {self.rate:g} %{capped}")
+
+
+DEADLINE_FORMS = ("2025-03-01T23:59+09:00", "2025-03-01 23:59Z", "2025-03-01 23:59 Asia/Seoul")
+"""What --deadline accepts: ISO 8601 with its offset (or Z), or with a named IANA zone."""
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?)?")
+
+
+def _refuse(text, why):
+    return ValueError(f"deadline {text!r}: {why}; write it with its offset or zone, e.g. "
+                      + " or ".join(DEADLINE_FORMS))
+
+
+def _zone(text, name):
+    """A named IANA zone (Region/City, or UTC): abbreviations are refused, since KST, IST or CST
+    each name several zones or none (and zoneinfo knows EST only as a fixed -05:00)."""
+    name = "UTC" if name.upper() == "UTC" else name
+    if name != "UTC" and "/" not in name:
+        raise _refuse(text, f"{name!r} is an abbreviation, unknown or ambiguous")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise _refuse(text, f"{name!r} is no IANA time zone") from None
+
+
+def parse_deadline(text):
+    """The moment a deadline names, as an aware datetime. Only unambiguous forms (see
+    DEADLINE_FORMS): a date must be ISO (year first: 01/03/2025 is 1 March in Korea and Europe, 3
+    January in the US), and an offset or zone is required (a bare time would silently be some
+    machine's zone); ValueError, with the accepted forms, otherwise."""
+    text = text.strip()
+    head, _, zone = text.rpartition(" ")
+    if head and re.fullmatch(r"[A-Za-z][\w+/-]*", zone) and zone.upper() != "Z":
+        moment, tz = head, _zone(text, zone)
+    else:
+        moment, tz = text, None
+    if re.match(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", moment):
+        raise _refuse(text, "the order of day and month is ambiguous (dd/mm or mm/dd)")
+    if not _ISO_DATE.match(moment):
+        raise _refuse(text, "not an ISO 8601 date-time")
+    try:
+        when = datetime.fromisoformat(moment)
+    except ValueError:
+        raise _refuse(text, "not an ISO 8601 date-time") from None
+    if tz and when.tzinfo:
+        raise _refuse(text, "both an offset and a zone")
+    if tz:
+        return when.replace(tzinfo=tz)
+    if when.tzinfo is None:
+        raise _refuse(text, "no offset or zone (it would be taken in whichever zone this "
+                      "machine is set to)")
+    return when
+
+
+def describe_deadline(when):
+    """The deadline as collect prints it: in UTC and in its own offset."""
+    utc = when.astimezone(UTC)
+    return f"{utc:%Y-%m-%d %H:%M:%S} UTC ({when:%Y-%m-%d %H:%M:%S%z} as given)"
 
 
 def policy_file(root, assignment):

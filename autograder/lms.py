@@ -21,8 +21,9 @@ students still waiting for a hand-graded answer get their total so far, and are 
 import csv
 from pathlib import Path
 
-from .collect import read_roster
 from .export import rows
+from .roster import read_roster
+from .text import csv_row, for_terminal
 from .workspace import Course
 
 CANVAS_HEADER = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
@@ -46,6 +47,9 @@ def _grades(assignment_ids, course):
             raise RuntimeError(f"assignment {a} is not in the gradebook {course.db_url}: release "
                                "and grade it first") from None
         out[a] = ({r["id"]: r for r in table}, sum(p for _, p in cells))
+    if not any(r["status"] != "missing" for table, _ in out.values() for r in table.values()):
+        raise RuntimeError(f"nothing graded for {', '.join(assignment_ids)} in {course.db_url}: "
+                           "run `grade` first (no CSV written)")
     return out
 
 
@@ -65,7 +69,7 @@ def _notes(grades, roster):
         if strangers:
             notes.append(f"{a}: in the gradebook but not on the roster, so not exported: "
                          f"{', '.join(strangers)}")
-    return notes
+    return [for_terminal(n) for n in notes]  # gradebook ids may come from nbgrader's exchange
 
 
 def _headers(assignment_ids, columns):
@@ -87,13 +91,15 @@ def canvas(assignment_ids, roster_csv, path, course=None, columns=None):
     grades = _grades(assignment_ids, course)
     with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
-        writer.writerow(CANVAS_HEADER + _headers(assignment_ids, columns or {}))
-        writer.writerow(["Points Possible", "", "", "", "",
-                         *(_points(grades[a][1]) for a in assignment_ids)])
+        # every row through csv_row: names and ids are the students' text (text.for_csv)
+        writer.writerow(csv_row(CANVAS_HEADER + _headers(assignment_ids, columns or {})))
+        writer.writerow(csv_row(["Points Possible", "", "", "", "",
+                                 *(_points(grades[a][1]) for a in assignment_ids)]))
         for sid, row in roster.items():
             name = ", ".join(p for p in (row["last_name"], row["first_name"]) if p) or sid
-            writer.writerow([name, *(row.get(c, "") for c in CANVAS_IDS), row.get("section", ""),
-                             *(_cell(grades, a, sid) for a in assignment_ids)])
+            writer.writerow(csv_row([name, *(row.get(c, "") for c in CANVAS_IDS),
+                                     row.get("section", ""),
+                                     *(_cell(grades, a, sid) for a in assignment_ids)]))
     return _notes(grades, roster)
 
 
@@ -113,9 +119,10 @@ def moodle(assignment_ids, roster_csv, path, course=None, columns=None, key="ema
     grades = _grades(assignment_ids, course)
     with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
-        writer.writerow([title, *_headers(assignment_ids, columns or {})])
+        writer.writerow(csv_row([title, *_headers(assignment_ids, columns or {})]))
         for sid, row in roster.items():
-            writer.writerow([row[column], *(_cell(grades, a, sid) for a in assignment_ids)])
+            writer.writerow(csv_row([row[column],
+                                     *(_cell(grades, a, sid) for a in assignment_ids)]))
     return _notes(grades, roster)
 
 

@@ -12,9 +12,10 @@ A file name, a roster name or a flag is the student's to choose, so before it re
 import re
 
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
-                     "\u2066-\u2069]")
-"""C0 and C1 controls, DEL, the bidi marks, embeddings, overrides and isolates, and the line and
-paragraph separators."""
+                     "\u2066-\u2069\ud800-\udfff]")
+"""C0 and C1 controls, DEL, the bidi marks, embeddings, overrides and isolates, the line and
+paragraph separators, and lone surrogates (a file name that is not UTF-8, as Python decodes it:
+printing one would stop the program under a strict UTF-8 terminal)."""
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """What makes a spreadsheet read a cell as a formula (OWASP's list)."""
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")

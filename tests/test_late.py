@@ -5,14 +5,14 @@ import contextlib
 import csv
 import io
 import zipfile
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
 from autograder.__main__ import main
-from autograder.late import LatePolicy
+from autograder.late import LatePolicy, describe_deadline, parse_deadline
 from autograder.submissions import build_submission
 from tests.nbgrader_run import nbgrader
 from tests.pipeline_course import new_course
@@ -44,6 +44,41 @@ def test_a_policy_that_means_nothing_is_refused_with_how_to_write_one(text):
         LatePolicy.parse(text)
 
 
+@pytest.mark.parametrize("text, utc", [
+    ("2025-03-01T23:59+09:00", datetime(2025, 3, 1, 14, 59)),
+    ("2025-03-01 23:59:30Z", datetime(2025, 3, 1, 23, 59, 30)),
+    ("2025-03-01 23:59 Asia/Seoul", datetime(2025, 3, 1, 14, 59)),
+    ("2025-07-01 12:00 America/New_York", datetime(2025, 7, 1, 16, 0)),  # EDT, not EST
+    ("2025-03-01 23:59 UTC", datetime(2025, 3, 1, 23, 59)),
+    ("2025-03-01 23:59 utc", datetime(2025, 3, 1, 23, 59)),
+])
+def test_deadlines_with_an_offset_or_a_named_zone_are_exact(text, utc):
+    """Is a deadline with an ISO offset, Z or an IANA zone the moment it names, printed in UTC
+    and as given?"""
+    when = parse_deadline(text)
+    assert when.astimezone(UTC).replace(tzinfo=None) == utc
+    assert describe_deadline(when).startswith(f"{utc:%Y-%m-%d %H:%M:%S} UTC (")
+
+
+@pytest.mark.parametrize("text, why", [
+    ("2025-03-01 23:59 KST", "'KST' is an abbreviation, unknown or ambiguous"),
+    ("2025-03-01 23:59 EST", "'EST' is an abbreviation"),
+    ("2025-03-01 23:59 IST", "'IST' is an abbreviation"),
+    ("2025-03-01 23:59 Asia/Nowhere", "no IANA time zone"),
+    ("01/03/2025 23:59", "order of day and month is ambiguous"),
+    ("3.1.2025 23:59", "order of day and month is ambiguous"),
+    ("2025-03-01 23:59", "no offset or zone"),
+    ("tomorrow", "not an ISO 8601 date-time"),
+    ("2025-02-30T12:00Z", "not an ISO 8601 date-time"),
+])
+def test_ambiguous_or_unzoned_deadlines_are_refused_with_the_accepted_form(text, why):
+    """Is a deadline whose zone or day order could be read two ways (or not at all) refused,
+    naming the problem and showing the form to write?"""
+    with pytest.raises(ValueError, match=why) as refused:
+        parse_deadline(text)
+    assert "2025-03-01T23:59+09:00" in str(refused.value)
+
+
 def _cli(course, *argv):
     assert main([*map(str, argv), "--root", str(course.root)]) == 0
 
@@ -62,10 +97,9 @@ def graded(tmp_path_factory):
     archive = tmp / "downloads.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         for student, stamp in when.items():
-            if student == "second":  # a zip dates entries to 2 s: nbgrader's layout, to the second
-                folder = f"submitted/{student}/{A}"
-                zf.writestr(f"{folder}/{A}.ipynb", data)
-                zf.writestr(f"{folder}/timestamp.txt", f"{stamp:%Y-%m-%d %H:%M:%S}.000000 UTC")
+            if student == "second":  # a zip dates entries to 2 s: the LMS's field, to the second
+                name = f"{A}_{student}_attempt_{stamp:%Y-%m-%d-%H-%M-%S}.ipynb"
+                zf.writestr(zipfile.ZipInfo(name, DEADLINE.timetuple()[:6]), data)
             else:
                 zf.writestr(zipfile.ZipInfo(f"{student}_{A}.ipynb", stamp.timetuple()[:6]), data)
     (tmp / "roster.csv").write_text("id,first_name,last_name,email\n" + "".join(
@@ -89,10 +123,13 @@ def _penalties(course):
 @pytest.mark.pipeline
 def test_collect_says_what_each_late_file_will_lose(graded):
     _, report, _ = graded
-    assert "second: submitted/second/02_chain_rule/02_chain_rule.ipynb (2025-03-01 12:00:01 " \
-           "UTC, 1s late) loses 10 % of its score: 1 started day at 10 %" in report
-    assert "dayplus: dayplus_02_chain_rule.ipynb (2025-03-02 13:00:00 UTC, 1d 1h late) loses " \
-           "20 % of its score: 2 started days at 10 %" in report
+    assert "second: 02_chain_rule_second_attempt_2025-03-01-12-00-01.ipynb (2025-03-01 " \
+           "12:00:01 UTC by the LMS's attempt field, 1s late) loses 10 % of its score: 1 " \
+           "started day at 10 %" in report
+    assert "dayplus: dayplus_02_chain_rule.ipynb (2025-03-02 13:00:00 UTC by the download's " \
+           "date of the file, 1d 1h late) loses 20 % of its score: 2 started days at 10 %" \
+        in report
+    assert "deadline: 2025-03-01 12:00:00 UTC (2025-03-01 12:00:00+0000 as given)" in report
     assert "ontime:" not in report
 
 

@@ -2,8 +2,10 @@
 import os
 import resource
 import stat
+import subprocess
+import sys
 import zipfile
-from datetime import datetime
+from datetime import UTC, datetime
 
 import nbformat
 import pytest
@@ -57,17 +59,18 @@ def test_lms_zip_is_matched_to_the_roster(course, tmp_path):
         "annie_01_perceptron.ipynb": (nb("other"), early),
         "readme.txt": (b"hello", early),
     })
-    report = collect(A, archive, tmp_path / "roster.csv", "2025-01-01T12:00:00", course)
+    report = collect(A, archive, tmp_path / "roster.csv", "2025-01-01T12:00:00Z", course)
     imported = {f.student: f for f in report.imported}
     assert set(imported) == {"jdoe", "ann_b", "max"}
     assert b"ann new" in (course.root / "submitted/ann_b" / A / f"{A}.ipynb").read_bytes()
     assert (course.root / "submitted/max" / A / f"{A}.ipynb").read_bytes() == b"{not json"
     assert [f.student for f in report.late] == ["max"]
-    assert report.duplicates == [("bo", [f"bo_{A}.ipynb", f"bo_{A} (1).ipynb"])]
+    assert report.duplicates == [("bo", [f"bo_{A}.ipynb", f"bo_{A} (1).ipynb"],
+                                  "nothing was imported for them before")]
     assert dict(report.unmatched) == {f"annie_and_jdoe_{A}.ipynb": "names several students "
                                       "(jdoe, annie)", f"eve_{A}.ipynb": "names no student of "
                                       "the roster"}
-    assert report.superseded == [f"{A}_ann_b_attempt_2025-01-01-08-00-00.ipynb"]
+    assert [n for n, _ in report.superseded] == [f"{A}_ann_b_attempt_2025-01-01-08-00-00.ipynb"]
     assert {n for n, _ in report.ignored} == {"annie_01_perceptron.ipynb", "readme.txt"}
     stamp = (course.root / "submitted/ann_b" / A / "timestamp.txt").read_text()
     assert stamp.startswith("2025-01-01 10:00:00")
@@ -78,10 +81,13 @@ def test_lms_zip_is_matched_to_the_roster(course, tmp_path):
 
 
 def test_nbgrader_layout_folder_keeps_its_timestamps(course, tmp_path):
-    """Is a folder in nbgrader's submitted/ layout imported with its own timestamp.txt?"""
+    """Is a folder in nbgrader's submitted/ layout imported with its own timestamp.txt, when
+    that is not earlier than the notebook's own date?"""
     folder = tmp_path / "submitted" / "jdoe" / A
     folder.mkdir(parents=True)
     cells.write(_nb("jdoe"), folder / f"{A}.ipynb")
+    saved = datetime(2025, 1, 3, 8, 0, tzinfo=UTC).timestamp()  # saved, then submitted at 8:30
+    os.utime(folder / f"{A}.ipynb", (saved, saved))
     (folder / "timestamp.txt").write_text("2025-01-03 08:30:00.000000 UTC")
     assert main(["collect", A, str(tmp_path / "submitted"), "--roster",
                  str(tmp_path / "roster.csv"), "--root", str(course.root)]) == 0
@@ -110,7 +116,7 @@ def test_a_date_in_the_students_part_of_a_name_is_not_the_submission_time(course
     archive = _downloads(tmp_path / "dl.zip", {
         f"jdoe_{A}_2025-01-01-00-00-00.ipynb": (nb, late),
         f"{A}_max_attempt_2025-01-02-09-00-00_2025-01-01-00-00-00.ipynb": (nb, late)})
-    report = _one(course, tmp_path, archive, "2025-01-02T00:00:00")
+    report = _one(course, tmp_path, archive, "2025-01-02T00:00:00Z")
     stamps = {f.student: f.timestamp for f in report.imported}
     assert stamps["jdoe"] == datetime(2025, 1, 3, 9, 0, 0)  # the zip entry's date
     assert stamps["max"] == datetime(2025, 1, 2, 9, 0, 0)  # the LMS's attempt field
@@ -178,3 +184,220 @@ def test_names_match_ids_in_any_case_and_unicode_normalization(course, tmp_path)
         f"ADA_{A}.ipynb": (b"{}", (2025, 1, 1, 0, 0, 0))})
     report = _one(course, tmp_path, archive, roster=roster)
     assert {f.student for f in report.imported} == {"jos\u00e9", "Ada"}
+
+
+def _nbz(text):
+    return nbformat.writes(_nb(text)).encode()
+
+
+def _submitted(course, student):
+    path = course.root / "submitted" / student / A / f"{A}.ipynb"
+    return path.read_bytes() if path.exists() else None
+
+
+LMS_ROSTER = ROSTER.replace("email\n", "email,moodle_id\n", 1).replace(
+    "jd@x.edu\n", "jd@x.edu,555\n").replace("ml@x.edu\n", "ml@x.edu,556\n")
+WHEN = (2025, 1, 1, 9, 0, 0)
+
+
+@pytest.mark.parametrize("entry", [
+    "Jane Doe_555_assignsubmission_file_",  # Moodle's folder
+    "Downloads/Jane Doe_555_assignsubmission_file_",  # ... under a folder of the instructor's
+    f"jdoe_{A}",  # an LMS folder named with the student's id
+    f"submissions/{A}/jdoe",
+])
+def test_a_students_own_nbgrader_folders_inside_an_lms_entry_stay_theirs(course, tmp_path,
+                                                                           entry):
+    """Is a notebook that Jane laid out as nbgrader's `bo/<assignment>/` folders inside her LMS
+    entry imported as Jane's, and Bo (who submitted nothing) given nothing?"""
+    archive = _downloads(tmp_path / "dl.zip", {
+        f"{entry}/bo/{A}/{A}.ipynb": (_nbz("jane"), WHEN),
+        f"{entry}/bo/{A}/timestamp.txt": (b"2020-01-01 00:00:00 UTC", WHEN),
+        f"max_{A}.ipynb": (_nbz("max"), WHEN)})
+    report = _one(course, tmp_path, archive, roster=LMS_ROSTER)
+    assert {f.student for f in report.imported} == {"jdoe", "max"}
+    assert b"jane" in _submitted(course, "jdoe") and _submitted(course, "bo") is None
+    assert report.layout == "LMS download"
+    assert dict(report.ignored)[f"{entry}/bo/{A}/timestamp.txt"].startswith(
+        "a timestamp.txt in an LMS download is the student's own file")
+
+
+def test_only_a_download_wholly_in_nbgrader_layout_is_read_as_one(course, tmp_path):
+    """Are top folders taken as student ids only when every notebook of the download sits in
+    <student>/<assignment>/, so that one LMS file beside them makes it an LMS download?"""
+    layout = {f"jdoe/{A}/{A}.ipynb": (_nbz("jdoe"), WHEN),
+              f"max/{A}/{A}.ipynb": (_nbz("max"), WHEN)}
+    report = _one(course, tmp_path, _downloads(tmp_path / "a.zip", layout))
+    assert report.layout == "nbgrader's layout" and len(report.imported) == 2
+    mixed = {**layout, f"Ann Bell_9_assignsubmission_file_/bo/{A}/{A}.ipynb": (_nbz("ann"), WHEN)}
+    report = _one(course, tmp_path, _downloads(tmp_path / "b.zip", mixed))
+    assert report.layout == "LMS download"
+    assert _submitted(course, "bo") is None
+    assert "no moodle_id column" in dict(report.unmatched)[
+        f"Ann Bell_9_assignsubmission_file_/bo/{A}/{A}.ipynb"]
+
+
+def test_a_timestamp_the_student_wrote_never_makes_a_late_file_on_time(course, tmp_path,
+                                                                       capsys):
+    """Under a zero-late policy, is a file dated after the deadline late even when its
+    timestamp.txt says it was on time, in nbgrader's layout (flagged for a person) and in an
+    LMS download (ignored)?"""
+    late_, early = (2025, 1, 3, 9, 0, 0), "2025-01-01 08:00:00.000000 UTC"
+    layout = _downloads(tmp_path / "layout.zip", {
+        f"jdoe/{A}/{A}.ipynb": (_nbz("jdoe"), late_),
+        f"jdoe/{A}/timestamp.txt": (early.encode(), late_),
+        f"max/{A}/{A}.ipynb": (_nbz("max"), (2025, 1, 1, 7, 0, 0)),
+        f"max/{A}/timestamp.txt": (early.encode(), (2025, 1, 1, 8, 0, 0))})
+    argv = ["collect", A, str(layout), "--roster", str(tmp_path / "roster.csv"), "--root",
+            str(course.root), "--deadline", "2025-01-02T00:00Z", "--late-policy", "zero"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert f"jdoe: jdoe/{A}/{A}.ipynb (2025-01-03 09:00:00 UTC by the file's date, 1d 9h late) " \
+           "loses its whole score" in out
+    assert f"jdoe/{A}/{A}.ipynb: timestamp.txt says 2025-01-01 08:00:00, earlier than the " \
+           "file's own date 2025-01-03 09:00:00 UTC" in out
+    assert "max:" not in out.split("dates to check")[0].split("late (")[-1]  # max is on time
+    assert (course.root / "submitted/max" / A / "timestamp.txt").read_text().startswith(
+        "2025-01-01 08:00:00")
+    lms = _downloads(tmp_path / "lms.zip", {
+        f"jdoe_{A}/{A}.ipynb": (_nbz("jdoe"), late_),
+        f"jdoe_{A}/timestamp.txt": (early.encode(), late_)})
+    assert main([*argv[:2], str(lms), *argv[3:]]) == 0
+    assert f"jdoe: jdoe_{A}/{A}.ipynb (2025-01-03 09:00:00 UTC by the download's date of the " \
+           "file, 1d 9h late) loses its whole score" in capsys.readouterr().out
+
+
+def test_a_garbage_timestamp_is_a_note_and_the_others_are_imported(course, tmp_path):
+    """Does a timestamp.txt that is no date (or is huge) leave a note on its file, which is
+    imported by its own date, with the rest of the class?"""
+    report = _one(course, tmp_path, _downloads(tmp_path / "dl.zip", {
+        f"jdoe/{A}/{A}.ipynb": (_nbz("jdoe"), WHEN),
+        f"jdoe/{A}/timestamp.txt": (b"-1 \x1b[31m", WHEN),
+        f"max/{A}/{A}.ipynb": (_nbz("max"), WHEN),
+        f"max/{A}/timestamp.txt": (b"9" * 5000, WHEN),
+        f"ann_b/{A}/{A}.ipynb": (_nbz("ann"), WHEN),
+        f"ann_b/{A}/timestamp.txt": (b"2024-12-31 23:00:00 UTC", WHEN)}))
+    assert {f.student: f.source for f in report.imported} == {
+        "jdoe": "the file's date", "max": "the file's date", "ann_b": "the file's date"}
+    assert dict(report.dates)[f"jdoe/{A}/timestamp.txt"].startswith("is not a date")
+    assert "larger than" in dict(report.ignored)[f"max/{A}/timestamp.txt"]
+
+
+def test_non_notebooks_are_never_read(course, tmp_path):
+    """Is a download of 1.2 GB of slides beside one notebook imported, each slide reported by
+    name, without reading it (folder: sparse files; zip: a deflated entry of zeros)?"""
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    for i in range(40):
+        with open(folder / f"jdoe_slides_{i}.pdf", "wb") as f:
+            f.truncate(30 << 20)  # 30 MB each, no disk used
+    (folder / f"jdoe_{A}.ipynb").write_bytes(_nbz("jdoe"))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    report = _one(course, tmp_path, folder)
+    grew = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) << 10
+    assert [f.student for f in report.imported] == ["jdoe"]
+    assert dict(report.ignored)["jdoe_slides_7.pdf"] == "not a notebook (not read)"
+    assert grew < 100 << 20, f"collect took {grew >> 20} MB more memory"
+    archive = tmp_path / "slides.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        with zf.open("slides.pdf", "w", force_zip64=True) as entry:
+            for _ in range(64):
+                entry.write(b"\0" * (16 << 20))
+        zf.writestr(f"max_{A}.ipynb", _nbz("max"))
+    report = _one(course, tmp_path, archive)
+    assert [f.student for f in report.imported] == ["max"]
+    assert dict(report.ignored)["slides.pdf"] == "not a notebook (not read)"
+
+
+def test_a_run_that_imports_nothing_exits_1_and_keeps_what_was_there(course, tmp_path, capsys):
+    """Does a download with no notebook, or none that matches, exit 1 with the reason, leaving
+    an earlier import as it was?"""
+    first = _downloads(tmp_path / "first.zip", {f"jdoe_{A}.ipynb": (_nbz("jdoe"), WHEN)})
+    assert main(["collect", A, str(first), "--roster", str(tmp_path / "roster.csv"), "--root",
+                 str(course.root)]) == 0
+    before = _submitted(course, "jdoe")
+    for name, files_, why in (
+            ("slides.zip", {"slides.pdf": (b"%PDF", WHEN)},
+             "it holds no notebook of this assignment (1 ignored, listed above)"),
+            ("strangers.zip", {f"eve_{A}.ipynb": (b"{}", WHEN)}, "1 unmatched (listed above)")):
+        archive = _downloads(tmp_path / name, files_)
+        assert main(["collect", A, str(archive), "--roster", str(tmp_path / "roster.csv"),
+                     "--root", str(course.root)]) == 1
+        assert capsys.readouterr().err.strip() == f"error: nothing imported from {archive}: {why}"
+    assert _submitted(course, "jdoe") == before
+
+
+def test_dated_duplicates_keep_the_latest_and_same_time_ones_none(course, tmp_path, capsys):
+    """Of two dated files from one student, is the later imported and the other listed with the
+    rule; of two with the same date, is neither imported, with how to choose one and what an
+    earlier import left (kept byte for byte)?"""
+    archive = _downloads(tmp_path / "dl.zip", {
+        f"jdoe_{A}.ipynb": (_nbz("jdoe old"), (2025, 1, 1, 9, 0, 0)),
+        f"jdoe_{A}-1.ipynb": (_nbz("jdoe new"), (2025, 1, 1, 10, 0, 0))})
+    report = _one(course, tmp_path, archive)
+    assert b"jdoe new" in _submitted(course, "jdoe")
+    assert report.superseded == [(f"jdoe_{A}.ipynb", f"older than jdoe_{A}-1.ipynb (by the "
+                                                     "download's date of the file), which was "
+                                                     "imported")]
+    before = _submitted(course, "jdoe")
+    tie = _downloads(tmp_path / "tie.zip", {
+        f"jdoe_{A}.ipynb": (_nbz("a"), (2025, 1, 2, 9, 0, 0)),
+        f"jdoe_{A} (1).ipynb": (_nbz("b"), (2025, 1, 2, 9, 0, 0))})
+    assert main(["collect", A, str(tie), "--roster", str(tmp_path / "roster.csv"), "--root",
+                 str(course.root)]) == 1
+    out = capsys.readouterr().out
+    assert "remove the unwanted ones from the download, or collect the one to grade alone" in out
+    assert f"jdoe: jdoe_{A}.ipynb, jdoe_{A} (1).ipynb; {course.root}/submitted/jdoe/{A} still " \
+           "holds an earlier import (2025-01-01 10:00:00.000000 UTC): it stays as it is and " \
+           "`grade` grades it, unless you remove that folder" in out
+    assert _submitted(course, "jdoe") == before
+
+
+def test_names_reach_the_terminal_without_control_characters(course, tmp_path, capsys):
+    """Is a file name carrying terminal escapes, a bidi override or a newline shown escaped, so
+    it cannot forge or hide a line of collect's report?"""
+    evil = f"eve\x1b[2K\rimported 40 submissions\u202e\nok_{A}.ipynb"
+    archive = _downloads(tmp_path / "dl.zip", {f"jdoe_{A}.ipynb": (_nbz("jdoe"), WHEN),
+                                               evil: (b"{}", WHEN)})
+    assert main(["collect", A, str(archive), "--roster", str(tmp_path / "roster.csv"), "--root",
+                 str(course.root)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\u202e" not in out and "\r" not in out
+    assert "eve\\x1b[2K\\rimported 40 submissions\\u202e\\nok_" in out
+
+
+def test_the_real_cli_refuses_a_bad_deadline_or_policy_in_one_line(course, tmp_path):
+    """Through `python -m autograder collect`: is a KST deadline, or a policy that means nothing,
+    refused with exit 1 and one line (no traceback), nothing imported and no policy kept, and a
+    deadline in a named zone printed in UTC and as given?"""
+    archive = _downloads(tmp_path / "dl.zip", {f"jdoe_{A}.ipynb": (_nbz("jdoe"), WHEN)})
+    argv = [sys.executable, "-m", "autograder", "collect", A, str(archive), "--roster",
+            str(tmp_path / "roster.csv"), "--root", str(course.root)]
+    for extra, why in ((["--deadline", "2025-03-01 23:59 KST"], "'KST' is an abbreviation"),
+                       (["--late-policy", "per-week:3"], "late policy 'per-week:3'")):
+        run = subprocess.run(argv + extra, capture_output=True, text=True)
+        assert run.returncode == 1 and run.stderr.count("\n") == 1 and why in run.stderr
+        assert not (course.root / "submitted").exists()
+        assert not (course.root / ".autograder").exists()
+    run = subprocess.run(argv + ["--deadline", "2025-03-01 23:59 Asia/Seoul"],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "deadline: 2025-03-01 14:59:00 UTC (2025-03-01 23:59:00+0900 as given)" in run.stdout
+
+
+def test_names_that_are_not_utf8_are_reported_printably(course, tmp_path, capsys):
+    """Is a download folder holding file names that are not UTF-8 imported, with those names
+    shown escaped (printable on a strict UTF-8 terminal), not a crash?"""
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    (folder / f"jdoe_{A}.ipynb").write_bytes(_nbz("jdoe"))
+    with open(os.fsencode(folder) + b"/\xff\xfeslides.pdf", "wb") as f:
+        f.write(b"%PDF")
+    with open(os.fsencode(folder) + b"/max_\xff_" + A.encode() + b".ipynb", "wb") as f:
+        f.write(_nbz("max"))
+    assert main(["collect", A, str(folder), "--roster", str(tmp_path / "roster.csv"), "--root",
+                 str(course.root)]) == 0
+    out = capsys.readouterr().out
+    out.encode("utf-8")  # strict
+    assert "\\udcff\\udcfeslides.pdf: not a notebook (not read)" in out
+    assert "imported 2 submissions" in out
