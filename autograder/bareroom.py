@@ -5,8 +5,8 @@ difference, a circuit's forward pass, the relative error). Inside the student's 
 refusal of those helpers (course/grading/guard.py) is only a courtesy: the student's code shares
 that interpreter and can undo anything the guard does. So the verdict is not taken there.
 
-For an assignment with such exercises the student's notebook is run once more, in a kernel of
-the bare room: it is forked by a second zygote that never imported the course package, and the
+For an assignment with such exercises the clean room's program (the instructor's notebook with
+the student's answers and their own definitions) is run once more, in a kernel of the bare room: it is forked by a second zygote that never imported the course package, and the
 files of the package it imports have each forbidden helper's body replaced by a refusal
 (guard.refuse), with every compiled copy (__pycache__) covered. No copy of the helper's code is
 in that kernel's memory or on any file it can read, so no trick inside it can call the helper:
@@ -113,8 +113,9 @@ def judged_cells(trusted, forbid):
 
 
 def notebook(nb, judged):
-    """The submission as the bare room runs it: every cell but the test cells it does not
-    judge (they would only cost time)."""
+    """The bare room's program: the clean room's (the instructor's notebook, the student's
+    answers and their own definitions: autograder/cleanroom.py) without the test cells it does
+    not judge, which would only cost time."""
     bare = nbformat.from_dict(nb)
     bare.cells = [c for c in bare.cells
                   if not cells.is_test(c) or cells.grade_id(c) in judged]

@@ -184,15 +184,15 @@ def same_program(nb, clean, data, source_folder):
         _files_digest(data) == _files_digest(source_folder)
 
 
-def _bare_room(nb, steps, task, data, trusted, zygote, verdicts, phases, lang, on_run):
-    """Run the submission again where the exercise's forbidden helpers do not exist
-    (autograder/bareroom.py), if a cell they decide passed; the flags."""
+def _bare_room(nb, clean, steps, task, data, trusted, zygote, verdicts, phases, lang, on_run):
+    """Run the clean room's program again where the exercise's forbidden helpers do not exist
+    (autograder/bareroom.py), if a cell they decide passed in `nb`; the flags."""
     forbid = bareroom.forbidding(task["assignment"])
     judged = bareroom.judged_cells(trusted, forbid) if forbid else set()
     if not any(verdicts[g].passed for g in judged if g in verdicts):
         return []
     on_run("bare room")
-    ran = bareroom.notebook(nb, judged)
+    ran = bareroom.notebook(clean, judged)
     with phases("bare room"):
         bare = run_sandboxed(ran, steps, task, data, trusted, zygote, lang=lang,
                              bare=(bareroom.stubs(task["assignment"], forbid),
@@ -305,8 +305,8 @@ def _grade_one(steps, task, log, zygote, on_run):
                                                    zygote, lang=lang)[0]
                     flags += combine(nb, verdicts, clean_verdicts,
                                      cleanroom.left_out_note(left_out))
-            flags += _bare_room(nb, steps, task, data, trusted, zygote, verdicts, phases, lang,
-                                on_run)
+            flags += _bare_room(nb, clean, steps, task, folder, trusted, zygote, verdicts,
+                                phases, lang, on_run)
         else:
             with phases("cells"):
                 nb = execute(nb, steps.executor(task["cell_timeout"]), res["metadata"]["path"],

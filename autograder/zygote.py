@@ -36,6 +36,7 @@ import os
 import pkgutil
 import signal
 import sys
+import time
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
@@ -267,6 +268,46 @@ def _child(request):
 
 # --- the zygote itself ------------------------------------------------------------------------
 
+def _descendants(pid):
+    """Every process below `pid` (this PID namespace sees the kernels' own namespaces too)."""
+    parents = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as stat:
+                    parents[int(name)] = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                pass
+    found, frontier = [], [pid]
+    while frontier:
+        below = [child for child, parent in parents.items() if parent in frontier]
+        found += below
+        frontier = below
+    return found
+
+
+def _end(entry, seconds=10.0):
+    """Kill a kernel's C, its K and everything K started, and return once all of them are gone
+    (reaped, not merely dying): until then their pids still count against the sandbox's process
+    cap, and the next kernel could not start a thread."""
+    family = [entry["pid"], *_descendants(entry["pid"])]
+    for pid in family:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    if entry["exit"] is None:
+        try:
+            os.waitpid(entry["pid"], 0)
+        except ChildProcessError:
+            pass
+    deadline = time.monotonic() + seconds
+    while any(os.path.exists(f"/proc/{pid}") for pid in family[1:]):
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.002)
+
+
 def preload_base():
     """Import once what every kernel imports but the course package: a forked kernel starts in
     a fraction of the time."""
@@ -332,12 +373,8 @@ def serve(requests, replies, bare=None):
             reply({"spawned": request["spawn"], "pid": pid})
         elif "kill" in request:
             entry = children.pop(request["kill"], None)
-            if entry and entry["exit"] is None:
-                try:
-                    os.kill(entry["pid"], signal.SIGKILL)
-                    os.waitpid(entry["pid"], 0)
-                except (ProcessLookupError, ChildProcessError):
-                    pass
+            if entry:
+                _end(entry)
             reply({"killed": request["kill"]})
         elif "poll" in request:
             entry = children.get(request["poll"])

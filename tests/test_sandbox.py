@@ -359,3 +359,28 @@ print("hits", hits, len(codes), len(pyc))
     (out,), _ = run(zygote, probe)
     assert f"raised GradingError `{path}` cannot be used" in out, out
     assert "hits [] 0 0" in out, out
+
+
+def test_the_next_kernel_starts_after_a_fork_bomb(tmp_path):
+    """After a kernel filled the sandbox's process cap with sleeping children, is every one of
+    them gone (reaped) by the time the zygote says the kernel is killed, so that the next
+    kernel can start threads at once?"""
+    from autograder import cgroups
+    groups = cgroups.make([7], sandbox.LIMITS)
+    assert not groups.missing, groups.missing  # as root, as CI runs: the cap is there
+    capped = kernels.Zygote(7, cgroup_procs=groups.procs(7), log=tmp_path / "s.log").start()
+    try:
+        _fork_bomb_then_threads(capped)
+    finally:
+        capped.stop()
+        groups.remove()
+
+
+def _fork_bomb_then_threads(zygote):
+    run(zygote, "import os, time\nkids = 0\ntry:\n    while kids < 1000:\n"
+                "        if os.fork() == 0:\n            time.sleep(600)\n            os._exit(0)\n"
+                "        kids += 1\nexcept OSError:\n    pass\nprint(kids)")
+    (out,), _ = run(zygote, "import threading, time\nts = [threading.Thread(target=time.sleep, "
+                            "args=(0.5,)) for _ in range(40)]\nfor t in ts:\n    t.start()\n"
+                            "for t in ts:\n    t.join()\nprint('started', len(ts))")
+    assert out.strip() == "started 40", out
