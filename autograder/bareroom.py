@@ -6,9 +6,10 @@ refusal of those helpers (course/grading/guard.py) is only a courtesy: the stude
 that interpreter and can undo anything the guard does. So the verdict is not taken there.
 
 For an assignment with such exercises the clean room's program (the instructor's notebook with
-the student's answers and their own definitions) is run once more, in a kernel of the bare room: it is forked by a second zygote that never imported the course package, and the
-files of the package it imports have each forbidden helper's body replaced by a refusal
-(guard.refuse), with every compiled copy (__pycache__) covered. No copy of the helper's code is
+the student's answers and their own definitions) is run once more, in a kernel of the bare
+room: it is forked by a second zygote that never imported the course package, and the files of
+the package it imports have each forbidden helper's body replaced by a refusal (guard.refuse),
+with every compiled copy (__pycache__) covered. No copy of the helper's code is
 in that kernel's memory or on any file it can read, so no trick inside it can call the helper:
 an answer passes there only with code of its own. The test cells of the forbidding exercises
 (their hidden checks, and the visible checks that call their functions) keep the lower of the

@@ -45,9 +45,11 @@ REPLY_SECONDS = 20
 """How long the zygote may take to answer a request before it is deemed hung."""
 RECONNECT_MS = 10
 """How soon a client socket reconnects to a kernel's channel it lost."""
-MESSAGE_SLACK = 1 << 20
-"""Bytes a single message from a kernel may exceed the notebook's output allowance by (its
-header and metadata); anything larger is dropped unread."""
+MAX_MESSAGE = 64 << 20
+"""Bytes of the largest single message the worker reads from a kernel; a larger one is dropped
+by ZeroMQ unread (the notebook then stops at its cell's time limit). Kernels batch their output:
+one message may carry several MB of prints, which the output allowance (LimitedExecute) must
+see to stop the notebook with its reason, so the cap is well above that allowance."""
 MAX_RECORD_BYTES = 64 << 20
 CHANNELS = ("shell", "iopub", "stdin", "control", "hb")
 """A kernel's ZeroMQ channels: one ipc socket each."""
@@ -423,15 +425,15 @@ def kernel_manager(zygote, scratch, student, private, lang="en"):
             self.ip = str(Path(private) / "k")  # links to the pinned sockets (_pin_sockets)
             self.connection_file = str(Path(private) / "kernel.json")
             self.context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
-            self.context.setsockopt(zmq.MAXMSGSIZE, zygote.limits.output + MESSAGE_SLACK)
+            self.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE)
 
         def client(self, **kwargs):
-            # Messages are bounded before they are read: one message larger than the whole
-            # output allowance (LimitedExecute) is dropped by ZeroMQ instead of filling the
-            # worker's memory. Reconnects (after such a drop) are tried every 10 ms.
+            # Messages are bounded before they are read: one larger than MAX_MESSAGE is dropped
+            # by ZeroMQ instead of filling the worker's memory. Reconnects (after such a drop)
+            # are tried every 10 ms.
             kc = super().client(**kwargs)
             kc.context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
-            kc.context.setsockopt(zmq.MAXMSGSIZE, zygote.limits.output + MESSAGE_SLACK)
+            kc.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE)
             return kc
 
         async def _async_pre_start_kernel(self, **kwargs):

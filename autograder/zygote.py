@@ -226,10 +226,34 @@ def _kernel(request):
     sys.argv = ["ipykernel_launcher", "-f", conn, *request.get("argv", [])]
     signal.signal(signal.SIGINT, signal.default_int_handler)
     from ipykernel.kernelapp import IPKernelApp
+    _flush_by_size()
     app = IPKernelApp.instance()
     app.initialize(sys.argv[1:])
     app.start()
     os._exit(0)
+
+
+FLUSH_BYTES = 1 << 20
+"""Printed text a kernel holds before sending it on: ipykernel sends what was printed every
+0.2 s, which a print loop makes hundreds of MB, one message the worker drops unread (it reads
+no message over 64 MB). Flushed by size, a runaway print loop reaches the worker as messages it
+counts, and is stopped with its reason ("more than 8 MB of output"). A courtesy for the
+instructor's reason, not a defence: the student's code can undo it, and the worker's own bounds
+hold either way."""
+
+
+def _flush_by_size():
+    from ipykernel.iostream import OutStream
+    write = OutStream.write
+
+    def write_and_flush(self, string):
+        written = write(self, string)
+        with self._buffer_lock:
+            held = sum(buffer.tell() for buffer in self._buffers.values())
+        if held > FLUSH_BYTES:
+            self.flush()
+        return written
+    OutStream.write = write_and_flush
 
 
 def _reseed():

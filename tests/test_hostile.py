@@ -302,8 +302,6 @@ _mine = importlib.util.module_from_spec(_spec)
 _mine.__package__ = "course"
 _spec.loader.exec_module(_mine)
 def numerical_derivative(f, x, h=1e-5):
-    import sys
-    sys.setprofile(None)
     return float(_mine.numerical_gradient(lambda v: f(float(v)), x, h))
 '''
 FORBID_THREAD = '''
@@ -521,7 +519,7 @@ CASES = {
     "syscalls": ("correct", _prepend(SYSCALLS), "full"),
     "terminal-escapes": ("correct", _prepend(ESCAPES), "full"),
     "forged-records": ("correct", _prepend(FORGED_RECORDS), "most"),
-    "big-message": ("correct", _prepend(BIG_MESSAGE), "full"),
+    "big-message": ("correct", _prepend(BIG_MESSAGE), "zero"),  # stopped, unread
     # fair students
     "own-helper": ("correct", _own_helper, "full"),
     "namedtuple": ("correct", _answer("mul_backward_answer", NAMEDTUPLE), "full"),
