@@ -1,17 +1,21 @@
 """The CLI's commands: each turns parsed arguments into one module's call and prints the result.
 The work itself lives in release, bundle, collect, grade, feedback, export and solutions."""
-from .workspace import Course, assignments
+from .workspace import Course
 
 
-def _course(args):
-    return Course(args.root, args.db, lang=getattr(args, "lang", "en"))
+def _course(args, *names, release=False):
+    """The course of --root/--db; every name in `names` checked against it (one message, "no
+    such assignment; known: ...", for every command)."""
+    course = Course(args.root, args.db, lang=getattr(args, "lang", "en"))
+    course.check(*names, release=release)
+    return course
 
 
 def release(args):
     from . import bundle as bundle_mod
     from . import release as release_mod
-    course = _course(args)
-    names = assignments() if args.all or not args.assignment else [args.assignment]
+    course = _course(args, *([args.assignment] if args.assignment else []), release=True)
+    names = course.assignments() if args.all or not args.assignment else [args.assignment]
     for folder in release_mod.release(names, course=course):
         print(f"released {folder}")
     if args.bundle is not None:
@@ -20,8 +24,8 @@ def release(args):
 
 def collect(args):
     from .collect import collect as run
-    report = run(args.assignment, args.source, args.roster, args.deadline, _course(args),
-                 args.late_policy)
+    report = run(args.assignment, args.source, args.roster, args.deadline,
+                 _course(args, args.assignment), args.late_policy)
     print(f"imported {len(report.imported)} submissions of {args.assignment}")
     late = []
     for f in report.late:
@@ -54,7 +58,7 @@ def _duration(seconds):
 def grade(args):
     from .grade import grade as run
     from .grade import summary
-    outcomes = run(args.assignment, _course(args), workers=args.workers,
+    outcomes = run(args.assignment, _course(args, args.assignment), workers=args.workers,
                    cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
                    force=args.force, students=args.student, sandboxed=not args.no_sandbox,
                    require_limits=args.require_limits, cluster=args.cluster)
@@ -71,10 +75,17 @@ def grade(args):
 
 def feedback(args):
     from .feedback import feedback as run
-    pages = run(args.assignment, _course(args))
+    from .feedback import not_hand_graded
+    course = _course(args, args.assignment)
+    pages = run(args.assignment, course)
     for student, page in pages.items():
         print(f"{student}: {page}")
     print(f"{len(pages)} feedback pages")
+    waiting = not_hand_graded(args.assignment, course)
+    if waiting:
+        print(f"warning: {len(waiting)} students' feedback shows 0 points for answers nobody has "
+              "graded by hand yet; grade them in the formgrader, then run feedback again:")
+        print("\n".join(f"  {student}: {', '.join(cells)}" for student, cells in waiting))
 
 
 def export(args):
@@ -87,14 +98,15 @@ def export(args):
                 raise RuntimeError(f"--column {item!r}: write ASSIGNMENT=HEADER")
             columns[name.strip()] = header.strip()
         path, notes = lms_export(args.format, args.assignment, args.roster, args.out,
-                                 _course(args), columns, args.moodle_key)
+                                 _course(args, *args.assignment), columns, args.moodle_key)
         print(f"{args.format} import CSV: {path}")
         for note in notes:
             print(f"note: {note}")
         return
     from .export import export as run
+    course = _course(args, *args.assignment)
     for assignment in args.assignment:
-        csv_path, png_path = run(assignment, args.out, _course(args))
+        csv_path, png_path = run(assignment, args.out, course)
         print(f"grades CSV: {csv_path}\nsummary PNG: {png_path}")
 
 

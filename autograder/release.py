@@ -4,7 +4,7 @@ from pathlib import Path
 from course.grading.grader import SOLUTIONS_ENV
 
 from .cells import INSTRUCTOR_MARKERS
-from .workspace import SOLUTIONS, Course, assignments, nbgrader, sources
+from .workspace import SOLUTIONS, Course, assignments, nbgrader
 
 LEAK_MARKERS = (*INSTRUCTOR_MARKERS, "hidden.check(", SOLUTIONS_ENV, "solutions/reference")
 """Text that only instructor material contains. Any of it in a release notebook is a leak."""
@@ -46,14 +46,20 @@ def check_no_leaks(folder, what):
 
 def release(names=None, force=True, course=None):
     """Generate the release of each assignment into <root>/release/<name> (another language's:
-    <root>/release_<lang>/<name>, from its generated notebooks); returns their folders."""
+    <root>/release_<lang>/<name>, from its generated notebooks); returns their folders. The
+    assignments are the course's own: its source folders (this course's, installed, and the
+    instructor's own, in plain nbgrader form)."""
     course = course or Course()
-    names = names or assignments()
-    missing = [n for n in names if not (sources(course.lang) / n / f"{n}.ipynb").exists()]
+    names = names or course.assignments()
+    course.check(*names, release=True)
+    missing = [n for n in names if not any((course.source_dir() / n).glob("*.ipynb"))]
     if missing:
+        how = (f"write translations/{course.lang}/<name>.md and run `python -m autograder "
+               "translate` (make solutions)" if course.lang != "en" and
+               all(n in assignments() for n in missing) else
+               "put the assignment's notebooks there (nbgrader's source layout)")
         raise RuntimeError(f"no {course.lang} notebooks of {', '.join(missing)} under "
-                           f"{sources(course.lang)}: write translations/{course.lang}/<name>.md "
-                           f"and run `python -m autograder translate` (make solutions)")
+                           f"{course.source_dir()}: {how}")
     out = []
     for name in names:
         nbgrader("generate_assignment", name, *(["--force"] if force else []), course=course)

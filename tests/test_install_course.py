@@ -146,3 +146,78 @@ def test_plain_nbgrader_in_an_installed_course_gives_full_marks(tmp_path):
                           for e in errors), errors
     lost = {g: s for g, (s, _) in _code_scores(course, "ada").items() if s == 0}
     assert len(lost) == len(errors), lost
+
+
+def test_an_edited_reference_is_never_overwritten(tmp_path):
+    """After the instructor edits an installed reference, does a rerun of install-course refuse
+    by naming it (exit 1, no traceback), install nothing, keep the edit, and replace it only with
+    --force?"""
+    install_course(tmp_path, [A])
+    reference = tmp_path / ".backprop" / "solutions" / "reference" / f"{A}.py"
+    reference.write_text(reference.read_text() + "\n# the instructor's edit\n")
+    edited_text = reference.read_text()
+    manifest = (tmp_path / ".backprop" / "installed.json").read_text()
+    with pytest.raises(RuntimeError, match=f"nothing was installed.*--force.*\n  {reference}$"):
+        install_course(tmp_path, [A])
+    assert reference.read_text() == edited_text
+    assert (tmp_path / ".backprop" / "installed.json").read_text() == manifest
+    proc = subprocess.run([sys.executable, "-m", "autograder", "install-course", str(tmp_path),
+                           A], env=env(), capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1 and str(reference) in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+    install_course(tmp_path, [A], force=True)
+    assert filecmp.cmp(SOLUTIONS / "reference" / f"{A}.py", reference, shallow=False)
+    install_course(tmp_path, [A])  # recorded as installed: a rerun changes nothing, refuses nothing
+
+
+def _sha(path):
+    import hashlib
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_file_the_installer_wrote_is_updated_by_a_rerun(tmp_path):
+    """Is a reference the installer wrote and nobody edited replaced by a plain rerun when the
+    course's changes (no --force needed)?"""
+    install_course(tmp_path, [A])
+    reference = tmp_path / ".backprop" / "solutions" / "reference" / f"{A}.py"
+    manifest = tmp_path / ".backprop" / "installed.json"
+    old = "# what an earlier version of the course installed\n"
+    reference.write_text(old)
+    text = manifest.read_text().replace(_sha(SOLUTIONS / "reference" / f"{A}.py"), _sha(reference))
+    manifest.write_text(text)
+    install_course(tmp_path, [A])
+    assert filecmp.cmp(SOLUTIONS / "reference" / f"{A}.py", reference, shallow=False)
+
+
+def test_a_copied_course_is_a_course_of_its_own(tmp_path):
+    """In a copy of an installed course folder (next term's), does `nbgrader db student add`
+    write the copy's gradebook, not the original's, and do the references come from the copy?"""
+    first = tmp_path / "ml101-spring"
+    first.mkdir()
+    (first / "nbgrader_config.py").write_text(INSTRUCTOR)
+    install_course(first, [A])
+    text = (first / "nbgrader_config.py").read_text()
+    assert str(first) not in text and str(tmp_path) not in text
+    second = tmp_path / "ml101-fall"
+    import shutil
+    shutil.copytree(first, second, symlinks=True)
+    _nbgrader(second, "db", "student", "add", "ada", "--first-name=Ada", "--last-name=L")
+    assert (second / "gradebook.db").exists() and not (first / "gradebook.db").exists()
+    from autograder.workspace import Course
+    course = Course(second)
+    assert course.solutions == second / ".backprop" / "solutions"
+    assert course.config_file == second / "nbgrader_config.py"
+    assert env(course)["BACKPROP_SOLUTIONS"] == str(second / ".backprop" / "solutions")
+
+
+def test_an_edited_reference_is_reloaded_by_a_long_lived_process(tmp_path, monkeypatch):
+    """Does a process that loaded a reference (a Dask worker grading batch after batch) load it
+    again once the instructor edits it, and keep the loaded one while nothing changes?"""
+    import shutil
+    shutil.copytree(SOLUTIONS / "reference", tmp_path / "reference")
+    monkeypatch.setenv("BACKPROP_SOLUTIONS", str(tmp_path))
+    first = grader.load(A)
+    assert grader.load(A) is first and not hasattr(first, "EDITED")
+    path = tmp_path / "reference" / f"{A}.py"
+    path.write_text(path.read_text() + "\nEDITED = True\n")
+    assert grader.load(A).EDITED is True
