@@ -7,6 +7,7 @@ postgresql://user@host:5432/grades).
 """
 import argparse
 import os
+import signal
 import sys
 
 from . import commands
@@ -124,13 +125,24 @@ def build_parser():
     return parser
 
 
+def _terminated(signum, frame):
+    from .grade import Interrupted
+    raise Interrupted(f"stopped by {signal.Signals(signum).name}", 128 + signum)
+
+
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    # SIGTERM (a shutdown, `kill`, a batch system's time limit) stops a run as Ctrl-C does: what
+    # is finished is saved, and the run ends with one line, not a traceback.
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         return args.func(args) or 0
     except RuntimeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt as exc:
+        print(f"error: {exc or 'interrupted (Ctrl-C)'}", file=sys.stderr)
+        return getattr(exc, "code", 130)
 
 
 if __name__ == "__main__":
