@@ -221,3 +221,120 @@ def test_an_edited_reference_is_reloaded_by_a_long_lived_process(tmp_path, monke
     path = tmp_path / "reference" / f"{A}.py"
     path.write_text(path.read_text() + "\nEDITED = True\n")
     assert grader.load(A).EDITED is True
+
+
+EDIT = '''
+import dataclasses as _dc  # the instructor's edit: mul_backward's reference without the swap
+EXERCISES["mul_backward"] = _dc.replace(EXERCISES["mul_backward"],
+                                        reference=lambda x, y, dout: (dout * x, dout * y))
+'''
+LATE = INSTRUCTOR + 'c.CoursePenalty.policy = "per-day:25"\n'
+
+
+def _grading(course, student):
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{course}/gradebook.db", "ml101") as gb:
+        sub = gb.find_submission(A, student)
+        return ({g.name: g.score for nb in sub.notebooks for g in nb.grades},
+                sub.late_submission_penalty)
+
+
+def _cli(*argv):
+    proc = subprocess.run([sys.executable, "-m", "autograder", *map(str, argv)], env=env(),
+                          capture_output=True, text=True, timeout=600)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+@pytest.mark.e2e
+def test_backprop_grade_and_plain_nbgrader_agree_on_an_installed_course(tmp_path):
+    """On an installed course whose instructor edited a reference and set a late policy in the
+    course's nbgrader_config.py, do `backprop-grade grade` and plain `nbgrader autograde` give the
+    same grades and the same late penalty; and does an edit of the course's reference make a
+    plain rerun grade again (not "unchanged")?"""
+    from datetime import UTC, datetime
+    course = tmp_path / "ml101"
+    course.mkdir()
+    (course / "nbgrader_config.py").write_text(LATE)
+    assert _cli("install-course", course, A)[0] == 0
+    reference = course / ".backprop" / "solutions" / "reference" / f"{A}.py"
+    reference.write_text(reference.read_text() + EDIT)
+    code, out = _cli("release", A, "--root", course)
+    assert code == 0, out
+    from autograder.workspace import Course
+    with Course(course).gradebook() as gb:
+        gb.update_or_create_assignment(A, duedate=datetime(2025, 3, 1, 12))
+    release = nbformat.read(str(course / "release" / A / f"{A}.ipynb"), as_version=4)
+    submit(course, "ada", A, build_submission(release, A), datetime(2025, 3, 2, 18, tzinfo=UTC))
+    code, out = _cli("grade", A, "--root", course, "-j", "1")
+    assert code == 0 and "1 graded, 0 failed, 0 unchanged" in out, out
+    ours, our_penalty = _grading(course, "ada")
+    assert ours["mul_backward_hidden"] == 0, ours  # the course's edited reference judged it
+    _nbgrader(course, "autograde", A, "--force")
+    theirs, their_penalty = _grading(course, "ada")
+    assert ours == theirs and our_penalty == their_penalty > 0, (ours, theirs, our_penalty)
+    # The edit undone: the course's reference changed, so the plain rerun grades ada again.
+    reference.write_text(reference.read_text().replace(EDIT, ""))
+    code, out = _cli("grade", A, "--root", course, "-j", "1")
+    assert code == 0 and "1 graded, 0 failed, 0 unchanged" in out, out
+    assert _grading(course, "ada")[0]["mul_backward_hidden"] > 0
+
+
+def _own_assignment(course, name):
+    """An assignment of the instructor's own in nbgrader's plain form: an answer cell and a
+    2-point test cell of asserts, no reference of this course."""
+    def meta(**kw):
+        return {"nbgrader": {"schema_version": 3, "locked": False, "solution": False,
+                             "grade": False, **kw}}
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("Write `double(x)`."),
+        nbformat.v4.new_code_cell("def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n"
+                                  "    ### END SOLUTION", metadata=meta(solution=True,
+                                                                     grade_id="double")),
+        nbformat.v4.new_code_cell("assert double(2) == 4\nassert double(-1) == -2",
+                                  metadata=meta(grade=True, locked=True, points=2,
+                                                grade_id="test_double"))])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    folder = course / "source" / name
+    folder.mkdir(parents=True)
+    nbformat.write(nb, str(folder / f"{name}.ipynb"))
+
+
+@pytest.mark.e2e
+def test_an_assignment_of_the_instructors_own_is_released_graded_and_exported(tmp_path):
+    """Is an assignment the instructor wrote in plain nbgrader form (no reference of ours),
+    beside the installed ones, released, graded (a right and a wrong answer), given feedback and
+    exported by backprop-grade, with the same grades as plain nbgrader autograde?"""
+    course = tmp_path / "ml101"
+    course.mkdir()
+    (course / "nbgrader_config.py").write_text(INSTRUCTOR)
+    assert _cli("install-course", course, A)[0] == 0
+    _own_assignment(course, "hw_double")
+    code, out = _cli("release", "hw_double", "--root", course)
+    assert code == 0, out
+    release = nbformat.read(str(course / "release" / "hw_double" / "hw_double.ipynb"), 4)
+    assert "BEGIN SOLUTION" not in nbformat.writes(release)
+    for student, body in (("ada", "    return 2 * x"), ("bob", "    return x + 1")):
+        nb = nbformat.from_dict(release)
+        nb.cells[1].source = f"def double(x):\n{body}\n"
+        submit(course, student, "hw_double", nb)
+    code, out = _cli("grade", "hw_double", "--root", course, "-j", "1")
+    assert code == 0 and "2 graded, 0 failed" in out, out
+    code, out = _cli("feedback", "hw_double", "--root", course)
+    assert code == 0 and "2 feedback pages" in out, out
+    code, out = _cli("export", "hw_double", "--root", course)
+    assert code == 0, out
+    import csv
+    with open(course / "export" / "hw_double_grades.csv", encoding="utf-8-sig") as f:
+        rows = {r["id"]: r for r in csv.DictReader(f)}
+    assert (float(rows["ada"]["total"]), float(rows["bob"]["total"])) == (2.0, 0.0), rows
+    ours = {s: _scores_of(course, "hw_double", s) for s in ("ada", "bob")}
+    _nbgrader(course, "autograde", "hw_double", "--force")
+    assert ours == {s: _scores_of(course, "hw_double", s) for s in ("ada", "bob")}
+
+
+def _scores_of(course, assignment, student):
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{course}/gradebook.db", "ml101") as gb:
+        sub = gb.find_submission(assignment, student)
+        return {g.name: g.score for nb in sub.notebooks for g in nb.grades}
