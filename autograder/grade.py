@@ -54,6 +54,10 @@ class Outcome:
     """Sandbox limits the machine did not let this run enforce (autograder.cgroups)."""
     phases: dict = field(default_factory=dict)
     """Seconds per part of the grading, the worker's and this process's (the profile)."""
+    late: float = 0.0
+    """Seconds after the due date the submission came in (nbgrader's), whatever it loses."""
+    penalty: float = 0.0
+    """Points the late policy took off (included in `score`)."""
 
 
 class DiskFull(RuntimeError):
@@ -414,6 +418,8 @@ class Batch:
         with self.steps.course.gradebook() as gb:
             submission = gb.find_submission(self.assignment, student)
             outcome.score, outcome.max_score = submission.score, submission.max_score
+            outcome.late = float(submission.total_seconds_late or 0.0)
+            outcome.penalty = float(submission.late_submission_penalty or 0.0)
         self._finish(outcome)
 
     def _finish(self, outcome, remember=True):
@@ -435,8 +441,20 @@ def summary(outcomes):
     text = table(rows, [("student", "student"), ("status", "status"), ("score", "score"),
                         ("seconds", "exec s"), ("reason", "reason"), ("flags", "flags")]) + \
         "\n" + ", ".join(f"{n} {s}" for s, n in counts.items())
+    late = [o for o in outcomes if o.late > 0]
+    if late:  # shown under every policy, "none" included: lateness is information too
+        text += f"\nlate ({len(late)}, after the due date in the gradebook):\n" + "\n".join(
+            f"  {o.student}: {_duration(o.late)} late, "
+            + (f"lost {o.penalty:g} points" if o.penalty else "lost nothing") for o in late)
     unenforced = sorted({what for o in outcomes if o.status != "unchanged"
                          for what in o.unenforced})
     if unenforced:
         text += "\nsandbox limits NOT enforced on this machine: " + "; ".join(unenforced)
     return text
+
+
+def _duration(seconds):
+    minutes = int(seconds // 60)
+    days, hours, minutes = minutes // 1440, minutes // 60 % 24, minutes % 60
+    return " ".join(f"{n}{u}" for n, u in ((days, "d"), (hours, "h"), (minutes, "m")) if n) \
+        or f"{seconds:.0f}s"

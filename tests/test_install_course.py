@@ -268,6 +268,7 @@ def test_backprop_grade_and_plain_nbgrader_agree_on_an_installed_course(tmp_path
     code, out = _cli("grade", A, "--root", course, "-j", "1")
     assert code == 0 and "1 graded, 0 failed, 0 unchanged" in out, out
     ours, our_penalty = _grading(course, "ada")
+    assert f"ada: 1d 6h late, lost {our_penalty:g} points" in out, out
     assert ours["mul_backward_hidden"] == 0, ours  # the course's edited reference judged it
     _nbgrader(course, "autograde", A, "--force")
     theirs, their_penalty = _grading(course, "ada")
@@ -304,7 +305,11 @@ def _own_assignment(course, name):
 def test_an_assignment_of_the_instructors_own_is_released_graded_and_exported(tmp_path):
     """Is an assignment the instructor wrote in plain nbgrader form (no reference of ours),
     beside the installed ones, released, graded (a right and a wrong answer), given feedback and
-    exported by backprop-grade, with the same grades as plain nbgrader autograde?"""
+    exported by backprop-grade, with the same grades as plain nbgrader autograde; and is a late
+    submission shown as late under the late policy "none" (losing nothing)?"""
+    from datetime import UTC, datetime
+
+    from autograder.workspace import Course
     course = tmp_path / "ml101"
     course.mkdir()
     (course / "nbgrader_config.py").write_text(INSTRUCTOR)
@@ -314,12 +319,16 @@ def test_an_assignment_of_the_instructors_own_is_released_graded_and_exported(tm
     assert code == 0, out
     release = nbformat.read(str(course / "release" / "hw_double" / "hw_double.ipynb"), 4)
     assert "BEGIN SOLUTION" not in nbformat.writes(release)
+    with Course(course).gradebook() as gb:
+        gb.update_or_create_assignment("hw_double", duedate=datetime(2025, 3, 1, 12))
     for student, body in (("ada", "    return 2 * x"), ("bob", "    return x + 1")):
         nb = nbformat.from_dict(release)
         nb.cells[1].source = f"def double(x):\n{body}\n"
-        submit(course, student, "hw_double", nb)
+        submit(course, student, "hw_double", nb,
+               datetime(2025, 3, 1, 10 if student == "ada" else 14, 30, tzinfo=UTC))
     code, out = _cli("grade", "hw_double", "--root", course, "-j", "1")
     assert code == 0 and "2 graded, 0 failed" in out, out
+    assert "late (1, " in out and "bob: 2h 30m late, lost nothing" in out, out
     code, out = _cli("feedback", "hw_double", "--root", course)
     assert code == 0 and "2 feedback pages" in out, out
     code, out = _cli("export", "hw_double", "--root", course)
@@ -338,3 +347,41 @@ def _scores_of(course, assignment, student):
     with Gradebook(f"sqlite:///{course}/gradebook.db", "ml101") as gb:
         sub = gb.find_submission(assignment, student)
         return {g.name: g.score for nb in sub.notebooks for g in nb.grades}
+
+
+def test_the_korean_sources_of_an_installed_course_are_copied_not_linked(tmp_path):
+    """Does `--lang ko` on an installed course copy the Korean notebooks into DIR/source_ko (no
+    link into the repository, which other users of a classroom server may not read), keeping a
+    file the instructor edited there on the next run?"""
+    from autograder.workspace import Course, sources
+    install_course(tmp_path, [A])
+    Course(tmp_path, lang="ko")
+    copied = tmp_path / "source_ko" / A / f"{A}.ipynb"
+    assert not (tmp_path / "source_ko").is_symlink() and not copied.is_symlink()
+    assert filecmp.cmp(sources("ko") / A / f"{A}.ipynb", copied, shallow=False)
+    copied.write_text(copied.read_text().replace("}", "} ", 1))
+    edited = copied.read_text()
+    Course(tmp_path, lang="ko")
+    assert copied.read_text() == edited
+
+
+def test_the_dask_package_carries_the_courses_config_and_references(tmp_path):
+    """Does the package a Dask worker grades from hold the installed course's own
+    nbgrader_config.py (its late policy) and its edited reference, not the repository's?"""
+    import io
+    import zipfile
+
+    from autograder.cluster import package
+    from autograder.workspace import Course
+    (tmp_path / "nbgrader_config.py").write_text(LATE)
+    install_course(tmp_path, [A])
+    reference = tmp_path / ".backprop" / "solutions" / "reference" / f"{A}.py"
+    reference.write_text(reference.read_text() + EDIT)
+    course = Course(tmp_path)
+    with course.gradebook():
+        pass
+    with zipfile.ZipFile(io.BytesIO(package(course, A))) as zf:
+        assert zf.read("nbgrader_config.py") == (tmp_path / "nbgrader_config.py").read_bytes()
+        assert zf.read(f"solutions/reference/{A}.py") == reference.read_bytes()
+        assert zf.read(f"source/{A}/{A}.ipynb") == \
+            (tmp_path / "source" / A / f"{A}.ipynb").read_bytes()
