@@ -57,7 +57,7 @@ def _duration(seconds):
 
 def grade(args):
     from .grade import grade as run
-    from .grade import summary
+    from .grade import reflagged, summary
     outcomes = run(args.assignment, _course(args, args.assignment), workers=args.workers,
                    cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
                    force=args.force, students=args.student, sandboxed=not args.no_sandbox,
@@ -70,7 +70,15 @@ def grade(args):
         print(f"flagged for review ({len(flagged)}):")
         for o in flagged:
             print("\n".join(f"  {o.student}: {flag}" for flag in o.flags))
-    print(f"logs: {_course(args).root / 'logs' / args.assignment}/<student>.log")
+    course = _course(args)
+    regraded = [o.student for o in outcomes if o.status != "unchanged"]
+    again = reflagged(course, args.assignment, regraded) if regraded else []
+    if again:
+        print("note: nbgrader flags answers graded by hand 'needs manual grading' again when it "
+              "regrades them; their manual scores are kept and count (confirm them in the "
+              "formgrader):")
+        print("\n".join(f"  {student}: {', '.join(cells)}" for student, cells in again))
+    print(f"logs: {course.root / 'logs' / args.assignment}/<student>.log")
 
 
 def feedback(args):

@@ -430,6 +430,25 @@ class Batch:
         self.bar.step(failed=outcome.status == "failed")
 
 
+def reflagged(course, assignment, students):
+    """[(student, [cell, ...])] of answers graded by hand that nbgrader flags "needs manual
+    grading" again after regrading them (its SaveAutoGrades does so for every manually graded
+    cell; the manual score is kept, and counts)."""
+    from nbgrader.api import MissingEntry
+    found = []
+    with course.gradebook() as gb:
+        for student in students:
+            try:
+                sub = gb.find_submission(assignment, student)
+            except MissingEntry:  # a submission refused before it was recorded
+                continue
+            cells = [g.name for nb in sub.notebooks for g in nb.grades
+                     if g.manual_score is not None and g.needs_manual_grade]
+            if cells:
+                found.append((student, cells))
+    return found
+
+
 def summary(outcomes):
     """The table printed after grading: one row per submission, then the totals and the sandbox
     limits this machine did not enforce."""
