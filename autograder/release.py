@@ -15,12 +15,13 @@ CODE_MARKERS = (*INSTRUCTOR_MARKERS, *REFERENCE_MARKERS)
 and BACKPROP_SOLUTIONS in its own code."""
 
 
-def leaks(folder, markers=None):
+def leaks(folder, markers=None, solutions=SOLUTIONS):
     """(file, marker) pairs for every leak found under `folder`: instructor-only text (notebooks and
     documents against LEAK_MARKERS, code against CODE_MARKERS unless `markers` is given), any copy
-    of a file from solutions/, and any folder named `solutions`."""
-    solution_texts = {p.read_bytes() for p in SOLUTIONS.rglob("*")
-                      if p.is_file() and "__pycache__" not in p.parts}
+    of a file from solutions/ (the repository's and `solutions`, a course's own), and any folder
+    named `solutions`."""
+    solution_texts = {p.read_bytes() for base in {Path(SOLUTIONS), Path(solutions)}
+                      for p in base.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
     found = []
     for path in sorted(Path(folder).rglob("*")):
         if path.is_dir():
@@ -36,9 +37,9 @@ def leaks(folder, markers=None):
     return found
 
 
-def check_no_leaks(folder, what):
+def check_no_leaks(folder, what, solutions=SOLUTIONS):
     """Raise, naming every leak, if `folder` contains instructor material."""
-    bad = leaks(folder)
+    bad = leaks(folder, solutions=solutions)
     if bad:
         raise RuntimeError(f"{what} leaks instructor material, refusing to continue:\n" + "\n".join(
             f"  {p.relative_to(folder) if p != Path(folder) else p}: {m}" for p, m in bad))
@@ -64,6 +65,6 @@ def release(names=None, force=True, course=None):
     for name in names:
         nbgrader("generate_assignment", name, *(["--force"] if force else []), course=course)
         folder = course.release_dir / name
-        check_no_leaks(folder, f"the release of {name}")
+        check_no_leaks(folder, f"the release of {name}", course.solutions)
         out.append(folder)
     return out

@@ -116,8 +116,9 @@ class Course:
         # nbgrader reads the assignments from <root>/source: the source notebooks, never a copy.
         if not os.path.lexists(self.source):
             self.source.symlink_to(SOURCES, target_is_directory=True)
-        if lang != "en":
-            _translated(self.root / f"source_{lang}", sources(lang), self.installed)
+        if lang != "en":  # a course folder of the instructor's gets a copy (see _translated)
+            _translated(self.root / f"source_{lang}", sources(lang),
+                        self.installed or self.config_file.parent == self.root)
 
     @property
     def installed(self):

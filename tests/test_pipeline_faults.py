@@ -183,10 +183,13 @@ def _queued(course):
     return {p.parent.name for p in (course.root / ".autograder" / A).glob("*/queued")}
 
 
-def test_an_interrupted_grade_loses_nothing_and_a_plain_rerun_resumes(tmp_path):
-    """Ctrl-C a `grade --force` once its first student is done: does it end with one line (no
-    traceback) and exit 130, does every student keep an autograded notebook and their grades,
-    and does a plain rerun grade exactly the students left (not "unchanged")?"""
+@pytest.mark.parametrize("sig, code, why", [(signal.SIGINT, 130, r"interrupted \(Ctrl-C\)"),
+                                            (signal.SIGTERM, 143, "stopped by SIGTERM")])
+def test_an_interrupted_grade_loses_nothing_and_a_plain_rerun_resumes(tmp_path, sig, code, why):
+    """Ctrl-C (or SIGTERM) a `grade --force` once its first student is done: does it end with
+    one line (no traceback) and exit 130 (143), does every student keep an autograded notebook
+    and their grades, and does a plain rerun grade exactly the students left (not
+    "unchanged")?"""
     course = new_course(tmp_path / "course")
     students = ("ada", "bob", "cyd")
     _class(course, students, slow=("bob", "cyd"))
@@ -199,12 +202,12 @@ def test_an_interrupted_grade_loses_nothing_and_a_plain_rerun_resumes(tmp_path):
     while not (_queued(course) and len(_queued(course)) < 3) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert len(_queued(course)) == 2, "no student finished"
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     out, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130, out + err
+    assert proc.returncode == code, out + err
     last = err.strip().splitlines()[-1]  # after the progress bar's lines
     assert "Traceback" not in err and not last.startswith("grading"), err
-    assert re.fullmatch(r"error: interrupted \(Ctrl-C\): 1 of 3 .*graded and saved.*other 2 keep "
+    assert re.fullmatch(rf"error: {why}: 1 of 3 .*graded and saved.*other 2 keep "
                         r"their previous results.*next run.*", last), err
     left = _queued(course)
     for student in students:
