@@ -223,3 +223,23 @@ def test_an_interrupted_grade_loses_nothing_and_a_plain_rerun_resumes(tmp_path, 
     assert _state(course, done) == kept and not _queued(course)
     assert all(_state(course, s)["status"] == "graded" for s in students)
     assert _scores(course) == scores
+
+
+def test_a_machine_that_dies_while_swapping_in_a_result_loses_nothing(tmp_path):
+    """If the machine dies between the two renames that swap a new autograded folder in (the
+    previous result moved aside, the new one not yet in place), does the next run put the
+    previous result back before anything else, and does a complete swap leave only the new
+    one?"""
+    from autograder.steps import Steps
+    steps = Steps(new_course(tmp_path / "course"))
+    final, staged = steps.autograded(A, "ada"), steps.staging(A, "ada")
+    final.mkdir(parents=True)
+    (final / "result").write_text("previous")
+    staged.mkdir(parents=True)
+    (staged / "result").write_text("new")
+    final.rename(staged.with_name("previous"))  # the first rename done, then the power went
+    steps.recover(A, "ada")
+    assert (final / "result").read_text() == "previous"
+    steps.commit(A, "ada")
+    assert (final / "result").read_text() == "new"
+    assert not staged.exists() and not staged.with_name("previous").exists()
