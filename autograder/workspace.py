@@ -143,11 +143,6 @@ class Course:
         """nbgrader's source directory for this course's language."""
         return self.source if self.lang == "en" else self.root / f"source_{self.lang}"
 
-    def reference(self, assignment):
-        """The hidden tests' reference of an assignment (it may not exist: an assignment of the
-        instructor's own has none)."""
-        return self.solutions / "reference" / f"{assignment}.py"
-
     def assignments(self):
         """The assignments of this course: the folders of its source directory (this course's
         and the instructor's own), in order."""
@@ -179,11 +174,6 @@ class Course:
         raise RuntimeError(f"no such assignment: {', '.join(hints)}; known: "
                            f"{', '.join(known) or 'none'} (the folders of {self.source_dir()}"
                            f"{'' if release else ' and the gradebook'})")
-
-    def env(self):
-        """Environment for this course's nbgrader subprocesses and workers: env(), with the
-        course's references."""
-        return env(self)
 
     def _directories(self):
         """nbgrader's source and release directories for this course's language."""

@@ -248,9 +248,9 @@ def _cli(*argv):
 @pytest.mark.e2e
 def test_backprop_grade_and_plain_nbgrader_agree_on_an_installed_course(tmp_path):
     """On an installed course whose instructor edited a reference and set a late policy in the
-    course's nbgrader_config.py, do `backprop-grade grade` and plain `nbgrader autograde` give the
-    same grades and the same late penalty; and does an edit of the course's reference make a
-    plain rerun grade again (not "unchanged")?"""
+    course's nbgrader_config.py, do `backprop-grade grade` (local workers and Dask) and plain
+    `nbgrader autograde` give the same grades and the same late penalty; and does an edit of the
+    course's reference make a plain rerun grade again (not "unchanged")?"""
     from datetime import UTC, datetime
     course = tmp_path / "ml101"
     course.mkdir()
@@ -273,6 +273,10 @@ def test_backprop_grade_and_plain_nbgrader_agree_on_an_installed_course(tmp_path
     _nbgrader(course, "autograde", A, "--force")
     theirs, their_penalty = _grading(course, "ada")
     assert ours == theirs and our_penalty == their_penalty > 0, (ours, theirs, our_penalty)
+    # On Dask: the package carries the course's config and references, so the same again.
+    code, out = _cli("grade", A, "--root", course, "--force", "--cluster", "local:1")
+    assert code == 0 and "1 graded" in out, out
+    assert _grading(course, "ada") == (ours, our_penalty)
     # The edit undone: the course's reference changed, so the plain rerun grades ada again.
     reference.write_text(reference.read_text().replace(EDIT, ""))
     code, out = _cli("grade", A, "--root", course, "-j", "1")
