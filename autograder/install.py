@@ -196,8 +196,8 @@ def install_course(root, names=None, force=False):
     names = names or assignments()
     unknown = [n for n in names if not (SOURCES / n).is_dir()]
     if unknown:
-        raise RuntimeError(f"no such assignment: {', '.join(unknown)} (the course has "
-                           f"{', '.join(assignments())})")
+        raise RuntimeError(f"no such assignment: {', '.join(unknown)}; known: "
+                           f"{', '.join(assignments())} (the folders of {SOURCES})")
     source = root / "source"
     if source.is_symlink():
         raise RuntimeError(f"{source} is a symbolic link (to {os.readlink(source)}): the installer "

@@ -128,3 +128,12 @@ def test_a_misspelled_assignment_gets_one_clear_answer(command, tmp_path, capsys
     assert "translations/" not in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "course" / "release").exists()
     assert not (tmp_path / "course" / "gradebook.db").exists()
+
+
+def test_install_course_answers_a_misspelled_assignment_the_same_way(tmp_path, capsys):
+    """Does install-course answer a misspelled assignment with "no such assignment; known: ..."
+    (exit 1), installing nothing?"""
+    assert main(["install-course", str(tmp_path), "02_chian_rule"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: no such assignment: 02_chian_rule; known: 01_perceptron, {A}")
+    assert list(tmp_path.iterdir()) == []
