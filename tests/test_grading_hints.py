@@ -518,7 +518,8 @@ EXAMPLES = [
     ("08_digits", "SoftmaxWithLoss", "the target forgotten", _softmax_with(lambda p, t, n: p / n),
      set()),
     ("08_digits", "network_backward", "right, over a loss layer not averaged",
-     _digits_backward(_softmax_with(lambda p, t, n: p - t)), {"network.loss_layer"}),
+     _digits_backward(_softmax_with(lambda p, t, n: p - t)),
+     {"network.loss_layer", "batch.not_averaged"}),
     ("08_digits", "network_backward", "right, over a loss layer that forgets the target",
      _digits_backward(_softmax_with(lambda p, t, n: p / n)), {"network.loss_layer"}),
     ("08_digits", "network_backward", "the output layer's dW2 doubled",
@@ -601,7 +602,8 @@ def test_a_wrong_loss_layer_is_named_not_the_output_layer(monkeypatch):
     output layer named?"""
     buggy = _digits_backward(_softmax_with(lambda p, t, n: p / n))
     _, message = _shown("08_digits", "network_backward", buggy, STUDENTS[0], monkeypatch)
-    assert "the loss layer's gradient ds (SoftmaxWithLoss.backward)" in message, message
+    assert "the loss layer's gradient ds = dL/dscores (SoftmaxWithLoss.backward)" in message, \
+        message
     assert "the output layer (dW2, db2)" not in message, message
     _, message = _shown("08_digits", "network_backward", _digits_backward(scale_dW2=2.0),
                         STUDENTS[0], monkeypatch)

@@ -615,13 +615,13 @@ def _loss_layer_wrong(case):
     return not agree(ds, _true_ds(case.inputs).ravel())
 
 
-_LOSS_LAYER = N_("these gradients are exactly what correct layers compute from a wrong loss "
-                 "gradient ds = dL/dscores: the loss layer (SoftmaxWithLoss.backward, ds = (p - t) "
-                 "/ N) is the one to fix, not the layers; its own test says what is wrong with "
-                 "it.")
+_LOSS_LAYER = N_("these gradients are exactly what correct layers compute from a wrong gradient "
+                 "of the loss with respect to the scores, ds = dL/dscores, which should be (p - t) "
+                 "/ N: fix the loss layer's backward (SoftmaxWithLoss.backward, or your own ds), "
+                 "not the layers after it.")
 _LOSS_LAYER_STAGE = N_("First to disagree, in the order the backward pass computes them: the loss "
-                       "layer's gradient ds (SoftmaxWithLoss.backward). Before it, the loss: "
-                       "right. Fix it first: what comes after it is computed from it.")
+                       "layer's gradient ds = dL/dscores (SoftmaxWithLoss.backward). Before it, "
+                       "the loss: right. Fix it first: what comes after it is computed from it.")
 
 _NOT_AVERAGED = (N_("the gradients look N times too large (N = the batch size): the loss is a mean "
                     "over the N examples, so each example gets 1/N of the gradient."))
@@ -700,8 +700,7 @@ NAMED = {
                                        "ints, one per axis."), _worst_flat)),
     "mse_loss": (Mistake("batch.not_averaged", _NOT_AVERAGED, _not_averaged),),
     "network_backward": (
-        Mistake("network.loss_layer", _LOSS_LAYER, _loss_layer_wrong, ("batch.not_averaged",),
-                stage=_LOSS_LAYER_STAGE),
+        Mistake("network.loss_layer", _LOSS_LAYER, _loss_layer_wrong, stage=_LOSS_LAYER_STAGE),
         Mistake("batch.not_averaged", _NOT_AVERAGED, _not_averaged)),
     "Relu": (Mistake(
         "relu.at_zero", N_("dx passes the gradient where x is exactly 0: at the ReLU's kink the "
