@@ -1,5 +1,6 @@
 """The CLI's commands: each turns parsed arguments into one module's call and prints the result.
 The work itself lives in release, bundle, collect, grade, feedback, export and solutions."""
+from .progress import duration as _duration
 from .workspace import Course
 
 
@@ -46,13 +47,6 @@ def collect(args):
             print(f"{title}:")
             print("\n".join(f"  {line}" for line in lines))
     return 0
-
-
-def _duration(seconds):
-    minutes = int(seconds // 60)
-    days, hours, minutes = minutes // 1440, minutes // 60 % 24, minutes % 60
-    return " ".join(f"{n}{u}" for n, u in ((days, "d"), (hours, "h"), (minutes, "m")) if n) \
-        or f"{seconds:.0f}s"
 
 
 def grade(args):
@@ -116,6 +110,21 @@ def export(args):
     for assignment in args.assignment:
         csv_path, png_path = run(assignment, args.out, course)
         print(f"grades CSV: {csv_path}\nsummary PNG: {png_path}")
+        print("\n".join(_late(course, assignment)))
+
+
+def _late(course, assignment):
+    """Lines naming the late submissions and what they lost, under any late policy ("none"
+    included: lateness is information even when it costs nothing)."""
+    with course.gradebook() as gb:
+        late = [(s.student_id, s.total_seconds_late, s.late_submission_penalty)
+                for s in gb.assignment_submissions(assignment) if s.total_seconds_late > 0]
+    if not late:
+        return []
+    return [f"late ({len(late)}, after the due date in the gradebook):"] + [
+        f"  {student}: {_duration(seconds)} late, "
+        + (f"lost {penalty:g} points" if penalty else "lost nothing")
+        for student, seconds, penalty in sorted(late)]
 
 
 def install_course(args):

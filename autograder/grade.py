@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import files, late
-from .progress import Progress, table
+from .progress import Progress, duration, table
 from .workspace import Course
 
 # nbformat and nbgrader are imported inside the functions that use them: importing them takes
@@ -463,7 +463,7 @@ def summary(outcomes):
     late = [o for o in outcomes if o.late > 0]
     if late:  # shown under every policy, "none" included: lateness is information too
         text += f"\nlate ({len(late)}, after the due date in the gradebook):\n" + "\n".join(
-            f"  {o.student}: {_duration(o.late)} late, "
+            f"  {o.student}: {duration(o.late)} late, "
             + (f"lost {o.penalty:g} points" if o.penalty else "lost nothing") for o in late)
     unenforced = sorted({what for o in outcomes if o.status != "unchanged"
                          for what in o.unenforced})
@@ -471,9 +471,3 @@ def summary(outcomes):
         text += "\nsandbox limits NOT enforced on this machine: " + "; ".join(unenforced)
     return text
 
-
-def _duration(seconds):
-    minutes = int(seconds // 60)
-    days, hours, minutes = minutes // 1440, minutes // 60 % 24, minutes % 60
-    return " ".join(f"{n}{u}" for n, u in ((days, "d"), (hours, "h"), (minutes, "m")) if n) \
-        or f"{seconds:.0f}s"

@@ -310,7 +310,8 @@ def test_an_assignment_of_the_instructors_own_is_released_graded_and_exported(tm
     """Is an assignment the instructor wrote in plain nbgrader form (no reference of ours),
     beside the installed ones, released, graded (a right and a wrong answer), given feedback and
     exported by backprop-grade, with the same grades as plain nbgrader autograde; and is a late
-    submission shown as late under the late policy "none" (losing nothing)?"""
+    submission shown as late by grade and export under the late policy "none" (losing
+    nothing)?"""
     from datetime import UTC, datetime
 
     from autograder.workspace import Course
@@ -336,7 +337,7 @@ def test_an_assignment_of_the_instructors_own_is_released_graded_and_exported(tm
     code, out = _cli("feedback", "hw_double", "--root", course)
     assert code == 0 and "2 feedback pages" in out, out
     code, out = _cli("export", "hw_double", "--root", course)
-    assert code == 0, out
+    assert code == 0 and "bob: 2h 30m late, lost nothing" in out, out
     import csv
     with open(course / "export" / "hw_double_grades.csv", encoding="utf-8-sig") as f:
         rows = {r["id"]: r for r in csv.DictReader(f)}
