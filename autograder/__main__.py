@@ -114,7 +114,9 @@ def build_parser():
                    "empty folder")
     p.add_argument("assignment", nargs="*", help="assignment ids (default: all)")
     p.add_argument("--force", action="store_true",
-                   help="replace source notebooks that differ from this course's")
+                   help="replace source notebooks and references that differ from this "
+                   "course's although the installer did not write them so (edited, or there "
+                   "before); without it they are named and nothing is installed")
     p.set_defaults(func=commands.install_course)
 
     p = sub.add_parser("accuracy", help="measure the tests: bugs caught, correct answers "
