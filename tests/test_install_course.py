@@ -390,3 +390,27 @@ def test_the_dask_package_carries_the_courses_config_and_references(tmp_path):
         assert zf.read(f"solutions/reference/{A}.py") == reference.read_bytes()
         assert zf.read(f"source/{A}/{A}.ipynb") == \
             (tmp_path / "source" / A / f"{A}.ipynb").read_bytes()
+
+
+def test_the_change_check_hashes_what_the_course_grades_with(tmp_path):
+    """Does a submission's fingerprint change when the course's own source (a hidden test
+    edited in DIR/source), one of its references, or its nbgrader_config.py (the late policy)
+    changes, and stay the same otherwise?"""
+    from autograder.grade import fingerprint
+    from autograder.workspace import Course
+    course_dir = tmp_path / "ml101"
+    course_dir.mkdir()
+    (course_dir / "nbgrader_config.py").write_text(INSTRUCTOR)
+    install_course(course_dir, [A])
+    submitted = tmp_path / "submitted"
+    submitted.mkdir()
+    (submitted / f"{A}.ipynb").write_text("{}")
+    seen = [fingerprint(submitted, A, Course(course_dir))]
+    assert fingerprint(submitted, A, Course(course_dir)) == seen[0]
+    for path, edit in ((course_dir / "source" / A / f"{A}.ipynb", "hidden test edited"),
+                       (course_dir / ".backprop/solutions/reference/05_vectorized_layers.py",
+                        "# another reference"),
+                       (course_dir / "nbgrader_config.py", "c.CoursePenalty.policy = 'zero'")):
+        path.write_text(path.read_text() + f"\n{edit}\n")
+        seen.append(fingerprint(submitted, A, Course(course_dir)))
+    assert len(set(seen)) == 4, seen
