@@ -7,6 +7,7 @@ postgresql://user@host:5432/grades).
 """
 import argparse
 import os
+import signal
 import sys
 
 from . import commands
@@ -115,7 +116,9 @@ def build_parser():
                    "empty folder")
     p.add_argument("assignment", nargs="*", help="assignment ids (default: all)")
     p.add_argument("--force", action="store_true",
-                   help="replace source notebooks that differ from this course's")
+                   help="replace source notebooks and references that differ from this "
+                   "course's although the installer did not write them so (edited, or there "
+                   "before); without it they are named and nothing is installed")
     p.set_defaults(func=commands.install_course)
 
     p = sub.add_parser("accuracy", help="measure the tests: bugs caught, correct answers "
@@ -126,13 +129,24 @@ def build_parser():
     return parser
 
 
+def _terminated(signum, frame):
+    from .grade import Interrupted
+    raise Interrupted(f"stopped by {signal.Signals(signum).name}", 128 + signum)
+
+
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    # SIGTERM (a shutdown, `kill`, a batch system's time limit) stops a run as Ctrl-C does: what
+    # is finished is saved, and the run ends with one line, not a traceback.
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         return args.func(args) or 0
     except RuntimeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt as exc:
+        print(f"error: {exc or 'interrupted (Ctrl-C)'}", file=sys.stderr)
+        return getattr(exc, "code", 130)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,6 @@ import zipfile
 from pathlib import Path
 
 from . import files, sandbox
-from .workspace import REPO, SOLUTIONS
 
 CONNECT_SECONDS = 10
 """How long to try to reach a scheduler before saying it cannot be reached."""
@@ -124,18 +123,18 @@ def _data_files(folder):
 
 
 def package(course, assignment):
-    """What every worker needs for one assignment, as zip bytes: the source folder, the
-    references, a snapshot of the gradebook (SQLite, whatever the course's database) and the
-    course's nbgrader_config.py."""
+    """What every worker needs for one assignment, as zip bytes: the course's source folder, its
+    references, a snapshot of the gradebook (SQLite, whatever the course's database) and its
+    nbgrader_config.py (a course folder's own, with its late policy and settings)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         source = course.root / "source" / assignment
         for rel, path, _ in files.walk(source).files:
             zf.write(path, f"source/{assignment}/{rel}")
-        # every reference: one assignment's may build on another's (06 on 05's layers)
-        for path in sorted((SOLUTIONS / "reference").glob("*.py")):
+        # every reference of the course: one assignment's may build on another's (06 on 05's)
+        for path in sorted((course.solutions / "reference").glob("*.py")):
             zf.write(path, f"solutions/reference/{path.name}")
-        zf.write(REPO / "nbgrader_config.py", "nbgrader_config.py")
+        zf.write(course.config_file, "nbgrader_config.py")
         zf.writestr("gradebook.db", _snapshot(course))
         zf.writestr("assignment", assignment)
     return buffer.getvalue()
@@ -181,10 +180,13 @@ def _course(package_bytes):
             zf.extractall(root / "package")
         (root / "course").mkdir()
         (root / "course" / "source").symlink_to(root / "package" / "source")
-        os.environ["BACKPROP_SOLUTIONS"] = str(root / "package" / "solutions")
         db = f"sqlite:///{root / 'package' / 'gradebook.db'}"
         course = Course(root / "course", db, config=root / "package" / "nbgrader_config.py")
-        _courses[key] = (Steps(course), db, root)
+        steps = Steps(course)
+        # After the configuration is read: an installed course's sets the variable to the
+        # references beside it, which here are the package's.
+        os.environ["BACKPROP_SOLUTIONS"] = str(root / "package" / "solutions")
+        _courses[key] = (steps, db, root)
     return _courses[key]
 
 
@@ -224,12 +226,14 @@ def grade_task(task, package_bytes, timeout, sandboxed=True):
     except sandbox.Unavailable as exc:
         raise RuntimeError(f"worker {host} cannot sandbox kernels: {exc}") from None
     steps, db, root = _course(package_bytes)
+    # this task's package's references (a long-lived worker may hold several packages)
+    os.environ["BACKPROP_SOLUTIONS"] = str(root / "package" / "solutions")
     work = Path(tempfile.mkdtemp(prefix="task-", dir=root))
     try:
         notebook = work / Path(task["input"]).name
         if task["notebook_bytes"] is not None:
             notebook.write_bytes(base64.b64decode(task["notebook_bytes"]))
-        autograded = steps.autograded(task["assignment"], task["student"])
+        autograded = steps.staging(task["assignment"], task["student"])
         autograded.mkdir(parents=True, exist_ok=True)
         for rel, data in task["data"].items():
             (autograded / rel).parent.mkdir(parents=True, exist_ok=True)

@@ -1,17 +1,22 @@
 """The CLI's commands: each turns parsed arguments into one module's call and prints the result.
 The work itself lives in release, bundle, collect, grade, feedback, export and solutions."""
-from .workspace import Course, assignments
+from .progress import duration as _duration
+from .workspace import Course
 
 
-def _course(args):
-    return Course(args.root, args.db, lang=getattr(args, "lang", "en"))
+def _course(args, *names, release=False):
+    """The course of --root/--db; every name in `names` checked against it (one message, "no
+    such assignment; known: ...", for every command)."""
+    course = Course(args.root, args.db, lang=getattr(args, "lang", "en"))
+    course.check(*names, release=release)
+    return course
 
 
 def release(args):
     from . import bundle as bundle_mod
     from . import release as release_mod
-    course = _course(args)
-    names = assignments() if args.all or not args.assignment else [args.assignment]
+    course = _course(args, *([args.assignment] if args.assignment else []), release=True)
+    names = course.assignments() if args.all or not args.assignment else [args.assignment]
     for folder in release_mod.release(names, course=course):
         print(f"released {folder}")
     if args.bundle is not None:
@@ -21,8 +26,8 @@ def release(args):
 def collect(args):
     from .collect import collect as run
     from .collect import nothing_imported, summary
-    report = run(args.assignment, args.source, args.roster, args.deadline, _course(args),
-                 args.late_policy)
+    report = run(args.assignment, args.source, args.roster, args.deadline,
+                 _course(args, args.assignment), args.late_policy)
     print(summary(report, args.assignment))
     reason = nothing_imported(report, args.source)
     if reason:  # after the report, which lists what was found instead
@@ -32,8 +37,8 @@ def collect(args):
 
 def grade(args):
     from .grade import grade as run
-    from .grade import summary
-    outcomes = run(args.assignment, _course(args), workers=args.workers,
+    from .grade import reflagged, summary
+    outcomes = run(args.assignment, _course(args, args.assignment), workers=args.workers,
                    cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
                    force=args.force, students=args.student, sandboxed=not args.no_sandbox,
                    require_limits=args.require_limits, cluster=args.cluster)
@@ -45,15 +50,30 @@ def grade(args):
         print(f"flagged for review ({len(flagged)}):")
         for o in flagged:
             print("\n".join(f"  {o.student}: {flag}" for flag in o.flags))
-    print(f"logs: {_course(args).root / 'logs' / args.assignment}/<student>.log")
+    course = _course(args)
+    regraded = [o.student for o in outcomes if o.status != "unchanged"]
+    again = reflagged(course, args.assignment, regraded) if regraded else []
+    if again:
+        print("note: nbgrader flags answers graded by hand 'needs manual grading' again when it "
+              "regrades them; their manual scores are kept and count (confirm them in the "
+              "formgrader):")
+        print("\n".join(f"  {student}: {', '.join(cells)}" for student, cells in again))
+    print(f"logs: {course.root / 'logs' / args.assignment}/<student>.log")
 
 
 def feedback(args):
     from .feedback import feedback as run
-    pages = run(args.assignment, _course(args))
+    from .feedback import not_hand_graded
+    course = _course(args, args.assignment)
+    pages = run(args.assignment, course)
     for student, page in pages.items():
         print(f"{student}: {page}")
     print(f"{len(pages)} feedback pages")
+    waiting = not_hand_graded(args.assignment, course)
+    if waiting:
+        print(f"warning: {len(waiting)} students' feedback shows 0 points for answers nobody has "
+              "graded by hand yet; grade them in the formgrader, then run feedback again:")
+        print("\n".join(f"  {student}: {', '.join(cells)}" for student, cells in waiting))
 
 
 def export(args):
@@ -66,15 +86,31 @@ def export(args):
                 raise RuntimeError(f"--column {item!r}: write ASSIGNMENT=HEADER")
             columns[name.strip()] = header.strip()
         path, notes = lms_export(args.format, args.assignment, args.roster, args.out,
-                                 _course(args), columns, args.moodle_key)
+                                 _course(args, *args.assignment), columns, args.moodle_key)
         print(f"{args.format} import CSV: {path}")
         for note in notes:
             print(f"note: {note}")
         return
     from .export import export as run
+    course = _course(args, *args.assignment)
     for assignment in args.assignment:
-        csv_path, png_path = run(assignment, args.out, _course(args))
+        csv_path, png_path = run(assignment, args.out, course)
         print(f"grades CSV: {csv_path}\nsummary PNG: {png_path}")
+        print("\n".join(_late(course, assignment)))
+
+
+def _late(course, assignment):
+    """Lines naming the late submissions and what they lost, under any late policy ("none"
+    included: lateness is information even when it costs nothing)."""
+    with course.gradebook() as gb:
+        late = [(s.student_id, s.total_seconds_late, s.late_submission_penalty)
+                for s in gb.assignment_submissions(assignment) if s.total_seconds_late > 0]
+    if not late:
+        return []
+    return [f"late ({len(late)}, after the due date in the gradebook):"] + [
+        f"  {student}: {_duration(seconds)} late, "
+        + (f"lost {penalty:g} points" if penalty else "lost nothing")
+        for student, seconds, penalty in sorted(late)]
 
 
 def install_course(args):

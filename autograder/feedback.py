@@ -14,10 +14,11 @@ from .cells import hidden_part, is_test
 from .workspace import SOURCES, Course, nbgrader
 
 
-def hidden_blocks(assignment):
-    """The hidden region of every test cell of the assignment, as lists of stripped lines."""
+def hidden_blocks(assignment, source=None):
+    """The hidden region of every test cell of the assignment (under `source`, the course's
+    source folder; default the repository's), as lists of stripped lines."""
     blocks = []
-    for path in sorted((SOURCES / assignment).glob("*.ipynb")):
+    for path in sorted(((source or SOURCES) / assignment).glob("*.ipynb")):
         for cell in nbformat.read(str(path), as_version=4).cells:
             lines = [line.strip() for line in hidden_part(cell.source) if line.strip()]
             if is_test(cell) and lines:
@@ -41,9 +42,9 @@ def shows_hidden_code(page, blocks):
     return False
 
 
-def check_pages(assignment, pages):
+def check_pages(assignment, pages, source=None):
     """Delete every page that shows hidden test code, and raise naming them."""
-    blocks = hidden_blocks(assignment)
+    blocks = hidden_blocks(assignment, source)
     bad = [page for page in pages.values()
            if shows_hidden_code(page.read_text(errors="replace"), blocks)]
     for page in bad:
@@ -53,11 +54,40 @@ def check_pages(assignment, pages):
                            ", ".join(str(p) for p in bad))
 
 
+WRAP = ("<style>/* backprop-grade: long lines (a hint, a message) wrap instead of running off "
+        "the page */ pre, .output_text pre, .output_error pre { white-space: pre-wrap; "
+        "overflow-wrap: anywhere; }</style>")
+"""Added to every page: nbgrader's template shows outputs in <pre> blocks that never wrap, so a
+long hint was one line cut off at the page's width (1200 px)."""
+
+
+def wrap_lines(page):
+    """Make the page's long output lines wrap (once)."""
+    text = page.read_text(errors="replace")
+    if WRAP not in text and "</head>" in text:
+        page.write_text(text.replace("</head>", WRAP + "\n</head>", 1))
+
+
+def not_hand_graded(assignment, course):
+    """[(student, [cell, ...])] of answers that still need a grader's hand: their feedback shows
+    0 points for them until someone grades them in the formgrader."""
+    found = []
+    with course.gradebook() as gb:
+        for sub in gb.assignment_submissions(assignment):
+            cells = [g.name for nb in sub.notebooks for g in nb.grades
+                     if g.needs_manual_grade and g.manual_score is None]
+            if cells:
+                found.append((sub.student_id, cells))
+    return found
+
+
 def feedback(assignment, course=None):
     """Generate feedback for every autograded submission of `assignment`; {student: html path}."""
     course = course or Course()
     nbgrader("generate_feedback", assignment, "--force", course=course)
     pages = {p.parents[1].name: p for p in sorted(
         (course.root / "feedback").glob(f"*/{assignment}/*.html"))}
-    check_pages(assignment, pages)
+    check_pages(assignment, pages, course.source)
+    for page in pages.values():
+        wrap_lines(page)
     return pages

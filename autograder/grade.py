@@ -7,8 +7,14 @@ sanitizing and executing each notebook in a fresh sandboxed kernel and only read
 gradebook. A submission that cannot be graded gets a reason, and the batch goes on; a failure of
 the grader itself (a worker that died, a full disk) is never remembered as a grade, so the next
 run grades that submission again. A submission graded before is skipped unless it, or the
-assignment's source or reference, changed (a sha256 fingerprint), or `force` is given; regrading
-never touches manual grades (nbgrader's SaveAutoGrades only sets auto_score).
+assignment's source, the course's references or its nbgrader_config.py changed (a sha256
+fingerprint), or `force` is given; regrading never touches manual grades (nbgrader's
+SaveAutoGrades only sets auto_score).
+
+Nothing is lost to an interrupted run (Ctrl-C, SIGTERM, a dead machine): a submission's new
+autograded folder is built aside and swapped in once complete, its state written after, and every
+submission a run takes on stays queued until its result is saved, so the next run, `--force` or
+not, grades exactly the ones left.
 """
 import hashlib
 import json
@@ -18,10 +24,10 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import files
-from .progress import Progress, table
+from . import files, late
+from .progress import Progress, duration, table
 from .text import for_terminal
-from .workspace import SOLUTIONS, SOURCES, Course
+from .workspace import Course
 
 # nbformat and nbgrader are imported inside the functions that use them: importing them takes
 # seconds, which the workers, started first, spend importing the same in parallel.
@@ -49,10 +55,23 @@ class Outcome:
     """Sandbox limits the machine did not let this run enforce (autograder.cgroups)."""
     phases: dict = field(default_factory=dict)
     """Seconds per part of the grading, the worker's and this process's (the profile)."""
+    late: float = 0.0
+    """Seconds after the due date the submission came in (nbgrader's), whatever it loses."""
+    penalty: float = 0.0
+    """Points the late policy took off (included in `score`)."""
 
 
 class DiskFull(RuntimeError):
     """The disk filled up: the batch stopped, every finished submission saved."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """The run was stopped (Ctrl-C, SIGTERM): its message says what was saved."""
+
+    def __init__(self, message="interrupted (Ctrl-C)", code=130):
+        super().__init__(message)
+        self.code = code
+        """The exit status: 128 + the signal's number."""
 
 
 def _first(exc):
@@ -78,22 +97,34 @@ def submissions(course, assignment):
     return found, refused
 
 
-def fingerprint(folder, assignment):
+def fingerprint(folder, assignment, course):
     """sha256 of what determines a grade: the submitted files (regular files only, never through
-    a link), the assignment's source folder and its hidden-test reference."""
+    a link), and what the course grades them with: the assignment's source folder, the
+    references (every one: a reference may build on another's, 08 on 05's layers), the
+    course's nbgrader_config.py and the assignment's kept late policy."""
     digest = hashlib.sha256()
-    reference = SOLUTIONS / "reference" / f"{assignment}.py"
-    for base in (Path(folder), SOURCES / assignment):
-        taken = files.walk(base, ignore=(".ipynb_checkpoints", "__pycache__"))
-        for rel, path, _ in taken.files:
-            try:
-                data = files.read(path)
-            except (OSError, ValueError) as exc:
-                data = f"unreadable: {exc}".encode()
-            digest.update(rel.encode() + b"\0" + data + b"\0")
-        digest.update("".join(f"{rel}:{why}\0" for rel, why in taken.skipped).encode())
-    digest.update(reference.name.encode() + b"\0" + reference.read_bytes() + b"\0")
+    for base in (Path(folder), course.source / assignment):
+        _hash_files(digest, base)
+    _hash_files(digest, course.solutions / "reference")
+    for path in (course.config_file, late.policy_file(course.root, assignment)):
+        digest.update(str(path.name).encode() + b"\0" + _bytes(path) + b"\0")
     return digest.hexdigest()
+
+
+def _hash_files(digest, base):
+    taken = files.walk(base, ignore=(".ipynb_checkpoints", "__pycache__"))
+    for rel, path, _ in taken.files:
+        digest.update(rel.encode() + b"\0" + _bytes(path) + b"\0")
+    digest.update("".join(f"{rel}:{why}\0" for rel, why in taken.skipped).encode())
+
+
+def _bytes(path):
+    try:
+        return files.read(path)
+    except FileNotFoundError:
+        return b"(none)"
+    except (OSError, ValueError) as exc:
+        return f"unreadable: {exc}".encode()
 
 
 def _state_dir(course, assignment, student):
@@ -109,9 +140,38 @@ def _last(course, assignment, student):
 
 
 def _remember(course, assignment, outcome):
-    """Write state.json atomically: a crash or a full disk leaves the old one or the new one."""
+    """Write state.json atomically: a crash or a full disk leaves the old one or the new one.
+    The submission is no longer queued."""
     path = _state_dir(course, assignment, outcome.student) / "state.json"
     files.write_atomic(path, json.dumps(asdict(outcome), indent=1).encode())
+    _queued(course, assignment, outcome.student).unlink(missing_ok=True)
+
+
+def _queued(course, assignment, student):
+    """A file that exists from the start of a run that grades the submission until its result is
+    saved: a run stopped on the way (Ctrl-C, SIGTERM, a dead machine) leaves it, and the next
+    run grades the submission again, `--force` or not."""
+    return _state_dir(course, assignment, student) / "queued"
+
+
+def _stale(course, layout, assignment, student, last, fp, force):
+    """True if the submission must be graded (its last result does not stand)."""
+    folder = course.root / layout.format(nbgrader_step=_AUTOGRADED, student_id=student,
+                                         assignment_id=assignment)
+    return (force or last is None or last.fingerprint != fp
+            or _queued(course, assignment, student).exists()
+            or (last.status == "graded" and not folder.is_dir()))
+
+
+_AUTOGRADED = "autograded"
+
+
+def _layout(course):
+    """nbgrader's directory_structure and autograded folder, from the course's configuration
+    without importing nbgrader (the workers, started first, spend those seconds importing it)."""
+    settings = course.config().CourseDirectory
+    layout = settings.get("directory_structure", "{nbgrader_step}/{student_id}/{assignment_id}")
+    return layout.replace("{nbgrader_step}", settings.get("autograded_directory", _AUTOGRADED))
 
 
 def _notebooks(course, assignment):
@@ -158,23 +218,27 @@ def grade(assignment, course=None, workers=None, cell_timeout=None, notebook_tim
                                f"in {course.root / 'submitted'}")
         found = {s: found[s] for s in students if s in found}
         refused = {s: refused[s] for s in students if s in refused}
-    unchanged, todo = {}, []
+    unchanged, todo, layout = {}, [], _layout(course)
     for student, why in refused.items():
         unchanged[student] = Outcome(student, "failed", reason=why, seconds=0.0)
         _state_dir(course, assignment, student).mkdir(parents=True, exist_ok=True)
         _remember(course, assignment, unchanged[student])
     for student, folder in found.items():
-        fp, last = fingerprint(folder, assignment), _last(course, assignment, student)
-        if not force and last and last.fingerprint == fp:
-            unchanged[student] = Outcome(**{**asdict(last), "status": "unchanged"})
-        else:
+        fp, last = fingerprint(folder, assignment, course), _last(course, assignment, student)
+        if _stale(course, layout, assignment, student, last, fp, force):
             todo.append((student, folder, fp))
+        else:
+            unchanged[student] = Outcome(**{**asdict(last), "status": "unchanged"})
     if not todo:
         return [unchanged[s] for s in sorted(unchanged)]
     notebooks = _notebooks(course, assignment)
-    pool = _executor(course, assignment, min(workers or os.cpu_count() or 1, len(todo)),
-                     notebook_timeout, sandboxed, cluster)
+    for student, _, _ in todo:  # before any is started: a stopped run leaves them all queued
+        _queued(course, assignment, student).parent.mkdir(parents=True, exist_ok=True)
+        _queued(course, assignment, student).touch()
+    pool = batch = None
     try:
+        pool = _executor(course, assignment, min(workers or os.cpu_count() or 1, len(todo)),
+                         notebook_timeout, sandboxed, cluster)
         if require_limits and pool.missing:
             raise RuntimeError("refusing to grade (--require-limits): this machine does not let "
                                "the sandbox enforce " + "; ".join(pool.missing))
@@ -184,10 +248,22 @@ def grade(assignment, course=None, workers=None, cell_timeout=None, notebook_tim
         batch = Batch(Steps(course), assignment, notebooks, bar, pool.missing)
         batch.run(pool, todo, pool.read_db, cell_timeout)
         bar.close()
+    except KeyboardInterrupt as exc:
+        done = len(batch.outcomes) if batch else 0
+        raise Interrupted(_stopped(exc, done, len(todo)), getattr(exc, "code", 130)) from None
     finally:
-        pool.close()
+        if pool is not None:
+            pool.close()
     outcomes = {**unchanged, **batch.outcomes}
     return [outcomes[s] for s in sorted(outcomes)]
+
+
+def _stopped(exc, done, queued):
+    """The one line an interrupted run ends with."""
+    why = str(exc) or "interrupted (Ctrl-C)"
+    return (f"{why}: {done} of {queued} submissions graded and saved; the other {queued - done} "
+            "keep their previous results (autograded notebooks, grades) and are graded by the "
+            "next run of the same command (no --force needed)")
 
 
 def _executor(course, assignment, n, notebook_timeout, sandboxed, cluster):
@@ -293,7 +369,7 @@ class Batch:
                     "input": str(Path(folder) / f"{notebook}.ipynb"), "log": str(log),
                     "output": str(stage / f"{notebook}.out.ipynb"), "read_db": read_db,
                     "cell_timeout": cell_timeout,
-                    "data_folder": str(self.steps.autograded(assignment, student))}
+                    "data_folder": str(self.steps.staging(assignment, student))}
             if not os.path.lexists(task["input"]):
                 _renamed(task, folder, notebook, self.notebooks)
             if not os.path.lexists(task["input"]):
@@ -339,9 +415,12 @@ class Batch:
         del self.pending[student]
         for stale in Path(task["output"]).parent.glob("conn-*"):  # a killed worker's
             shutil.rmtree(stale, ignore_errors=True)
+        self.steps.commit(self.assignment, student)
         with self.steps.course.gradebook() as gb:
             submission = gb.find_submission(self.assignment, student)
             outcome.score, outcome.max_score = submission.score, submission.max_score
+            outcome.late = float(submission.total_seconds_late or 0.0)
+            outcome.penalty = float(submission.late_submission_penalty or 0.0)
         self._finish(outcome)
 
     def _finish(self, outcome, remember=True):
@@ -350,6 +429,25 @@ class Batch:
             _remember(self.steps.course, self.assignment, outcome)
         self.outcomes[outcome.student] = outcome
         self.bar.step(failed=outcome.status == "failed")
+
+
+def reflagged(course, assignment, students):
+    """[(student, [cell, ...])] of answers graded by hand that nbgrader flags "needs manual
+    grading" again after regrading them (its SaveAutoGrades does so for every manually graded
+    cell; the manual score is kept, and counts)."""
+    from nbgrader.api import MissingEntry
+    found = []
+    with course.gradebook() as gb:
+        for student in students:
+            try:
+                sub = gb.find_submission(assignment, student)
+            except MissingEntry:  # a submission refused before it was recorded
+                continue
+            cells = [g.name for nb in sub.notebooks for g in nb.grades
+                     if g.manual_score is not None and g.needs_manual_grade]
+            if cells:
+                found.append((student, cells))
+    return found
 
 
 def summary(outcomes):
@@ -363,8 +461,14 @@ def summary(outcomes):
     text = table(rows, [("student", "student"), ("status", "status"), ("score", "score"),
                         ("seconds", "exec s"), ("reason", "reason"), ("flags", "flags")]) + \
         "\n" + ", ".join(f"{n} {s}" for s, n in counts.items())
+    late = [o for o in outcomes if o.late > 0]
+    if late:  # shown under every policy, "none" included: lateness is information too
+        text += f"\nlate ({len(late)}, after the due date in the gradebook):\n" + "\n".join(
+            f"  {o.student}: {duration(o.late)} late, "
+            + (f"lost {o.penalty:g} points" if o.penalty else "lost nothing") for o in late)
     unenforced = sorted({what for o in outcomes if o.status != "unchanged"
                          for what in o.unenforced})
     if unenforced:
         text += "\nsandbox limits NOT enforced on this machine: " + "; ".join(unenforced)
     return text
+

@@ -13,10 +13,17 @@ generate_feedback` run from DIR grade this course's notebooks in full, hidden te
   repository's own nbgrader settings (late-penalty plugin, feedback without hidden tests' code,
   timeouts, stubs), each only where the instructor's file did not set it already.
 
-Nothing of the instructor's is overwritten: a source notebook that differs from this course's is
-refused (naming it) unless `--force`.
+Nothing of the instructor's is overwritten: DIR/.backprop/installed.json remembers the sha256 of
+every file as installed, so a later run replaces only files nobody changed since; a source
+notebook or a reference that differs (edited by the instructor, or there before the installer) is
+refused, every such file named, and nothing is written unless `--force`.
+
+The block names no absolute path: the course folder is the folder of the nbgrader_config.py being
+read, so a copy of the course folder (next term's) is a course of its own, with its own gradebook
+and references.
 """
-import filecmp
+import hashlib
+import json
 import os
 import pwd
 import shutil
@@ -24,12 +31,12 @@ from pathlib import Path
 
 from course.grading.grader import SOLUTIONS_ENV
 
-from .workspace import REPO, SOLUTIONS, SOURCES, assignments
+from .workspace import PRIVATE, REPO, SOLUTIONS, SOURCES, assignments
 
 BEGIN = "# >>> backprop-course: written by `backprop-grade install-course` >>>"
 END = "# <<< backprop-course <<<"
-PRIVATE = ".backprop"
-"""The folder in DIR that holds what only the instructor may read."""
+MANIFEST = "installed.json"
+"""In DIR/.backprop: {file relative to DIR: sha256 of it as the installer wrote it}."""
 SKIPPED = {("CourseDirectory", "root"), ("Exchange", "root")}
 """Settings of the repository's nbgrader_config.py that name the repository's own folders."""
 
@@ -43,18 +50,22 @@ def repo_settings():
             for name, value in values.items() if (section, name) not in SKIPPED]
 
 
-def _block(root, solutions):
+def _block():
     lines = [
         BEGIN,
         "# Rerunning the installer rewrites everything between these two markers; settings of",
         "# your own belong outside them (below them to override one of these).",
         "#",
-        "# The hidden tests of this course load the instructor's references from this folder",
-        f"# (the environment variable {SOLUTIONS_ENV}, read by course.grading.grader in the kernel",
-        "# that nbgrader autograde starts). Students never receive it.",
+        "# The hidden tests of this course load the instructor's references from .backprop/",
+        f"# solutions beside this file (the environment variable {SOLUTIONS_ENV}, read by",
+        "# course.grading.grader in the kernel that nbgrader autograde starts). Students never",
+        "# receive it. Paths are relative to this file's folder: a copy of the folder is a",
+        "# course of its own.",
         "import os as _backprop_os",
         "",
-        f"_backprop_os.environ[{SOLUTIONS_ENV!r}] = {str(solutions)!r}",
+        "_backprop_here = _backprop_os.path.dirname(_backprop_os.path.abspath(__file__))",
+        f"_backprop_os.environ[{SOLUTIONS_ENV!r}] = _backprop_os.path.join(",
+        f"    _backprop_here, {PRIVATE!r}, 'solutions')",
         "",
         "c = get_config()  # noqa: F821  (nbgrader provides it)",
         "",
@@ -65,7 +76,7 @@ def _block(root, solutions):
         "        setattr(c[section], name, value)",
         "",
         "",
-        f"_backprop_default('CourseDirectory', 'root', {str(root)!r})",
+        "_backprop_default('CourseDirectory', 'root', _backprop_here)",
     ]
     for section, name, value in repo_settings():
         lines.append(f"_backprop_default({section!r}, {name!r}, {value!r})")
@@ -101,19 +112,56 @@ def write_config(path, block):
     return "added"
 
 
-def _copy_tree(src, dst, force, refused):
-    """Copy src's files into dst; a differing existing file is refused (listed) unless force."""
-    for path in sorted(src.rglob("*")):
-        if "__pycache__" in path.parts or path.name == ".ipynb_checkpoints":
+def _sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _files(src):
+    """(relative path, file) of every file to install from `src`."""
+    return [(path.relative_to(src), path) for path in sorted(src.rglob("*"))
+            if path.is_file() and "__pycache__" not in path.parts
+            and ".ipynb_checkpoints" not in path.parts]
+
+
+def read_manifest(root):
+    path = Path(root) / PRIVATE / MANIFEST
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):  # none yet (a first install, or an older installer's)
+        return {}
+
+
+def write_manifest(root, manifest):
+    path = Path(root) / PRIVATE / MANIFEST
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+
+
+def edited(src, dst, root, manifest):
+    """The files under `dst` that would be replaced although someone changed them: they differ
+    from `src`'s and from what the installer wrote there (every differing file, before the
+    installer has a record)."""
+    found = []
+    for rel, path in _files(src):
+        target = dst / rel
+        if not target.is_file():
             continue
-        target = dst / path.relative_to(src)
-        if path.is_dir():
-            target.mkdir(parents=True, exist_ok=True)
-        elif target.exists() and not force and not filecmp.cmp(path, target, shallow=False):
-            refused.append(target)
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
+        now = _sha(target)
+        if now != _sha(path) and now != manifest.get(str(target.relative_to(root))):
+            found.append(target)
+    return found
+
+
+def copy_tree(src, dst, root, manifest, keep=()):
+    """Copy src's files into dst, except the files in `keep`; record each one in `manifest`."""
+    for rel, path in _files(src):
+        target = dst / rel
+        if target in keep:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.is_file() or _sha(target) != _sha(path):
             shutil.copyfile(path, target)
+        manifest[str(target.relative_to(root))] = _sha(target)
 
 
 def _chown_tree(path, uid, gid):
@@ -148,26 +196,30 @@ def install_course(root, names=None, force=False):
     names = names or assignments()
     unknown = [n for n in names if not (SOURCES / n).is_dir()]
     if unknown:
-        raise RuntimeError(f"no such assignment: {', '.join(unknown)} (the course has "
-                           f"{', '.join(assignments())})")
+        raise RuntimeError(f"no such assignment: {', '.join(unknown)}; known: "
+                           f"{', '.join(assignments())} (the folders of {SOURCES})")
     source = root / "source"
     if source.is_symlink():
         raise RuntimeError(f"{source} is a symbolic link (to {os.readlink(source)}): the installer "
                            "copies the notebooks into a real folder; remove the link and run again")
     owner = root.stat()
-    done, refused = [], []
-    for name in names:
-        _copy_tree(SOURCES / name, source / name, force, refused)
-    if refused:
-        raise RuntimeError("these notebooks differ from the course's and were left as they are "
-                           "(run again with --force to replace them):\n"
-                           + "\n".join(f"  {p}" for p in refused))
-    done.append(f"source notebooks: {', '.join(names)} -> {source}")
     private = root / PRIVATE
     solutions = private / "solutions"
-    if solutions.exists():
-        shutil.rmtree(solutions / "reference", ignore_errors=True)
-    _copy_tree(SOLUTIONS / "reference", solutions / "reference", True, refused)
+    manifest = read_manifest(root)
+    pairs = [(SOURCES / name, source / name) for name in names]
+    pairs.append((SOLUTIONS / "reference", solutions / "reference"))
+    refused = [f for src, dst in pairs for f in edited(src, dst, root, manifest)]
+    if refused and not force:
+        raise RuntimeError("these files differ from the course's and from what the installer "
+                           "wrote (edited, or there before): nothing was installed, and they "
+                           "were left as they are (run again with --force to replace them):\n"
+                           + "\n".join(f"  {p}" for p in refused))
+    for src, dst in pairs:
+        copy_tree(src, dst, root, manifest)
+    write_manifest(root, manifest)
+    done = [f"source notebooks: {', '.join(names)} -> {source}"]
+    if refused:
+        done.append("replaced (--force): " + ", ".join(str(p) for p in refused))
     _private(private, 0o700)
     source.chmod(0o750)
     # A Debian home folder is world-readable by default (login.defs: UMASK 022): the gradebook,
@@ -179,7 +231,7 @@ def install_course(root, names=None, force=False):
     who = _user(owner.st_uid)
     done.append(f"references -> {solutions} (mode 0700, owner {who})")
     done.append(f"{root}: others may no longer read it (mode {root.stat().st_mode & 0o777:o})")
-    how = write_config(config, _block(root, solutions))
+    how = write_config(config, _block())
     if os.geteuid() == 0 and how == "created":
         os.chown(config, owner.st_uid, owner.st_gid)
     done.append(f"{config}: {how} ({SOLUTIONS_ENV}, late-penalty plugin, feedback settings)")

@@ -69,7 +69,7 @@ class Worker:
         command = worker_command(course, slot, sandboxed, cgroup_procs)
         with open(log, "a") as sink:
             self.proc = subprocess.Popen(command, cwd=REPO,
-                                         env=env(), stdin=subprocess.PIPE,
+                                         env=env(course), stdin=subprocess.PIPE,
                                          stdout=subprocess.PIPE, stderr=sink, text=True,
                                          bufsize=1)
         self.fresh = True

@@ -57,13 +57,39 @@ class Steps:
         return self.source_folder(assignment) / f"{notebook}.ipynb"
 
     def autograded(self, assignment, student):
+        """nbgrader's autograded folder of a submission: the last complete result."""
         return Path(self.coursedir.format_path(self.coursedir.autograded_directory, student,
                                                assignment))
+
+    def staging(self, assignment, student):
+        """Where a new result is built (beside the grader's state, on the course's disk), until
+        `commit` swaps it in: an interrupted run leaves the previous result in place."""
+        return self.course.root / ".autograder" / assignment / student / "autograded"
+
+    def commit(self, assignment, student):
+        """Put the staged result in the place of the previous one. Two renames: a machine that
+        dies between them leaves the previous result as `previous`, which `recover` restores."""
+        final, staged = self.autograded(assignment, student), self.staging(assignment, student)
+        previous = staged.with_name("previous")
+        shutil.rmtree(previous, ignore_errors=True)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        if final.exists():
+            final.rename(previous)
+        staged.rename(final)
+        shutil.rmtree(previous, ignore_errors=True)
+
+    def recover(self, assignment, student):
+        """Restore a previous result that a dead run left between commit's two renames."""
+        final = self.autograded(assignment, student)
+        previous = self.staging(assignment, student).with_name("previous")
+        if previous.is_dir() and not final.exists():
+            final.parent.mkdir(parents=True, exist_ok=True)
+            previous.rename(final)
 
     def resources(self, assignment, student, notebook, db_url=None):
         """What nbgrader's converter hands its preprocessors (see BaseConverter)."""
         return {"unique_key": notebook, "output_files_dir": f"{notebook}_files",
-                "metadata": {"path": str(self.autograded(assignment, student))},
+                "metadata": {"path": str(self.staging(assignment, student))},
                 "nbgrader": {"student": student, "assignment": assignment, "notebook": notebook,
                              "db_url": db_url or self.course.db_url}}
 
@@ -88,6 +114,7 @@ class Steps:
         autograded/ folder as nbgrader does: the submitted files, then the source's non-notebook
         files on top (students cannot replace the instructor's data files). Links and special
         files are never followed (autograder.files).
+        The folder is the staging one (see `staging`): the previous result stays in place.
         Returns (the folder, [(file, why it was left out)])."""
         timestamp = self.coursedir.get_existing_timestamp(str(submitted))
         with self.course.gradebook() as gb, warnings.catch_warnings():
@@ -99,8 +126,9 @@ class Steps:
                 gb.update_or_create_submission(assignment, student, timestamp=timestamp)
             else:
                 gb.update_or_create_submission(assignment, student)
-        dest = self.autograded(assignment, student)
-        if dest.exists():
+        self.recover(assignment, student)
+        dest = self.staging(assignment, student)
+        if dest.exists():  # an interrupted run's: never the previous result
             shutil.rmtree(dest)
         dest.mkdir(parents=True)
         ignore = [*self.coursedir.ignore, "*.ipynb"]
@@ -116,7 +144,7 @@ class Steps:
         self._write(nb, assignment, student, notebook)
 
     def _write(self, nb, assignment, student, notebook):
-        path = self.autograded(assignment, student) / f"{notebook}.ipynb"
+        path = self.staging(assignment, student) / f"{notebook}.ipynb"
         files.write_atomic(path, nbformat.writes(nb).encode())
 
     def record_failure(self, assignment, student, notebook, reason, partial=None):

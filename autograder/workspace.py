@@ -9,6 +9,8 @@ SOURCES = REPO / "source_notebooks"
 SOLUTIONS = REPO / "solutions"
 WORK = REPO / "work"
 TRANSLATIONS = REPO / "translations"
+PRIVATE = ".backprop"
+"""The folder of an installed course that holds what only the instructor may read."""
 LANGUAGES = ("en", "ko")
 """English, the source, and the languages generated from it (autograder.translate)."""
 
@@ -40,21 +42,26 @@ def _venv_first(path):
     return os.pathsep.join([bindir, *parts])
 
 
-def env():
-    """Environment for nbgrader subprocesses: this venv's bin first, the solutions folder set."""
+def env(course=None):
+    """Environment for nbgrader subprocesses: this venv's bin first, the references' folder set
+    (`course`'s: the course's own references win over any inherited setting)."""
     e = dict(os.environ)
     e["PATH"] = _venv_first(e.get("PATH"))
+    if course is not None:
+        e["BACKPROP_SOLUTIONS"] = str(course.solutions)
     e.setdefault("BACKPROP_SOLUTIONS", str(SOLUTIONS))
     e.setdefault("MPLBACKEND", "Agg")
     return e
 
 
-def nbgrader(*args, cwd=REPO, check=True, timeout=None, course=None):
-    """Run `nbgrader <args>` from the repository (so nbgrader_config.py applies), on `course`
-    (a Course; default: work/ as nbgrader_config.py says)."""
+def nbgrader(*args, cwd=None, check=True, timeout=None, course=None):
+    """Run `nbgrader <args>` on `course` (a Course; default: work/ as the repository's
+    nbgrader_config.py says), from the folder of the course's nbgrader_config.py, so that nbgrader
+    reads the same configuration as the pipeline (a course folder's own, else the repository's)."""
     cmd = [str(Path(sys.executable).parent / "nbgrader"), *map(str, args),
            *(course.args() if course else [])]
-    proc = subprocess.run(cmd, cwd=cwd, env=env(), capture_output=True, text=True,
+    cwd = cwd or (course.config_file.parent if course else REPO)
+    proc = subprocess.run(cmd, cwd=cwd, env=env(course), capture_output=True, text=True,
                           timeout=timeout)
     if check and proc.returncode != 0:
         raise RuntimeError(f"`nbgrader {' '.join(map(str, args))}` failed "
@@ -72,9 +79,17 @@ def _driver(url):
 
 
 class Course:
-    """One nbgrader course on disk: its root folder (release/, submitted/, autograded/, ...)
-    and its gradebook. The default is the repository's work/ with SQLite; tests and the demo
-    use a root of their own, and `--db` points the gradebook at e.g. PostgreSQL.
+    """One nbgrader course on disk: its root folder (release/, submitted/, autograded/, ...),
+    its gradebook, and what its grades are computed from: its sources (<root>/source), its
+    references (the hidden tests' solutions/reference/) and its nbgrader_config.py. The default
+    is the repository's work/ with SQLite, graded with the repository's own sources, references
+    and configuration; tests and the demo use a root of their own, and `--db` points the
+    gradebook at e.g. PostgreSQL.
+
+    A course folder of the instructor's (`backprop-grade install-course DIR`) is its own truth,
+    as it is for plain nbgrader run in it: its nbgrader_config.py (late policy, database, any
+    setting), its sources and its references (DIR/.backprop/solutions) are used, never the
+    repository's.
 
     `lang` chooses the notebooks nbgrader releases: English from <root>/source into
     <root>/release, or another language's generated notebooks from <root>/source_<lang> into
@@ -85,17 +100,80 @@ class Course:
         self.root = Path(root or WORK).resolve()
         self.lang = lang
         self.release_dir = self.root / release_directory(lang)
-        self.config_file = Path(config or REPO / "nbgrader_config.py")
-        self.db_url = _driver(db) if db else f"sqlite:///{self.root / 'gradebook.db'}"
+        own = self.root / "nbgrader_config.py"
+        self.config_file = Path(config or (own if own.is_file() else REPO / "nbgrader_config.py"))
+        """The nbgrader_config.py every command reads, and nbgrader's subprocesses run beside."""
+        self.source = self.root / "source"
+        """The assignments' source folders (nbgrader's source directory)."""
+        installed = self.root / PRIVATE / "solutions"
+        self.solutions = installed if installed.is_dir() else SOLUTIONS
+        """The folder of the hidden tests' references (reference/<assignment>.py): the course's
+        own once installed, else the repository's."""
+        self._loaded = None
         self.root.mkdir(parents=True, exist_ok=True)
+        self.db_url = _driver(db or self._configured("db_url")
+                              or f"sqlite:///{self.root / 'gradebook.db'}")
         # nbgrader reads the assignments from <root>/source: the source notebooks, never a copy.
-        source = self.root / "source"
-        if not source.exists():
-            source.symlink_to(SOURCES, target_is_directory=True)
-        if lang != "en":
-            translated = self.root / f"source_{lang}"
-            if not translated.exists():
-                translated.symlink_to(sources(lang), target_is_directory=True)
+        if not os.path.lexists(self.source):
+            self.source.symlink_to(SOURCES, target_is_directory=True)
+        if lang != "en":  # a course folder of the instructor's gets a copy (see _translated)
+            _translated(self.root / f"source_{lang}", sources(lang),
+                        self.installed or self.config_file.parent == self.root)
+
+    @property
+    def installed(self):
+        """True for a course folder of the instructor's (install-course): it owns its files."""
+        return self.solutions != SOLUTIONS
+
+    def _configured(self, name):
+        """A CourseDirectory setting of the course's own nbgrader_config.py (None if unset)."""
+        if self.config_file.parent != self.root:
+            return None
+        value = self._config().CourseDirectory.get(name)
+        return str(value) if value else None
+
+    def _config(self):
+        if self._loaded is None:
+            from traitlets.config.loader import PyFileConfigLoader
+            self._loaded = PyFileConfigLoader(self.config_file.name,
+                                              path=str(self.config_file.parent)).load_config()
+        return self._loaded
+
+    def source_dir(self):
+        """nbgrader's source directory for this course's language."""
+        return self.source if self.lang == "en" else self.root / f"source_{self.lang}"
+
+    def assignments(self):
+        """The assignments of this course: the folders of its source directory (this course's
+        and the instructor's own), in order."""
+        folder = self.source_dir()
+        if not folder.is_dir():
+            return []
+        return sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+    def known(self):
+        """Every assignment a command can work on: the sources' and the gradebook's."""
+        names = set(self.assignments())
+        if not self.db_url.startswith("sqlite:///") or \
+                Path(self.db_url.removeprefix("sqlite:///")).exists():
+            with self.gradebook() as gb:
+                names.update(a.name for a in gb.assignments)
+        return sorted(names)
+
+    def check(self, *names, release=False):
+        """Raise "no such assignment; known: ..." for a name the course does not have (one check
+        for every command). `release`: it must have a source folder (the gradebook's is not
+        enough to release it)."""
+        known = self.assignments() if release else self.known()
+        unknown = [n for n in names if n not in known]
+        if not unknown:
+            return
+        import difflib
+        hints = [f"{n} (did you mean {close[0]}?)" if (close := difflib.get_close_matches(
+            n, known, 1)) else n for n in unknown]
+        raise RuntimeError(f"no such assignment: {', '.join(hints)}; known: "
+                           f"{', '.join(known) or 'none'} (the folders of {self.source_dir()}"
+                           f"{'' if release else ' and the gradebook'})")
 
     def _directories(self):
         """nbgrader's source and release directories for this course's language."""
@@ -111,9 +189,8 @@ class Course:
 
     def config(self):
         """nbgrader_config.py as a traitlets Config, pointed at this course (in-process use)."""
-        from traitlets.config.loader import PyFileConfigLoader
-        config = PyFileConfigLoader(self.config_file.name,
-                                    path=str(self.config_file.parent)).load_config()
+        import copy
+        config = copy.deepcopy(self._config())
         config.CourseDirectory.root = str(self.root)
         config.CourseDirectory.db_url = self.db_url
         for key, value in self._directories().items():
@@ -129,3 +206,22 @@ class Course:
 
     def __repr__(self):
         return f"Course({str(self.root)!r}, db={self.db_url!r}, lang={self.lang!r})"
+
+
+def _translated(target, generated, copy):
+    """<root>/source_<lang>: a link to the generated notebooks in the repository, or, in a course
+    folder of the instructor's (`copy`), a copy: other users of a classroom server (the graders,
+    nbgrader's exchange) may not be able to read the repository's checkout. A copy is refreshed
+    file by file; a file the instructor edited is kept (install-course's rule)."""
+    if not copy:
+        if not os.path.lexists(target):
+            target.symlink_to(generated, target_is_directory=True)
+        return
+    if target.is_symlink():  # made by an older version: replaced by a copy
+        target.unlink()
+    from . import install
+    root = target.parent
+    manifest = install.read_manifest(root)
+    kept = set(install.edited(generated, target, root, manifest))
+    install.copy_tree(generated, target, root, manifest, keep=kept)
+    install.write_manifest(root, manifest)

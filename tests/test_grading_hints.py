@@ -206,6 +206,27 @@ def _softmax_with(ds):
     return SoftmaxWithLoss
 
 
+def _digits_backward(loss_layer=None, scale_dW2=1.0):
+    """08's network_backward, right, over the loss layer `loss_layer` (the notebook builds the
+    network from the student's own layers), its dW2 times `scale_dW2` (an output layer bug)."""
+    ref = R["08_digits"]
+
+    def network_backward(params, X, y):
+        layers = [ref.Affine(params["W1"], params["b1"]), ref.Relu(),
+                  ref.Affine(params["W2"], params["b2"])]
+        s = X
+        for layer in layers:
+            s = layer.forward(s)
+        head = (loss_layer or ref.SoftmaxWithLoss)()
+        loss = head.forward(s, y)
+        grad = head.backward()
+        for layer in reversed(layers):
+            grad = layer.backward(grad)
+        return loss, dict(W1=layers[0].dW, b1=layers[0].db, W2=scale_dW2 * layers[2].dW,
+                          b2=layers[2].db)
+    return network_backward
+
+
 class _ReluAtZero(R["08_digits"].Relu):
     def forward(self, x):
         self.mask = x >= 0
@@ -496,6 +517,13 @@ EXAMPLES = [
      {"softmax.overflow"}),
     ("08_digits", "SoftmaxWithLoss", "the target forgotten", _softmax_with(lambda p, t, n: p / n),
      set()),
+    ("08_digits", "network_backward", "right, over a loss layer not averaged",
+     _digits_backward(_softmax_with(lambda p, t, n: p - t)),
+     {"network.loss_layer", "batch.not_averaged"}),
+    ("08_digits", "network_backward", "right, over a loss layer that forgets the target",
+     _digits_backward(_softmax_with(lambda p, t, n: p / n)), {"network.loss_layer"}),
+    ("08_digits", "network_backward", "the output layer's dW2 doubled",
+     _digits_backward(scale_dW2=2.0), set()),
     ("07_autograd", "Value", "= for += in the + and * rules", _engine(_overwriting),
      {"autograd.overwritten"}),
     ("07_autograd", "Value", "mul rule not swapped", _engine(_unswapped), set()),
@@ -565,3 +593,19 @@ def test_hints_speak_only_of_their_exercise_concepts():
     # no concept-bound hint where the outputs are not gradients (a forward pass)
     assert diagnose(Case(dict(x=1.0), dict(q=2.0, f=3.0), dict(q=-2.0, f=-3.0)),
                     "circuit_forward") == []
+
+
+def test_a_wrong_loss_layer_is_named_not_the_output_layer(monkeypatch):
+    """In 08, when a right network_backward runs over a SoftmaxWithLoss whose backward is wrong,
+    does the message name the loss layer (SoftmaxWithLoss) as the first to disagree, never the
+    output layer with "before it, the loss: right"; and does a wrong output layer still get the
+    output layer named?"""
+    buggy = _digits_backward(_softmax_with(lambda p, t, n: p / n))
+    _, message = _shown("08_digits", "network_backward", buggy, STUDENTS[0], monkeypatch)
+    assert "the loss layer's gradient ds = dL/dscores (SoftmaxWithLoss.backward)" in message, \
+        message
+    assert "the output layer (dW2, db2)" not in message, message
+    _, message = _shown("08_digits", "network_backward", _digits_backward(scale_dW2=2.0),
+                        STUDENTS[0], monkeypatch)
+    assert "First to disagree, in the order the backward pass computes them: the output layer " \
+        "(dW2, db2)" in message and "SoftmaxWithLoss" not in message, message

@@ -177,3 +177,69 @@ def test_a_full_disk_stops_the_batch_cleanly_and_the_rest_resumes(tmp_path):
     resumed = json.loads(second.strip().splitlines()[-1])
     assert resumed["broken"] == [] and resumed["scores"] == _scores(clean)
     assert all(resumed["states"][s]["status"] == "graded" for s in students)
+
+
+def _queued(course):
+    return {p.parent.name for p in (course.root / ".autograder" / A).glob("*/queued")}
+
+
+@pytest.mark.parametrize("sig, code, why", [(signal.SIGINT, 130, r"interrupted \(Ctrl-C\)"),
+                                            (signal.SIGTERM, 143, "stopped by SIGTERM")])
+def test_an_interrupted_grade_loses_nothing_and_a_plain_rerun_resumes(tmp_path, sig, code, why):
+    """Ctrl-C (or SIGTERM) a `grade --force` once its first student is done: does it end with
+    one line (no traceback) and exit 130 (143), does every student keep an autograded notebook
+    and their grades, and does a plain rerun grade exactly the students left (not
+    "unchanged")?"""
+    course = new_course(tmp_path / "course")
+    students = ("ada", "bob", "cyd")
+    _class(course, students, slow=("bob", "cyd"))
+    _cli(course, "grade", A, "-j", "1")
+    scores = _scores(course)
+    proc = subprocess.Popen([sys.executable, "-m", "autograder", "grade", A, "--force", "-j", "1",
+                             "--root", str(course.root)], cwd=REPO, env=env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 180
+    while not (_queued(course) and len(_queued(course)) < 3) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(_queued(course)) == 2, "no student finished"
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == code, out + err
+    last = err.strip().splitlines()[-1]  # after the progress bar's lines
+    assert "Traceback" not in err and not last.startswith("grading"), err
+    assert re.fullmatch(rf"error: {why}: 1 of 3 .*graded and saved.*other 2 keep "
+                        r"their previous results.*next run.*", last), err
+    left = _queued(course)
+    for student in students:
+        assert (course.root / "autograded" / student / A / f"{A}.ipynb").exists(), student
+    assert _scores(course) == scores  # nothing lost in the gradebook either
+    done = (set(students) - left).pop()
+    kept = _state(course, done)
+    rerun = subprocess.run([sys.executable, "-m", "autograder", "grade", A, "-j", "1",
+                            "--root", str(course.root)], cwd=REPO, env=env(),
+                           capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert "2 graded, 0 failed, 1 unchanged" in rerun.stdout, rerun.stdout
+    assert _state(course, done) == kept and not _queued(course)
+    assert all(_state(course, s)["status"] == "graded" for s in students)
+    assert _scores(course) == scores
+
+
+def test_a_machine_that_dies_while_swapping_in_a_result_loses_nothing(tmp_path):
+    """If the machine dies between the two renames that swap a new autograded folder in (the
+    previous result moved aside, the new one not yet in place), does the next run put the
+    previous result back before anything else, and does a complete swap leave only the new
+    one?"""
+    from autograder.steps import Steps
+    steps = Steps(new_course(tmp_path / "course"))
+    final, staged = steps.autograded(A, "ada"), steps.staging(A, "ada")
+    final.mkdir(parents=True)
+    (final / "result").write_text("previous")
+    staged.mkdir(parents=True)
+    (staged / "result").write_text("new")
+    final.rename(staged.with_name("previous"))  # the first rename done, then the power went
+    steps.recover(A, "ada")
+    assert (final / "result").read_text() == "previous"
+    steps.commit(A, "ada")
+    assert (final / "result").read_text() == "new"
+    assert not staged.exists() and not staged.with_name("previous").exists()

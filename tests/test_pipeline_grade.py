@@ -115,14 +115,19 @@ def test_rerun_grades_only_what_changed(course):
         assert after[student] == before[student]  # untouched: same record, same timing
 
 
-def test_force_regrades_and_keeps_manual_grades(course):
-    """Does --force regrade every submission and keep a grader's manual score?"""
+def test_force_regrades_and_keeps_manual_grades(course, capsys):
+    """Does --force regrade every submission and keep a grader's manual score, and does it say
+    that nbgrader flags that answer "needs manual grading" again (its rule)?"""
     with Gradebook(course.db_url, "backprop") as gb:
         grade = gb.find_grade("max_written_answer", A, A, "correct")
         grade.manual_score = 1.5
+        grade.needs_manual_grade = False
         gb.db.commit()
     before = _states(course)["correct"]
+    capsys.readouterr()
     _cli(course, "grade", A, "--force", "--student", "correct")
+    out = capsys.readouterr().out
+    assert "'needs manual grading' again" in out and "  correct: max_written_answer" in out, out
     after = _states(course)["correct"]
     assert after["seconds"] != before["seconds"]  # it really ran again
     assert _grades(course, "correct")["max_written_answer"] == (1.5, 2.0)
@@ -155,6 +160,25 @@ def test_feedback_never_shows_hidden_test_code(course):
         html = page.read_text()
         assert "hidden.check(" not in html and "HIDDEN TESTS" not in html, page
     assert "hidden cases pass" in (course.root / "feedback/correct" / A / f"{A}.html").read_text()
+
+
+def test_feedback_warns_of_answers_not_graded_by_hand_and_wraps_long_lines(course, capsys):
+    """Does feedback made before hand grading warn, naming each student and the written answer
+    that shows 0 points (not the one graded by hand), and do the pages wrap long lines (a long
+    hint is not cut off at the page's width)?"""
+    with Gradebook(course.db_url, "backprop") as gb:
+        grade = gb.find_grade("max_written_answer", A, A, "correct")
+        grade.manual_score = 2.0
+        gb.db.commit()
+    capsys.readouterr()
+    _cli(course, "feedback", A)
+    out = capsys.readouterr().out
+    assert "warning: " in out and "graded by hand" in out, out
+    waiting = dict(line.strip().split(": ", 1) for line in out.split("run feedback again:")[1]
+                   .strip().splitlines())
+    assert "correct" not in waiting and waiting["buggy"] == "max_written_answer", out
+    page = (course.root / "feedback/buggy" / A / f"{A}.html").read_text()
+    assert "white-space: pre-wrap" in page and page.count("white-space: pre-wrap; overflow") == 1
 
 
 def test_export_writes_points_per_cell_and_a_picture(course):

@@ -111,3 +111,29 @@ def test_committed_solutions_are_the_generated_ones():
     assert committed, "run `make solutions` and commit solutions/notebooks/"
     for path in committed:
         assert path.read_text() == nbformat.writes(clean(path.stem)) + "\n", path.name
+
+
+@pytest.mark.parametrize("command", [
+    ["release", "02_chian_rule"], ["grade", "02_chian_rule"], ["feedback", "02_chian_rule"],
+    ["export", "02_chian_rule"], ["export", A, "02_chian_rule", "--format", "canvas"],
+    ["collect", "02_chian_rule", "downloads", "--roster", "roster.csv"]])
+def test_a_misspelled_assignment_gets_one_clear_answer(command, tmp_path, capsys):
+    """Does every command answer a misspelled assignment with "no such assignment", the closest
+    name and the known ones (exit 1), never a traceback or advice to write a translation, and
+    leave the course folder without a gradebook or a release?"""
+    assert main([*command, "--root", str(tmp_path / "course")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: no such assignment: 02_chian_rule (did you mean "
+                          f"{A}?); known: 01_perceptron, {A}, "), err
+    assert "translations/" not in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "course" / "release").exists()
+    assert not (tmp_path / "course" / "gradebook.db").exists()
+
+
+def test_install_course_answers_a_misspelled_assignment_the_same_way(tmp_path, capsys):
+    """Does install-course answer a misspelled assignment with "no such assignment; known: ..."
+    (exit 1), installing nothing?"""
+    assert main(["install-course", str(tmp_path), "02_chian_rule"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: no such assignment: 02_chian_rule; known: 01_perceptron, {A}")
+    assert list(tmp_path.iterdir()) == []

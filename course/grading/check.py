@@ -23,6 +23,8 @@ class Failure:
     lines: list
     case: Case = None
     warning: str = None
+    stage: str = None
+    """The line of `lines` naming the first stage that disagrees, if any."""
 
 
 def _first_stage(topic, wrong):
@@ -75,12 +77,15 @@ def attempt(fn, inputs, expected, *, title, exercise=None, call=None, tol=EXACT,
     if stage:
         lines.append(stage)
     warning = str(caught[0].message) if caught else None
-    return Failure(lines, case, warning)
+    return Failure(lines, case, warning, stage)
 
 
 def explain(failure, mistakes=()):
     """The GradingError a student reads for `failure`, with the hints of `mistakes`."""
     lines = list(failure.lines)
+    stages = [m.stage for m in mistakes if m.stage]
+    if stages and failure.stage in lines:  # a mistake that sees a stage the outputs cannot
+        lines[lines.index(failure.stage)] = "  " + _(stages[0])
     lines += ["  " + _("Hint: {hint}", hint=m.text(failure.case)) for m in mistakes]
     if failure.warning:
         lines.append("  " + _("(Your code also raised a warning: {warning})",

@@ -48,6 +48,10 @@ class Mistake:
     tell neither way (e.g. a one-step run for a mistake about consecutive steps)."""
     covers: tuple = ()
     """Keys of more general mistakes this one says more precisely (they are not shown too)."""
+    stage: str = None
+    """The stage of the pass this mistake shows to be the first wrong one, in words: it replaces
+    the stage line worked out from the outputs, which cannot see a stage the function does not
+    return (08's loss layer gradient inside network_backward)."""
 
     def text(self, case):
         """The hint in the current language (a text hint is the English msgid of the course's
@@ -563,6 +567,62 @@ def _loss_after_update(case):
 # Measured on the STAGED circuit by centred differences: explains the answer, never computes it.
 _fork_overwritten = overwritten(STAGED, {"dx": "x", "dy": "y"})
 
+def _network_backward_map(inputs):
+    """The linear map ds -> (dW1, db1, dW2, db2) of correct layers of the two-layer classifier
+    (Affine, ReLU, Affine) at these inputs, as a matrix: one column per entry of ds, the loss
+    layer's gradient (N x C)."""
+    X, W1, b1, W2 = (np.asarray(inputs[k], dtype=float) for k in ("X", "W1", "b1", "W2"))
+    z = X @ W1 + b1
+    h, mask = np.maximum(z, 0.0), z > 0
+    n, c = len(X), W2.shape[1]
+    columns = []
+    for k in range(n * c):
+        ds = np.zeros((n, c))
+        ds.flat[k] = 1.0
+        dz = (ds @ W2.T) * mask
+        columns.append(np.concatenate([(X.T @ dz).ravel(), dz.sum(0), (h.T @ ds).ravel(),
+                                       ds.sum(0)]))
+    return np.array(columns).T
+
+
+def _true_ds(inputs):
+    X, W1, b1, W2, b2 = (np.asarray(inputs[k], dtype=float) for k in PARAM_KEYS)
+    y = np.asarray(inputs["y"], dtype=int)
+    s = np.maximum(X @ W1 + b1, 0.0) @ W2 + b2
+    e = np.exp(s - s.max(axis=1, keepdims=True))
+    p = e / e.sum(axis=1, keepdims=True)
+    p[np.arange(len(y)), y] -= 1.0
+    return p / len(y)
+
+
+PARAM_KEYS = ("X", "W1", "b1", "W2", "b2")
+
+
+def _loss_layer_wrong(case):
+    """True when the network's gradients are exactly what correct layers give from a wrong loss
+    gradient ds (the loss layer's backward is the bug, not the layers): they solve the layers'
+    equations for one ds, and it is not the right one. None when a case has too few outputs to
+    pin ds down (any answer would solve them) or is not a classifier's (06's has no labels y)."""
+    if "y" not in case.inputs or not {"dW1", "db1", "dW2", "db2"} & set(case.wrong()):
+        return None
+    got = np.concatenate([np.ravel(_floats(case.got[k])) for k in ("dW1", "db1", "dW2", "db2")])
+    layers = _network_backward_map(case.inputs)
+    if got.size != layers.shape[0] or np.linalg.matrix_rank(layers) >= got.size:
+        return None
+    ds, *_ = np.linalg.lstsq(layers, got, rcond=None)
+    if not agree(layers @ ds, got):
+        return False  # no loss gradient gives these: a layer itself is wrong
+    return not agree(ds, _true_ds(case.inputs).ravel())
+
+
+_LOSS_LAYER = N_("these gradients are exactly what correct layers compute from a wrong gradient "
+                 "of the loss with respect to the scores, ds = dL/dscores, which should be (p - t) "
+                 "/ N: fix the loss layer's backward (SoftmaxWithLoss.backward, or your own ds), "
+                 "not the layers after it.")
+_LOSS_LAYER_STAGE = N_("First to disagree, in the order the backward pass computes them: the loss "
+                       "layer's gradient ds = dL/dscores (SoftmaxWithLoss.backward). Before it, "
+                       "the loss: right. Fix it first: what comes after it is computed from it.")
+
 _NOT_AVERAGED = (N_("the gradients look N times too large (N = the batch size): the loss is a mean "
                     "over the N examples, so each example gets 1/N of the gradient."))
 
@@ -639,7 +699,9 @@ NAMED = {
                                        "the index of an entry of an n-d array is a tuple of n "
                                        "ints, one per axis."), _worst_flat)),
     "mse_loss": (Mistake("batch.not_averaged", _NOT_AVERAGED, _not_averaged),),
-    "network_backward": (Mistake("batch.not_averaged", _NOT_AVERAGED, _not_averaged),),
+    "network_backward": (
+        Mistake("network.loss_layer", _LOSS_LAYER, _loss_layer_wrong, stage=_LOSS_LAYER_STAGE),
+        Mistake("batch.not_averaged", _NOT_AVERAGED, _not_averaged)),
     "Relu": (Mistake(
         "relu.at_zero", N_("dx passes the gradient where x is exactly 0: at the ReLU's kink the "
                            "course takes the gradient 0, so the mask is x > 0, not x >= 0."),
