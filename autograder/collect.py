@@ -170,7 +170,7 @@ def _zip_entries(source, report):
 
 def _folder_entries(source, report):
     # The walk only lists (names and sizes); the caps apply to what is read, notebooks alone.
-    taken = files.walk(source, max_file=float("inf"), max_total=float("inf"))
+    taken = files.walk(source, max_file=float("inf"), max_total=float("inf"), text_names=False)
     report.ignored += [(rel, why) for rel, why in taken.skipped]
     total = 0
     for rel, path, size in taken.files:

@@ -61,9 +61,11 @@ def _ignored(name, ignore):
     return any(fnmatch.fnmatch(name, glob) for glob in ignore)
 
 
-def walk(folder, ignore=(), max_file=MAX_FILE, max_total=MAX_TOTAL):
+def walk(folder, ignore=(), max_file=MAX_FILE, max_total=MAX_TOTAL, text_names=True):
     """The regular files under `folder` (itself never a link), links and special files left out.
-    `ignore`: file or folder name globs to leave out silently (e.g. nbgrader's ignore list)."""
+    `ignore`: file or folder name globs to leave out silently (e.g. nbgrader's ignore list).
+    `text_names`: leave out names that are not UTF-8 (what a kernel, a log and the gradebook
+    are handed); collect, which renames what it imports, reads them all."""
     taken, total = Taken(), 0
     root = Path(folder)
     try:
@@ -85,7 +87,7 @@ def walk(folder, ignore=(), max_file=MAX_FILE, max_total=MAX_TOTAL):
             rel = rel_dir / entry.name
             if _ignored(entry.name, ignore):
                 continue
-            if not _text_name(entry.name):
+            if text_names and not _text_name(entry.name):
                 taken.skipped.append((printable(rel), "its name is not UTF-8 text"))
                 continue
             try:
