@@ -24,6 +24,7 @@ import shutil
 import signal
 import stat
 import subprocess
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -51,6 +52,8 @@ by ZeroMQ unread (the notebook then stops at its cell's time limit). Kernels bat
 one message may carry several MB of prints, which the output allowance (LimitedExecute) must
 see to stop the notebook with its reason, so the cap is well above that allowance."""
 MAX_RECORD_BYTES = 64 << 20
+LINKS_DIR = "/tmp" if os.path.isdir("/tmp") else None
+"""Where each kernel's links to its pinned sockets go (a fresh 0700 folder per kernel)."""
 CHANNELS = ("shell", "iopub", "stdin", "control", "hb")
 """A kernel's ZeroMQ channels: one ipc socket each."""
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -330,10 +333,16 @@ class ZygoteProvisioner(KernelProvisionerBase):
         link in the worker's own private folder to that open descriptor (/proc/<worker>/fd/N):
         every connection and reconnection reaches that very socket, whatever the kernel does to
         conn/ afterwards."""
-        ports = [connection[f"{name}_port"] for name in CHANNELS]
-        deadline = time.monotonic() + READY_SECONDS
         self.pinned = []
-        for port in ports:
+        try:
+            await self._pin_each(connection)
+        except BaseException:
+            await self.cleanup()
+            raise
+
+    async def _pin_each(self, connection):
+        deadline = time.monotonic() + READY_SECONDS
+        for port in [connection[f"{name}_port"] for name in CHANNELS]:
             path = self.scratch.conn / f"k-{port}"
             while not os.path.lexists(path):
                 if time.monotonic() > deadline or await self.poll() is not None:
@@ -376,6 +385,7 @@ class ZygoteProvisioner(KernelProvisionerBase):
         for fd in getattr(self, "pinned", ()):
             os.close(fd)
         self.pinned = []
+        shutil.rmtree(self.parent.links, ignore_errors=True)
 
 
 class QuickClient(AsyncKernelClient):
@@ -422,7 +432,10 @@ def kernel_manager(zygote, scratch, student, private, lang="en"):
             super().__init__(**kwargs)
             self.client_factory = QuickClient
             self.transport = "ipc"
-            self.ip = str(Path(private) / "k")  # links to the pinned sockets (_pin_sockets)
+            # links to the pinned sockets (_pin_sockets), in a folder of the worker's own with a
+            # short path: a socket's path has at most 107 bytes, which a course folder's may not
+            self.links = tempfile.mkdtemp(prefix="bp-", dir=LINKS_DIR)
+            self.ip = f"{self.links}/k"
             self.connection_file = str(Path(private) / "kernel.json")
             self.context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
             self.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE)

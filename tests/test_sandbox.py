@@ -384,3 +384,19 @@ def _fork_bomb_then_threads(zygote):
                             "args=(0.5,)) for _ in range(40)]\nfor t in ts:\n    t.start()\n"
                             "for t in ts:\n    t.join()\nprint('started', len(ts))")
     assert out.strip() == "started 40", out
+
+
+def test_a_course_folder_with_a_long_path_still_connects(zygote, tmp_path):
+    """With the worker's private folder 200 characters deep (a course folder anywhere), does
+    the kernel connect (a socket's own path may have only 107 bytes)?"""
+    deep = tmp_path / ("d" * 60) / ("e" * 60) / ("f" * 60)
+    deep.mkdir(parents=True)
+    scratch = kernels.Scratch(zygote)
+    nb = new_notebook(cells=[new_code_cell("print(6 * 7)")],
+                      metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                               "language": "python"}})
+    NotebookClient(nb, timeout=60, shutdown_kernel="immediate",
+                   kernel_manager_class=kernels.kernel_manager(zygote, scratch, "ada", deep)
+                   ).execute()
+    scratch.remove()
+    assert nb.cells[0].outputs[0]["text"].strip() == "42"
