@@ -11,9 +11,8 @@ room: it is forked by a second zygote that never imported the course package, an
 the package it imports have each forbidden helper's body replaced by a refusal (guard.refuse),
 with every compiled copy (__pycache__) covered. No copy of the helper's code is
 in that kernel's memory or on any file it can read, so no trick inside it can call the helper:
-an answer passes there only with code of its own. The test cells of the forbidding exercises
-(their hidden checks, and the visible checks that call their functions) keep the lower of the
-two verdicts; every other cell is judged by the first run alone.
+an answer passes there only with code of its own. The hidden test cells of the forbidding
+exercises keep the lower of the two verdicts; every other cell is judged by the first run alone.
 """
 import ast
 import importlib.util
@@ -104,13 +103,12 @@ def hidden_folders():
 
 def judged_cells(trusted, forbid):
     """The grade_ids of the test cells whose verdict the bare room also decides: those whose
-    hidden checks, or whose visible checks' functions, are forbidding exercises."""
-    found = set()
-    for gid, text in trusted.items():
-        checks, _ = judge.test_calls(text)
-        if {e for _, e in checks} & set(forbid) or judge.expected_functions(text) & set(forbid):
-            found.add(gid)
-    return found
+    hidden checks are forbidding exercises. Not the visible checks: their expected values are
+    printed in the notebook, so an answer can always hard-code them (docs/security.md), and the
+    instructor's own code in them may use the helper (04 builds its given cache with the
+    circuit's forward pass)."""
+    return {gid for gid, text in trusted.items()
+            if {e for _, e in judge.test_calls(text)[0]} & set(forbid)}
 
 
 def notebook(nb, judged):

