@@ -83,9 +83,17 @@ def _rounding_only(dtype, exp, arr):
 
 
 def _dtype_note(name, got, exp, arr):
+    """Whenever a wrong output is float16 or float32, a sentence saying so: the whole difference
+    if rounding explains it, else a warning that it is there beside a mistake."""
     low = _low_precision(got)
-    if low is None or not _rounding_only(low, exp, arr):
+    if low is None:
         return ""
+    if not _rounding_only(low, exp, arr):
+        return " " + _("Your {name} is {dtype} (about {digits} significant digits) and the "
+                       "reference float64 (about 15): {dtype}'s rounding alone does not explain a "
+                       "difference this large, so look for a mistake too, and keep numpy's "
+                       "default float64 (no np.{dtype}(...), .astype({dtype}) or dtype={dtype}).",
+                       name=name, dtype=low.name, digits=np.finfo(low).precision)
     return " " + _("Your {name} is {dtype} (about {digits} significant digits) and the reference "
                    "float64 (about 15): a difference this small is what {dtype}'s rounding gives. "
                    "Keep numpy's default float64 (no np.{dtype}(...), .astype({dtype}) or "
