@@ -6,7 +6,7 @@ answer never surfaces as a numpy traceback.
 import numpy as np
 
 from ..i18n import _
-from ..tolerance import EXACT, as_floats
+from ..tolerance import EXACT, Between, as_floats
 from .report import fmt, fmt_pair
 
 # Captured at import, before any student cell runs.
@@ -129,6 +129,10 @@ def problem(name, expected, got, tol=EXACT):
     `name`."""
     if isinstance(expected, dict):
         return _dict_problem(name, expected, got, tol)
+    if isinstance(expected, Between):
+        return None if expected.holds(got) else _(
+            "{name}: expected a number from {lo} to {hi}, got {have}.", name=name,
+            lo=fmt(expected.lo), hi=fmt(expected.hi), have=fmt(got))
     exp = _asarray(expected, dtype=float)
     arr = as_floats(got)
     if arr is None:
