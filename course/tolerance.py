@@ -49,7 +49,9 @@ class Tolerance:
 
     def agree(self, a, b, same_nan=False):
         """True if a and b are numbers (or arrays of one shape) that agree everywhere; or dicts
-        with the same keys whose values agree."""
+        with the same keys whose values agree. A `Between` agrees with the numbers it holds."""
+        if isinstance(a, Between) or isinstance(b, Between):
+            return (b if isinstance(b, Between) else a).holds(a if isinstance(b, Between) else b)
         if isinstance(a, dict) or isinstance(b, dict):
             return (isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys()
                     and all(self.agree(a[k], b[k], same_nan) for k in a))
@@ -75,6 +77,32 @@ differences (the fork hint): tight enough that only an exact partial sum matches
 REPEAT = Tolerance(rtol=1e-9, atol=1e-12)
 """The same computation done twice (a layer run alone and beside another object of its class;
 a point on a replayed gradient-descent path): only rounding may differ."""
+
+
+LOG_GUARD = 1e-7
+"""The largest guard of a guarded log, log(p + eps), that a cross-entropy loss may use: Deep
+Learning from Scratch writes 1e-7, cs231n's solutions 1e-16. A guard changes no gradient
+(dL/ds = (p - t) / N is computed from p), only the loss: example i's term by
+log(1 + eps / p_i), which is far below EXACT unless p_i is tiny (a confidently wrong example:
+p_i = 1e-12 with eps = 1e-7 caps its term at -log(1e-7) = 16.1 instead of 27.6). So the loss is
+accepted anywhere from the exact loss down to the loss with this guard (`Between`)."""
+
+
+@dataclass(frozen=True)
+class Between:
+    """An accepted range [lo, hi] for one number, each end widened by EXACT: a value whose right
+    forms differ by more than rounding (a loss with or without a guarded log, LOG_GUARD)."""
+    lo: float
+    hi: float
+
+    def holds(self, value):
+        """True if `value` is one finite number within the range."""
+        v = as_floats(value)
+        if v is None or v.size != 1 or not _isfinite(v).all():
+            return False
+        v = float(v.reshape(()))
+        slack = EXACT.atol + EXACT.rtol * max(abs(self.lo), abs(self.hi), abs(v))
+        return self.lo - slack <= v <= self.hi + slack
 
 
 def agree(a, b, tol=EXACT):

@@ -42,3 +42,20 @@ def flat_stretch(losses, rate=1e-4):
             best = max(best, (start, t - 1), key=lambda run: run[1] - run[0])
             start = None
     return best
+
+
+def example_pulls(backward, params, X, Y, key="W1"):
+    """Each example's pull on params[key]: the gradient of its share of the mean loss, from
+    `backward(params, X, Y) -> (loss, grads)` run on that example alone, divided by N. The pulls
+    add up to the whole batch's gradient. Shape (N, *params[key].shape)."""
+    n = len(X)
+    return np.array([np.asarray(backward(params, X[i:i + 1], Y[i:i + 1])[1][key], dtype=float) / n
+                     for i in range(n)])
+
+
+def cancellation(pulls):
+    """How much of the pulls survives their sum: sum over entries of |sum of the pulls| divided
+    by the sum over entries and examples of |pull|. 1 when all pull the same way, near 0 when
+    they cancel."""
+    pulls = np.asarray(pulls, dtype=float)
+    return float(np.abs(pulls.sum(axis=0)).sum() / np.abs(pulls).sum())

@@ -1,6 +1,8 @@
 """Find the bug (course.circuits.findbug, course.circuits.bugs): every bug shows in red where the
 answer key says, the pick is per student, and the wire question accepts exactly the right
 answers (the grading id's bug, and the anonymous one a student without an id was shown)."""
+import re
+
 import numpy as np
 import pytest
 
@@ -153,6 +155,25 @@ def test_a_right_wire_fails_with_the_not_red_hint():
     with pytest.raises(GradingError) as err:
         _judge("f", _student_whose_bug_is_not_anonymous())
     assert err.value.hints == ("findbug.not_red",)
+
+
+@pytest.mark.parametrize("bugset", SETS, ids=lambda b: b.assignment)
+def test_a_wrong_wire_answer_says_counts_never_the_key(bugset):
+    """Does a wrong wire answer say how many named wires are right or wrong and how many are
+    missing, without naming any wire of the key (feedback may come before the deadline)?"""
+    student = _student_whose_bug_is_not_anonymous(bugset)
+    own = key(bugset, findbug.pick(bugset, student))
+    wrong = next(w for w in bugset.circuit.wires if w not in own)
+    answer = {sorted(own)[0], wrong}  # one right, one wrong; the rest of the key missing
+    with pytest.raises(GradingError) as err:
+        _judge(answer, student, bugset)
+    verdict = str(err.value).splitlines()[1]  # the first line gives the inputs: every wire
+    assert verdict.strip() == (f"You named 2 wire(s): 1 where the wrong marks start, 1 where they "
+                               f"do not; {len(own) - 1} wire(s) where they start are missing from "
+                               "your answer.")
+    assert "expected" not in str(err.value)
+    assert not any(re.search(rf"(?<![\w(]){wire}(?![\w)])", verdict)  # "wire(s)" is no wire s
+                   for wire in bugset.circuit.wires)
 
 
 def test_a_name_that_is_no_wire_is_refused_in_words():

@@ -11,14 +11,14 @@ def _texts(fig):
 
 
 def test_timeline_has_every_year_of_the_story():
-    """Does the timeline show 1943, 1958, 1969 and 1986, each with who and what?"""
+    """Does the timeline show 1943, 1958, 1969, 1970, 1974 and 1986, each with who and what?"""
     fig = timeline_figure()
     texts = _texts(fig)
     assert isinstance(fig, Figure)
     for year, who, _, _ in HISTORY:
         assert str(year) in texts
         assert any(who in t for t in texts)
-    assert [e[0] for e in HISTORY] == [1943, 1958, 1969, 1986]
+    assert [e[0] for e in HISTORY] == [1943, 1958, 1969, 1970, 1974, 1986]
 
 
 def test_decision_figure_counts_misclassified_points():

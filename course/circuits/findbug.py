@@ -78,6 +78,18 @@ def show(bugset, student=None):
     return bug
 
 
+def wire_verdict(case):
+    """A wrong answer to the wire question in counts: how many named wires are right or wrong
+    and how many are missing, never which wires the answer key holds (the feedback may reach
+    the student before the deadline)."""
+    named = {w for w, v in case.got.items() if v == 1.0}
+    key = {w for w, v in case.expected.items() if v == 1.0}
+    return [_("You named {named} wire(s): {right} where the wrong marks start, {wrong} where "
+              "they do not; {missing} wire(s) where they start are missing from your answer.",
+              named=len(named), right=len(named & key), wrong=len(named - key),
+              missing=len(key - named))]
+
+
 def named_wires(answer, inputs):
     """Hidden-test driver: the named wires as 0/1 per wire of inputs["wires"] (so the grader
     compares numbers). `answer` is one wire name or a collection of them; the instructor's

@@ -45,8 +45,9 @@ def _first_stage(topic, wrong):
 
 
 def attempt(fn, inputs, expected, *, title, exercise=None, call=None, tol=EXACT, forbid=(),
-            label="", topic=None):
-    """Check one case: None if it passes, else a Failure."""
+            label="", topic=None, verdict=None):
+    """Check one case: None if it passes, else a Failure (its lines from `verdict(case)`, when
+    given, instead of each wrong output's expected value)."""
     returns = tuple(expected)
     call = call or positional
     topic = topic if topic is not None else topics.of(exercise)
@@ -72,7 +73,7 @@ def attempt(fn, inputs, expected, *, title, exercise=None, call=None, tol=EXACT,
     if not problems:
         return None
     case = Case(dict(inputs), dict(expected), got, topic)
-    lines = [f"{where()}:"] + [f"    {p}" for p in problems]
+    lines = [f"{where()}:"] + [f"    {p}" for p in (verdict(case) if verdict else problems)]
     stage = _first_stage(topic, case.wrong()) if topic.stages else None
     if stage:
         lines.append(stage)

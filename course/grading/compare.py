@@ -6,7 +6,7 @@ answer never surfaces as a numpy traceback.
 import numpy as np
 
 from ..i18n import _
-from ..tolerance import EXACT, as_floats
+from ..tolerance import EXACT, Between, as_floats
 from .report import fmt, fmt_pair
 
 # Captured at import, before any student cell runs.
@@ -83,9 +83,17 @@ def _rounding_only(dtype, exp, arr):
 
 
 def _dtype_note(name, got, exp, arr):
+    """Whenever a wrong output is float16 or float32, a sentence saying so: the whole difference
+    if rounding explains it, else a warning that it is there beside a mistake."""
     low = _low_precision(got)
-    if low is None or not _rounding_only(low, exp, arr):
+    if low is None:
         return ""
+    if not _rounding_only(low, exp, arr):
+        return " " + _("Your {name} is {dtype} (about {digits} significant digits) and the "
+                       "reference float64 (about 15): {dtype}'s rounding alone does not explain a "
+                       "difference this large, so look for a mistake too, and keep numpy's "
+                       "default float64 (no np.{dtype}(...), .astype({dtype}) or dtype={dtype}).",
+                       name=name, dtype=low.name, digits=np.finfo(low).precision)
     return " " + _("Your {name} is {dtype} (about {digits} significant digits) and the reference "
                    "float64 (about 15): a difference this small is what {dtype}'s rounding gives. "
                    "Keep numpy's default float64 (no np.{dtype}(...), .astype({dtype}) or "
@@ -121,6 +129,10 @@ def problem(name, expected, got, tol=EXACT):
     `name`."""
     if isinstance(expected, dict):
         return _dict_problem(name, expected, got, tol)
+    if isinstance(expected, Between):
+        return None if expected.holds(got) else _(
+            "{name}: expected a number from {lo} to {hi}, got {have}.", name=name,
+            lo=fmt(expected.lo), hi=fmt(expected.hi), have=fmt(got))
     exp = _asarray(expected, dtype=float)
     arr = as_floats(got)
     if arr is None:

@@ -133,7 +133,7 @@ def plan(ex, todo, calls=None):
 
 
 def _options(ex):
-    return dict(title=_(ex.title), forbid=ex.forbid, topic=ex.topic)
+    return dict(title=_(ex.title), forbid=ex.forbid, topic=ex.topic, verdict=ex.verdict)
 
 
 def judge_cases(ex, name, fn, todo, calls=None):

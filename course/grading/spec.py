@@ -50,6 +50,10 @@ class Exercise:
     """For a question with more than one right answer: also(inputs) -> a list of further
     outputs, returned like the reference's, that pass as well (find-the-bug accepts the wires of
     the bug a student without an id was shown)."""
+    verdict: Callable = None
+    """For a question whose expected outputs are its answer key (find the bug's wires):
+    verdict(case) -> the lines a failure shows in place of each output's expected value, so
+    feedback that reaches a student before the deadline does not give the key away."""
     kernel_call: Callable = None
     """The course-level driver the sandboxed kernel calls with the prepared inputs (default:
     `call`, which must then be course-level, or a positional call)."""

@@ -1,6 +1,6 @@
 """Pictures of notebook 01, as pure functions: numbers in, a matplotlib Figure out (no pyplot).
 
-- timeline_figure: 1943 -> 1986, from logical neurons to backpropagation;
+- timeline_figure: 1943 -> 1986, from logical neurons to learning the hidden layer;
 - decision_figure: the truth-table points and the line w.x + b = 0, one panel per dataset;
 - errors_figure: mistakes per training epoch, one panel per dataset;
 - perceptron_axes / perceptron_marks: the perceptron widget's picture, still and moving parts.
@@ -23,7 +23,11 @@ HISTORY = (
      N_("Ex. 1-3: predict, update, train")),
     (1969, "Minsky & Papert", N_("one layer cannot\ncompute XOR"),
      N_("watch XOR fail;\nwritten question")),
-    (1986, "Rumelhart, Hinton\n& Williams", N_("hidden layers trained\nby backpropagation"),
+    (1970, "Linnainmaa", N_("reverse-mode\ndifferentiation"),
+     N_("02-07: the same,\nby hand")),
+    (1974, "Werbos", N_("proposes it for\nneural networks"),
+     N_("05-08: train\nnetworks")),
+    (1986, "Rumelhart, Hinton\n& Williams", N_("learning the hidden\nlayer by backpropagation"),
      N_("Ex. 4: two layers\ncompute XOR")),
 )
 
@@ -31,8 +35,8 @@ HISTORY = (
 def timeline_figure(events=HISTORY):
     """A horizontal time axis with one labelled marker per (year, who, what, you_do) event."""
     years = [e[0] for e in events]
-    lo, hi = min(years) - 6, max(years) + 6
-    fig = Figure(figsize=(10, 3.4))
+    lo, hi = min(years) - 5, max(years) + 5
+    fig = Figure(figsize=(13, 3.6))
     ax = fig.add_axes((0.02, 0.02, 0.96, 0.96))
     ax.set(xlim=(lo, hi), ylim=(-1.6, 1.6))
     ax.axis("off")
@@ -44,9 +48,9 @@ def timeline_figure(events=HISTORY):
         ax.text(year, -0.18 * up, str(year), ha="center", va="top" if up > 0 else "bottom",
                 fontsize=11, fontweight="bold")
         ax.text(year, 0.42 * up, f"{who}\n{_(what)}", ha="center",
-                va="bottom" if up > 0 else "top", fontsize=9)
+                va="bottom" if up > 0 else "top", fontsize=8)
         ax.text(year, (1.45 if up > 0 else -1.45), _("you: {task}", task=_(you_do)), ha="center",
-                va="top" if up > 0 else "bottom", fontsize=8, color=TRUE, style="italic")
+                va="top" if up > 0 else "bottom", fontsize=7.5, color=TRUE, style="italic")
     return fig
 
 

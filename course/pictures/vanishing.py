@@ -1,9 +1,11 @@
-"""The vanishing-gradient picture of notebook 06, a pure function: sizes in, a Figure out."""
+"""The pictures of notebook 06's plateau and vanishing gradients, pure functions: numbers in, a
+Figure (or its text alternative, for screen readers) out."""
 import numpy as np
 from matplotlib.figure import Figure
 
 from ..i18n import _
-from ..style import FALSE, MUTED, TRUE
+from ..style import FALSE, INK, MUTED, RIM, TRUE
+from ..vanishing import cancellation
 
 
 def gradient_sizes_figure(sizes, title=None):
@@ -40,3 +42,46 @@ def plateau_figure(losses, grad_sizes, stretch, title=None):
     ax.legend(handles=handles, loc="upper right")
     fig.tight_layout()
     return fig
+
+
+PULL_COLOURS = (TRUE, FALSE, RIM, MUTED)
+"""One colour per example of the pulls (XOR's four points, in order)."""
+
+
+def pulls_figure(pulls_by_step, examples, title=None):
+    """One panel per training step of `pulls_by_step` (step -> pulls, shape (N, rows, cols), from
+    course.vanishing.example_pulls): for each entry of W1, every example's pull as a thin bar
+    (one colour per example, labelled by `examples`) and their sum as a wide black outline."""
+    steps = list(pulls_by_step)
+    fig = Figure(figsize=(4.2 * len(steps), 3.8))
+    axes = fig.subplots(1, len(steps), squeeze=False)[0]
+    for ax, step in zip(axes, steps):
+        pulls = np.asarray(pulls_by_step[step], dtype=float)
+        flat = pulls.reshape(len(pulls), -1)
+        entries = np.arange(flat.shape[1])
+        width = 0.8 / len(flat)
+        for i, (pull, name) in enumerate(zip(flat, examples)):
+            ax.bar(entries - 0.4 + width * (i + 0.5), pull, width,
+                   color=PULL_COLOURS[i % len(PULL_COLOURS)], label=name)
+        ax.bar(entries, flat.sum(axis=0), 0.9, fill=False, edgecolor=INK, linewidth=1.5,
+               label=_("their sum (the gradient)"))
+        ax.axhline(0, color=INK, linewidth=0.5)
+        rows, cols = pulls.shape[1:]
+        ax.set_xticks(entries, [f"{r},{c}" for r in range(rows) for c in range(cols)],
+                      fontsize=8)
+        ax.set(xlabel=_("entry of W1"), title=_(
+            "step {step}: the sum keeps {kept:.0%}", step=step, kept=cancellation(pulls)))
+    axes[0].set_ylabel(_("pull on W1"))
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="upper center", ncol=len(flat) + 1,
+               fontsize=8)
+    if title:
+        fig.suptitle(title, y=0.02, va="bottom")
+    fig.tight_layout(rect=(0, 0.05 if title else 0, 1, 0.9))
+    return fig
+
+
+def pulls_text(pulls_by_step):
+    """The text alternative of `pulls_figure`: per step, how much of the pulls their sum keeps."""
+    return " ".join(_("At step {step} the sum of the examples' pulls on W1 is {kept:.0%} of the "
+                      "sum of their sizes.", step=step, kept=cancellation(pulls))
+                    for step, pulls in pulls_by_step.items())

@@ -5,7 +5,7 @@ outputs with the reference below, and (where `forward` is given) also checks aga
 differences of the forward function.
 """
 from course.circuits.bugs import BUGS_02
-from course.circuits.findbug import choose, every_wire, named_wires, pick
+from course.circuits.findbug import choose, every_wire, named_wires, pick, wire_verdict
 from course.circuits.live import live_state
 from course.grading import Exercise, Mistake, topics
 from course.grading.seeds import ANONYMOUS
@@ -164,6 +164,7 @@ def wire_question(bugset):
     return Exercise(
         title="find the bug: where the red starts", returns=bugset.circuit.wires,
         draw=_find_bug_case(bugset), reference=key, cases=1, call=named_wires, also=also,
+        verdict=wire_verdict,
         topic=NONE, mistakes=(
             Mistake("findbug.not_red",
                     "a wire you named is not red: its gradient is right at the worked example. "

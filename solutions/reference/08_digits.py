@@ -12,6 +12,7 @@ import numpy as np
 
 from course.datasets import digits_split
 from course.grading import Exercise
+from course.grading.compare import Outputs
 from course.grading.drivers import (
     PARAMS,
     classifier_backward_call,
@@ -20,6 +21,7 @@ from course.grading.drivers import (
     sgd_call,
 )
 from course.grading.grader import load
+from course.tolerance import LOG_GUARD, Between
 
 # --- references -------------------------------------------------------------------------------
 
@@ -188,6 +190,24 @@ _DIGITS_SGD = dict(params=_NET_PARAMS, X=_X_TRAIN[:40], y=_Y_TRAIN[:40],
                    batch_size=16, seed=0)
 
 
+def _guarded(call, reference, scores):
+    """Exercise.also for a loss: the reference's outputs with the loss accepted from the exact
+    value down to that of log(p + LOG_GUARD) (course.tolerance.LOG_GUARD: a guarded log changes
+    no gradient). `scores(inputs)` gives the scores s and labels y the loss is taken on."""
+    def also(inputs):
+        out = call(reference, dict(inputs))
+        s, y = scores(inputs)
+        e = np.exp(s - s.max(axis=1, keepdims=True))
+        p = (e / e.sum(axis=1, keepdims=True))[np.arange(len(y)), y]
+        return [Outputs(out, loss=Between(float(-np.mean(np.log(p + LOG_GUARD))), out["loss"]))]
+    return also
+
+
+def _net_scores(inputs):
+    hidden = np.maximum(inputs["X"] @ inputs["W1"] + inputs["b1"], 0.0)
+    return hidden @ inputs["W2"] + inputs["b2"], np.asarray(inputs["y"])
+
+
 def _loss_of(W1, b1, W2, b2, X, y):
     # the forward pass alone (centred differences call it thousands of times per student)
     return SoftmaxWithLoss().forward(np.maximum(X @ W1 + b1, 0.0) @ W2 + b2, y)
@@ -201,11 +221,13 @@ EXERCISES = {
     "SoftmaxWithLoss": Exercise(
         title="softmax with cross-entropy", returns=("ds", "loss"), draw=_scores_inputs,
         reference=SoftmaxWithLoss, call=loss_layer, fixed=(_TINY, _LARGE),
+        also=_guarded(loss_layer, SoftmaxWithLoss, lambda c: (c["s"], np.asarray(c["y"]))),
         forward=lambda s, y: SoftmaxWithLoss().forward(s, y), wrt=("s",)),
     "network_backward": Exercise(
         title="network backward pass", returns=("dW1", "db1", "dW2", "db2", "loss"),
         draw=_network_inputs, reference=network_backward, call=classifier_backward_call,
-        fixed=(_DIGITS_NET,), forward=_loss_of, wrt=PARAMS),
+        fixed=(_DIGITS_NET,), forward=_loss_of, wrt=PARAMS,
+        also=_guarded(classifier_backward_call, network_backward, _net_scores)),
     "sgd": Exercise(
         title="mini-batch SGD", returns=("params", "losses"), draw=_sgd_inputs,
         reference=sgd, call=sgd_call, fixed=(_DIGITS_SGD,), cases=20),
