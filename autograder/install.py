@@ -22,21 +22,17 @@ The block names no absolute path: the course folder is the folder of the nbgrade
 read, so a copy of the course folder (next term's) is a course of its own, with its own gradebook
 and references.
 """
-import hashlib
-import json
 import os
 import pwd
-import shutil
 from pathlib import Path
 
 from course.grading.grader import SOLUTIONS_ENV
 
+from .manifest import copy_tree, edited, read_manifest, write_manifest
 from .workspace import PRIVATE, REPO, SOLUTIONS, SOURCES, assignments
 
 BEGIN = "# >>> backprop-course: written by `backprop-grade install-course` >>>"
 END = "# <<< backprop-course <<<"
-MANIFEST = "installed.json"
-"""In DIR/.backprop: {file relative to DIR: sha256 of it as the installer wrote it}."""
 SKIPPED = {("CourseDirectory", "root"), ("Exchange", "root")}
 """Settings of the repository's nbgrader_config.py that name the repository's own folders."""
 
@@ -110,58 +106,6 @@ def write_config(path, block):
         return "updated"
     path.write_text(text + ("" if text.endswith("\n") or not text else "\n") + "\n" + block)
     return "added"
-
-
-def _sha(path):
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _files(src):
-    """(relative path, file) of every file to install from `src`."""
-    return [(path.relative_to(src), path) for path in sorted(src.rglob("*"))
-            if path.is_file() and "__pycache__" not in path.parts
-            and ".ipynb_checkpoints" not in path.parts]
-
-
-def read_manifest(root):
-    path = Path(root) / PRIVATE / MANIFEST
-    try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError):  # none yet (a first install, or an older installer's)
-        return {}
-
-
-def write_manifest(root, manifest):
-    path = Path(root) / PRIVATE / MANIFEST
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-
-
-def edited(src, dst, root, manifest):
-    """The files under `dst` that would be replaced although someone changed them: they differ
-    from `src`'s and from what the installer wrote there (every differing file, before the
-    installer has a record)."""
-    found = []
-    for rel, path in _files(src):
-        target = dst / rel
-        if not target.is_file():
-            continue
-        now = _sha(target)
-        if now != _sha(path) and now != manifest.get(str(target.relative_to(root))):
-            found.append(target)
-    return found
-
-
-def copy_tree(src, dst, root, manifest, keep=()):
-    """Copy src's files into dst, except the files in `keep`; record each one in `manifest`."""
-    for rel, path in _files(src):
-        target = dst / rel
-        if target in keep:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.is_file() or _sha(target) != _sha(path):
-            shutil.copyfile(path, target)
-        manifest[str(target.relative_to(root))] = _sha(target)
 
 
 def _chown_tree(path, uid, gid):

@@ -4,13 +4,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .manifest import PRIVATE, copy_tree, edited, read_manifest, write_manifest
+
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = REPO / "source_notebooks"
 SOLUTIONS = REPO / "solutions"
 WORK = REPO / "work"
 TRANSLATIONS = REPO / "translations"
-PRIVATE = ".backprop"
-"""The folder of an installed course that holds what only the instructor may read."""
 LANGUAGES = ("en", "ko")
 """English, the source, and the languages generated from it (autograder.translate)."""
 
@@ -219,9 +219,8 @@ def _translated(target, generated, copy):
         return
     if target.is_symlink():  # made by an older version: replaced by a copy
         target.unlink()
-    from . import install
     root = target.parent
-    manifest = install.read_manifest(root)
-    kept = set(install.edited(generated, target, root, manifest))
-    install.copy_tree(generated, target, root, manifest, keep=kept)
-    install.write_manifest(root, manifest)
+    manifest = read_manifest(root)
+    kept = set(edited(generated, target, root, manifest))
+    copy_tree(generated, target, root, manifest, keep=kept)
+    write_manifest(root, manifest)
