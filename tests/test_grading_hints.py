@@ -212,18 +212,8 @@ def _digits_backward(loss_layer=None, scale_dW2=1.0):
     ref = R["08_digits"]
 
     def network_backward(params, X, y):
-        layers = [ref.Affine(params["W1"], params["b1"]), ref.Relu(),
-                  ref.Affine(params["W2"], params["b2"])]
-        s = X
-        for layer in layers:
-            s = layer.forward(s)
-        head = (loss_layer or ref.SoftmaxWithLoss)()
-        loss = head.forward(s, y)
-        grad = head.backward()
-        for layer in reversed(layers):
-            grad = layer.backward(grad)
-        return loss, dict(W1=layers[0].dW, b1=layers[0].db, W2=scale_dW2 * layers[2].dW,
-                          b2=layers[2].db)
+        loss, grads = ref.network_pass(params, X, y, loss_layer or ref.SoftmaxWithLoss)
+        return loss, {**grads, "W2": scale_dW2 * grads["W2"]}
     return network_backward
 
 

@@ -26,17 +26,7 @@ def _network_with(eps):
     head = _softmax_with(eps)
 
     def network_backward(params, X, y):
-        layers = [R.Affine(params["W1"], params["b1"]), R.Relu(),
-                  R.Affine(params["W2"], params["b2"])]
-        s = X
-        for layer in layers:
-            s = layer.forward(s)
-        loss_layer = head()
-        loss = loss_layer.forward(s, y)
-        grad = loss_layer.backward()
-        for layer in reversed(layers):
-            grad = layer.backward(grad)
-        return loss, dict(W1=layers[0].dW, b1=layers[0].db, W2=layers[2].dW, b2=layers[2].db)
+        return R.network_pass(params, X, y, head)
     return network_backward
 
 

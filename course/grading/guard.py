@@ -5,7 +5,10 @@ A helper is refused by its code: while the check runs, any call into the code of
 function raises GradingError, whatever name it is reached by (the name the setup cell imported,
 an alias taken earlier, a bound method kept in a variable, a function rebuilt from its code, a
 thread the student starts), and a refusal the student's code catches, or a profile hook it
-switches off, still fails the call (`forbidden`).
+switches off, still fails the call (`forbidden`). This is a courtesy that explains the rule in
+the notebook: code in the same interpreter can undo it. Under `backprop-grade grade` the verdict
+is taken in the bare room (autograder/bareroom.py), where the helpers' code does not exist and
+`refuse` stands in for each of them.
 """
 import contextlib
 import importlib
