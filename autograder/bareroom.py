@@ -124,6 +124,82 @@ def notebook(nb, judged):
     return bare
 
 
+DYNAMIC = frozenset({"globals", "locals", "vars", "exec", "eval", "compile", "get_ipython",
+                     "__import__", "__builtins__", "builtins", "setattr", "delattr", "sys"})
+"""Names through which a cell can bind or read names by their strings: such a cell is kept."""
+
+
+def _bound(tree):
+    """The names a module's top level binds (or changes in place: `x[i] = ...`, `x.a = ...`
+    bind x), without looking into function bodies, except their `global` statements."""
+    names, todo = set(), [tree]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+            names.update(n for sub in ast.walk(node) if isinstance(sub, ast.Global)
+                         for n in sub.names)
+            todo.extend(node.decorator_list)
+            continue
+        if isinstance(node, ast.Lambda):
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, (ast.Attribute, ast.Subscript)) and \
+                isinstance(node.ctx, (ast.Store, ast.Del)):
+            root = node
+            while isinstance(root, (ast.Attribute, ast.Subscript)):
+                root = root.value
+            if isinstance(root, ast.Name):
+                names.add(root.id)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            names.add(node.id)
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+            names.add(node.name)
+        todo.extend(ast.iter_child_nodes(node))
+    return names
+
+
+def _names(source):
+    """(names a code cell binds, names it reads anywhere), or None where that cannot be told:
+    a cell Python cannot parse (after IPython's own rewriting of magics), a star import, or
+    one that uses a name of DYNAMIC."""
+    from IPython.core.inputtransformer2 import TransformerManager
+    try:
+        tree = ast.parse(TransformerManager().transform_cell(source))
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | \
+        {n for node in ast.walk(tree) if isinstance(node, (ast.Global, ast.Nonlocal))
+         for n in node.names}
+    star = any(isinstance(n, ast.ImportFrom) and any(a.name == "*" for a in n.names)
+               for n in ast.walk(tree))
+    if star or read & DYNAMIC:
+        return None
+    return _bound(tree), read
+
+
+def slim(program, judged):
+    """The bare room's program cut to what its judged test cells need: walking back from the
+    last one, a code cell is kept if it binds a name a kept cell after it reads, or if what it
+    binds cannot be told (`_names`). A figure or a widget nobody reads is left out.
+
+    Leaving out too much can only make a judged cell fail, never pass: whatever passes here
+    passed with no copy of the helper anywhere. So the worker runs the whole program when a
+    cell that passed in the notebook fails in the slim one, and only that verdict counts."""
+    kept, needed = [], set()
+    code = [c for c in program.cells if c.cell_type == "code"]
+    last = max((i for i, c in enumerate(code) if cells.grade_id(c) in judged), default=-1)
+    for cell in reversed(code[:last + 1]):
+        names = _names(cell.source)
+        if names is None or cells.grade_id(cell) in judged or names[0] & needed:
+            kept.append(cell)
+            needed |= names[1] if names else set()
+    cut = nbformat.from_dict(program)
+    cut.cells = kept[::-1]
+    return cut
+
+
 def first_refusal(ran):
     """The first refusal of a forbidden helper anywhere in the bare room's executed notebook
     (an answer cell that called one at its top level stops there, and its test then only says

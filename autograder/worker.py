@@ -191,12 +191,20 @@ def _bare_room(nb, clean, steps, task, data, trusted, zygote, verdicts, phases, 
     judged = bareroom.judged_cells(trusted, forbid) if forbid else set()
     if not any(verdicts[g].passed for g in judged if g in verdicts):
         return []
-    on_run("bare room")
-    ran = bareroom.notebook(clean, judged)
+    overlay = (bareroom.stubs(task["assignment"], forbid), bareroom.hidden_folders())
+    whole = bareroom.notebook(clean, judged)
+    ran, own = bareroom.slim(whole, judged), Phases()
     with phases("bare room"):
-        bare = run_sandboxed(ran, steps, task, data, trusted, zygote, lang=lang,
-                             bare=(bareroom.stubs(task["assignment"], forbid),
-                                   bareroom.hidden_folders()))[0]
+        on_run("bare room")
+        bare = run_sandboxed(ran, steps, task, data, trusted, zygote, own, lang, overlay)[0]
+        if any(verdicts[g].passed and not bare[g].passed for g in judged
+               if g in verdicts and g in bare):  # the slim program may have left out too much
+            on_run("bare room, the whole program")
+            ran, own = whole, Phases(**{f"{k} (slim)": v for k, v in own.items()})
+            bare = run_sandboxed(ran, steps, task, data, trusted, zygote, own, lang, overlay)[0]
+            own.add("whole program", 0.0)  # the profile says it was needed
+    for name, seconds in own.items():  # its parts, for the profile
+        phases.add(f"bare room: {name}", seconds)
     return bareroom.combine(nb, verdicts, bare, judged, bareroom.first_refusal(ran))
 
 

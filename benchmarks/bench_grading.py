@@ -1,7 +1,7 @@
 """Benchmark (not a test): secure grading against sequential `nbgrader autograde`, side by side.
 
     .venv/bin/python benchmarks/bench_grading.py [-n 40] [-j 2] [-k 8] [--rounds 2]
-        [--assignment 02_chain_rule --assignment 05_vectorized_layers]
+        [--assignment 02_chain_rule --assignment 05_vectorized_layers] [--baseline CHECKOUT]
 
 On the demo class (autograder.demo: n students of each assignment, the same downloads collected
 into identical course folders) it measures, in one run:
@@ -12,6 +12,9 @@ into identical course folders) it measures, in one run:
      the same (sanitized) notebooks with nbclient, on k of them (target <= 1.2x), with the
      pipeline's one-off start-up (its sandboxes and zygotes) separated out;
   3. the profile: the median seconds per part of grading one notebook, from the outcomes.
+With --baseline, the pipeline of another checkout (an earlier commit, with its own .venv from
+`make install-test`: git worktree add --detach ../base <commit>) grades a copy of the same class
+in the same ABBA rounds, so that a change's cost is measured under the same load.
 The load average before and after is printed with the figures: other work skews every number.
 """
 import argparse
@@ -35,10 +38,10 @@ from autograder.release import release
 from autograder.workspace import REPO, Course, env
 
 
-def run_measured(cmd):
+def run_measured(cmd, cwd=REPO, environ=None):
     """(seconds, peak RSS in MiB of the process and all its descendants, exit code)."""
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env(), stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen(cmd, cwd=cwd, env=environ or env(), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     peak, root = 0, psutil.Process(proc.pid)
 
@@ -91,36 +94,52 @@ def main():
                         help="rounds of the side-by-side comparison (default: %(default)s)")
     parser.add_argument("--assignment", action="append",
                         help="assignments graded (default: 02_chain_rule, 05_vectorized_layers)")
+    parser.add_argument("--baseline", type=Path,
+                        help="a checkout of another commit, with its own .venv, whose pipeline "
+                             "grades a copy of the class in the same rounds")
     args = parser.parse_args()
     assignments = args.assignment or ["02_chain_rule", "05_vectorized_layers"]
+    base = args.baseline.resolve() if args.baseline else None
+    if base and not (base / ".venv" / "bin" / "python").exists():
+        parser.error(f"{base} has no .venv: run `make install-test` there first")
     os.environ.update(env())  # bare kernels need BACKPROP_SOLUTIONS like the graded ones
     bindir = Path(sys.executable).parent
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
-        ours, theirs, single = (Course(Path(tmp) / d) for d in ("ours", "nbgrader", "single"))
+        ours, theirs, single, before = (Course(Path(tmp) / d)
+                                        for d in ("ours", "nbgrader", "single", "baseline"))
+        courses = (ours, theirs, single, *((before,) if base else ()))
         print(f"building a class of {args.n} for {', '.join(assignments)} ...", flush=True)
-        for course in (ours, theirs, single):
+        for course in courses:
             release(assignments, course=course)
         for assignment in assignments:
             roster, archive = build_class(ours, assignment, args.n,
                                           out=Path(tmp) / "downloads" / assignment)
-            for course in (ours, theirs, single):
+            for course in courses:
                 collect(assignment, archive, roster, course=course)
         load_before = os.getloadavg()
-        seq = [[str(bindir / "nbgrader"), "autograde", a, *theirs.args()] for a in assignments]
-        par = [[sys.executable, "-m", "autograder", "grade", a, "-j", str(args.j),
-                "--root", str(ours.root)] for a in assignments]
+        runs = {"seq": ([[str(bindir / "nbgrader"), "autograde", a, *theirs.args()]
+                         for a in assignments], REPO, None),
+                "par": ([[sys.executable, "-m", "autograder", "grade", a, "-j", str(args.j),
+                          "--root", str(ours.root)] for a in assignments], REPO, None)}
+        order = [("seq", "sequential nbgrader autograde"), ("par", f"pipeline, {args.j} workers")]
+        if base:  # its own interpreter, references and working folder; nothing of this one's
+            runs["base"] = ([[str(base / ".venv" / "bin" / "python"), "-m", "autograder", "grade",
+                              a, "-j", str(args.j), "--root", str(before.root)]
+                             for a in assignments], base,
+                            {**env(), "BACKPROP_SOLUTIONS": str(base / "solutions")})
+            order.append(("base", f"baseline pipeline ({base.name}), {args.j} workers"))
         # ABBA order (sequential, pipeline, pipeline, sequential) with --rounds 2, so a load
         # that rises or falls during the run weighs on both alike; later rounds use --force.
-        totals = {"seq": 0.0, "par": 0.0}
-        peaks = {"seq": 0.0, "par": 0.0}
-        order = [("seq", "sequential nbgrader autograde"), ("par", f"pipeline, {args.j} workers")]
+        totals = {kind: 0.0 for kind in runs}
+        peaks = {kind: 0.0 for kind in runs}
         for r in range(args.rounds):
             for kind, label in (order if r % 2 == 0 else order[::-1]):
                 print(f"round {r + 1}: {label} ...", flush=True)
-                for cmd in (seq if kind == "seq" else par):
-                    t, rss, code = run_measured(cmd + (["--force"] if r else []))
-                    if code and kind == "par":
-                        sys.exit("the pipeline failed: see " + str(ours.root / "logs"))
+                cmds, cwd, environ = runs[kind]
+                for cmd in cmds:
+                    t, rss, code = run_measured(cmd + (["--force"] if r else []), cwd, environ)
+                    if code and kind != "seq":
+                        sys.exit(f"the {label} failed: see {cmd[-1]}/logs")
                     totals[kind] += t
                     peaks[kind] = max(peaks[kind], rss)
         parts = profile(ours, assignments)
@@ -149,6 +168,11 @@ def main():
     print(f"secure pipeline, {args.j} workers:  {t_par:7.1f} s for {n} notebooks "
           f"({t_par / n:.2f} s/notebook), peak RSS {peaks['par']:.0f} MiB (whole process tree)")
     print(f"speed-up: {t_seq / t_par:.2f}x (target >= 3x)")
+    if base:
+        t_base = totals["base"]
+        print(f"baseline pipeline ({base.name}): {t_base:7.1f} s for {n} notebooks "
+              f"({t_base / n:.2f} s/notebook), peak RSS {peaks['base']:.0f} MiB; "
+              f"this pipeline takes {t_par / t_base:.2f}x its time")
     print(f"bare kernel start + execution: {t_bare / k:.2f} s/notebook")
     print(f"secure pipeline, 1 worker: {steady:.2f} s/notebook ({steady / (t_bare / k):.2f}x "
           f"bare, target <= 1.2x); start-up {t_first - steady:.1f} s")

@@ -65,3 +65,65 @@ def test_the_cells_it_judges_are_the_forbidding_exercises_tests(assignment):
     hidden = {gid for gid, text in trusted.items()
               if {e for _, e in judge.test_calls(text)[0]} & set(forbid)}
     assert judged == hidden and judged
+
+
+def _program(*sources, judged=()):
+    """A notebook of code cells; the i-th cell gets grade_id f"c{i}" if listed in `judged`."""
+    import nbformat
+    nb = nbformat.v4.new_notebook()
+    for i, source in enumerate(sources):
+        cell = nbformat.v4.new_code_cell(source)
+        if f"c{i}" in judged:
+            cell.metadata["nbgrader"] = {"grade_id": f"c{i}", "grade": True, "points": 1}
+        nb.cells.append(cell)
+    return nb
+
+
+def _kept(program, judged):
+    return [c.source for c in bareroom.slim(program, set(judged)).cells]
+
+
+def test_the_slim_program_keeps_what_the_judged_cells_read():
+    """Are kept: the cells that bind a name a kept cell reads (also inside a function body, or
+    changed in place through an item or attribute), a cell whose bindings cannot be told
+    (globals(), a star import, an unparsable cell, a magic that IPython rewrites into a call of
+    get_ipython); left out: a figure nobody reads, a cell after the last judged one, and a cell
+    that changes a needed object through a method call (the worker then runs the whole
+    program)?"""
+    cells_ = ["%matplotlib inline",
+              "import numpy as np\nimport math",
+              "show(np.zeros(3))",                            # a figure: read by nobody
+              "table = {}",
+              "table['k'] = 2",                               # changes table: kept
+              "table.update(j=1)",                            # a method call: left out
+              "def helper(v):\n    return math.exp(v) * table['k']",
+              "def answer(v):\n    return helper(v)",
+              "check(answer)",                                # judged
+              "globals()['x'] = 1",                           # after the last judged
+              ]
+    assert _kept(_program(*cells_, judged={"c8"}), {"c8"}) == [
+        cells_[0], cells_[1], cells_[3], cells_[4], cells_[6], cells_[7], cells_[8]]
+    dynamic = ["from math import *", "globals()['y'] = 2", "def (broken", "plot()", "check(f)"]
+    assert _kept(_program(*dynamic, judged={"c4"}), {"c4"}) == [*dynamic[:3], dynamic[4]]
+    assert _kept(_program("a = 1", "check(a)", judged={"c1"}), set()) == []
+
+
+@pytest.mark.parametrize("assignment", FORBIDDING)
+def test_the_slim_program_keeps_every_judged_cell_and_its_answers(assignment):
+    """On the instructor's notebook, does the slim program keep every judged cell and the
+    answer cell of every forbidding exercise, and leave something out?"""
+    import nbformat
+
+    from autograder import cells
+    from autograder.workspace import SOURCES
+    source = nbformat.read(str(SOURCES / assignment / f"{assignment}.ipynb"), as_version=4)
+    forbid = bareroom.forbidding(assignment)
+    judged = bareroom.judged_cells(cells.tests(source), forbid)
+    whole = bareroom.notebook(source, judged)
+    kept = {cells.grade_id(c) for c in bareroom.slim(whole, judged).cells}
+    answers = {cells.grade_id(c) for c in source.cells if cells.is_answer(c)
+               and any(c.source.lstrip().startswith(f"def {name}(") or f"def {name}(" in c.source
+                       for name in forbid)}
+    assert judged <= kept and answers <= kept and answers
+    assert len(bareroom.slim(whole, judged).cells) < sum(c.cell_type == "code"
+                                                         for c in whole.cells)

@@ -399,6 +399,18 @@ def _own_helper(nb):
     return nb
 
 
+def _left_out_cell(nb):
+    """A fair answer that reads what an earlier answer cell set by a method call: the bare
+    room's slim program leaves that cell out, so the whole program must decide."""
+    nb.cells.insert(nb.cells.index(_first_answer(nb)), nbformat.v4.new_code_cell("SCALE = {}"))
+    cell = next(c for c in nb.cells if _meta(c).get("grade_id") == "max_backward_answer")
+    cell.source += "\nSCALE.update(q=1.0)\n"
+    cell = next(c for c in nb.cells if _meta(c).get("grade_id") == "circuit_forward_answer")
+    cell.source = ("def circuit_forward(x, y, z):\n    q = (x + y) * SCALE['q']\n"
+                   "    return q, q * z\n")
+    return nb
+
+
 def _answer(grade_id, code):
     def make(nb):
         next(c for c in nb.cells if _meta(c).get("grade_id") == grade_id).source = code
@@ -522,6 +534,7 @@ CASES = {
     "big-message": ("correct", _prepend(BIG_MESSAGE), "zero"),  # stopped, unread
     # fair students
     "own-helper": ("correct", _own_helper, "full"),
+    "left-out-cell": ("correct", _left_out_cell, "full"),
     "namedtuple": ("correct", _answer("mul_backward_answer", NAMEDTUPLE), "full"),
     "byte-order-mark": ("correct", byte_order_mark, "full"),
     "odd-names": ("correct", odd_names, "full"),
@@ -742,6 +755,10 @@ def test_escapes_reached_nothing_outside_the_kernel(batches):
     assert any("not UTF-8" in f for f in states["odd-names"]["flags"])
     assert any("byte-order mark" in f for f in states["byte-order-mark"]["flags"])
     assert not states["own-helper"]["flags"] and not states["namedtuple"]["flags"]
+    # the slim program failed it for want of a cell it left out; the whole program decided
+    assert "bare room: whole program" in states["left-out-cell"]["phases"]
+    assert not states["left-out-cell"]["flags"], states["left-out-cell"]["flags"]
+    assert "bare room: whole program" not in states["own-helper"]["phases"]
 
 
 def test_flags_tell_the_instructor_what_happened(batches):

@@ -28,7 +28,8 @@ def _grades(course, assignment, student):
 
 @pytest.mark.parametrize("assignment", FORBIDDING)
 def test_every_correct_answer_keeps_full_marks_through_the_bare_room(assignment, tmp_path):
-    """Is every correct answer graded in full, with the bare room run and no flag?"""
+    """Is every correct answer graded in full, with the bare room run (its slim program
+    enough) and no flag?"""
     course = new_course(tmp_path / "course")
     assert main(["release", assignment, "--root", str(course.root)]) == 0
     release = nbformat.read(str(course.root / "release" / assignment / f"{assignment}.ipynb"),
@@ -46,6 +47,8 @@ def test_every_correct_answer_keeps_full_marks_through_the_bare_room(assignment,
                            .read_text())
         assert state["status"] == "graded", (student, state)
         assert "bare room" in state["phases"], (student, state["phases"])
+        # the slim program (autograder/bareroom.py) sufficed: no second run for a fair answer
+        assert "bare room: whole program" not in state["phases"], (student, state["phases"])
         assert not [f for f in state["flags"] if "forbidden" in f or "clean room" in f], \
             (student, state["flags"])
         grades = _grades(course, assignment, student)
