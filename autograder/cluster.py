@@ -3,8 +3,8 @@
     backprop-grade grade 02_chain_rule --cluster local:4          # a LocalCluster, this batch
     backprop-grade grade 02_chain_rule --cluster tcp://host:8786  # `dask scheduler` elsewhere
 
-DaskPool has the shape of autograder.pool.Pool (submit, results, cancel, close, missing), so
-autograder.grade.Batch drives it unchanged: the grading process stays the gradebook's only
+DaskPool is an autograder.pool.Executor, as the local Pool is, so autograder.grade.Batch drives
+it unchanged: the grading process stays the gradebook's only
 writer, and each task returns its result (the executed notebook, its flags and its log) instead
 of writing anything. What a worker needs travels with the work, never as a path of the
 instructor's machine:
@@ -34,6 +34,7 @@ import zipfile
 from pathlib import Path
 
 from . import files, sandbox
+from .records import Reply
 
 CONNECT_SECONDS = 10
 """How long to try to reach a scheduler before saying it cannot be reached."""
@@ -43,7 +44,8 @@ scheduler has its own, `distributed.scheduler.allowed-failures`)."""
 
 
 class DaskPool:
-    """Tasks of one batch on a Dask cluster; results come back on `results` as (task, reply)."""
+    """Tasks of one batch on a Dask cluster (an Executor); results come back on `results` as
+    (Task, Reply) pairs."""
 
     def __init__(self, address, course, assignment, notebook_timeout, sandboxed=True):
         import dask
@@ -69,11 +71,10 @@ class DaskPool:
         self.lock = threading.Lock()
 
     def submit(self, task):
-        payload = {**task, "notebook_bytes": _read_or_none(task["input"]),
-                   "data": _data_files(task["data_folder"])}
-        future = self.client.submit(grade_task, payload, self.package, self.timeout,
-                                    self.sandboxed, key=f"grade-{task['student']}-"
-                                    f"{task['notebook']}-{time.monotonic_ns()}", pure=False)
+        future = self.client.submit(grade_task, task, _read_or_none(task.input),
+                                    _data_files(task.data_folder), self.package, self.timeout,
+                                    self.sandboxed, key=f"grade-{task.student}-"
+                                    f"{task.notebook}-{time.monotonic_ns()}", pure=False)
         future.add_done_callback(lambda f, task=task: self._finished(task, f))
         with self.lock:
             self.futures[future.key] = future
@@ -82,14 +83,13 @@ class DaskPool:
         try:
             reply = future.result()
         except Exception as exc:  # the worker died too often, or the task itself crashed
-            reply = {"status": "failed", "grader_failed": True,
-                     "reason": f"the Dask cluster could not grade it ({type(exc).__name__}: "
-                     f"{str(exc)[:300]})"}
-        notebook, log = reply.pop("notebook", None), reply.pop("log", "")
+            reply = Reply.failed(f"the Dask cluster could not grade it ({type(exc).__name__}: "
+                                 f"{str(exc)[:300]})", grader_failed=True)
+        notebook, log, reply.notebook, reply.log = reply.notebook, reply.log, None, ""
         if notebook is not None:
-            files.write_atomic(Path(task["output"]), notebook.encode())
+            files.write_atomic(Path(task.output), notebook.encode())
         if log:
-            with open(task["log"], "a") as handle:
+            with open(task.log, "a") as handle:
                 handle.write(log)
         with self.lock:
             self.futures.pop(future.key, None)
@@ -214,10 +214,12 @@ def _worker_zygote():
     return _zygote["zygote"], _zygote["missing"]
 
 
-def grade_task(task, package_bytes, timeout, sandboxed=True):
-    """One notebook, graded on this worker: the reply of autograder.worker.grade_one, with the
-    executed notebook and the log's text instead of files."""
+def grade_task(task, notebook_bytes, data, package_bytes, timeout, sandboxed=True):
+    """One notebook, graded on this worker: the Reply of autograder.worker.grade_one, with the
+    executed notebook and the log's text instead of files. `notebook_bytes` (base64, None if
+    unreadable) and `data` ({relative path: base64 bytes}) are the submission's files."""
     import logging
+    from dataclasses import replace
 
     from .worker import grade_one
     host = socket.gethostname()
@@ -230,22 +232,22 @@ def grade_task(task, package_bytes, timeout, sandboxed=True):
     os.environ["BACKPROP_SOLUTIONS"] = str(root / "package" / "solutions")
     work = Path(tempfile.mkdtemp(prefix="task-", dir=root))
     try:
-        notebook = work / Path(task["input"]).name
-        if task["notebook_bytes"] is not None:
-            notebook.write_bytes(base64.b64decode(task["notebook_bytes"]))
-        autograded = steps.staging(task["assignment"], task["student"])
+        notebook = work / Path(task.input).name
+        if notebook_bytes is not None:
+            notebook.write_bytes(base64.b64decode(notebook_bytes))
+        autograded = steps.staging(task.assignment, task.student)
         autograded.mkdir(parents=True, exist_ok=True)
-        for rel, data in task["data"].items():
+        for rel, content in data.items():
             (autograded / rel).parent.mkdir(parents=True, exist_ok=True)
-            (autograded / rel).write_bytes(base64.b64decode(data))
-        local = {**task, "input": str(notebook), "output": str(work / "out.ipynb"),
-                 "log": str(work / "log"), "read_db": db}
+            (autograded / rel).write_bytes(base64.b64decode(content))
+        local = replace(task, input=str(notebook), output=str(work / "out.ipynb"),
+                        log=str(work / "log"), read_db=db)
         log = logging.getLogger(f"autograder.dask.{os.getpid()}")
-        handler = logging.FileHandler(local["log"])
+        handler = logging.FileHandler(local.log)
         log.addHandler(handler)
         log.setLevel(logging.INFO)
-        log.info("worker %s (Dask, %s) grading %s for %s", os.getpid(), host, task["notebook"],
-                 task["student"])
+        log.info("worker %s (Dask, %s) grading %s for %s", os.getpid(), host, task.notebook,
+                 task.student)
         for what in missing:
             log.info("sandbox limit not enforced on %s: %s", host, what)
         timer = _Watchdog(timeout, zygote)
@@ -258,11 +260,11 @@ def grade_task(task, package_bytes, timeout, sandboxed=True):
             if zygote is not None:
                 zygote.halted = False
         if timer.fired:
-            reply = {"status": "failed", "seconds": timeout,
-                     "reason": f"the notebook did not finish within {timeout:g} s (killed)"}
+            reply = Reply.failed(f"the notebook did not finish within {timeout:g} s (killed)",
+                                 seconds=timeout)
         out = work / "out.ipynb"
-        reply["notebook"] = out.read_text() if out.exists() else None
-        reply["log"] = (work / "log").read_text() if (work / "log").exists() else ""
+        reply.notebook = out.read_text() if out.exists() else None
+        reply.log = (work / "log").read_text() if (work / "log").exists() else ""
         return reply
     finally:
         __import__("shutil").rmtree(work, ignore_errors=True)

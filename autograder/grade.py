@@ -26,6 +26,7 @@ from pathlib import Path
 
 from . import files, late
 from .progress import Progress, duration, table
+from .records import Reply, Task
 from .text import for_terminal
 from .workspace import Course
 
@@ -283,9 +284,9 @@ def _renamed(task, folder, notebook, notebooks):
     others = [Path(folder) / rel for rel, _, _ in files.walk(folder).files
               if rel.endswith(".ipynb") and "/" not in rel and Path(rel).stem not in notebooks]
     if len(others) == 1:
-        task["input"] = str(others[0])
-        task["renamed"] = (f"{notebook}: graded {others[0].name} in place of the missing "
-                           f"{notebook}.ipynb")
+        task.input = str(others[0])
+        task.renamed = (f"{notebook}: graded {others[0].name} in place of the missing "
+                        f"{notebook}.ipynb")
 
 
 class Batch:
@@ -306,8 +307,8 @@ class Batch:
         try:
             for student, folder, fp in todo:
                 for task in self._start_safely(student, folder, fp, read_db, cell_timeout):
-                    if task.get("missing"):
-                        self.done(task, {"status": "failed", "reason": task["missing"]})
+                    if task.missing:
+                        self.done(task, Reply.failed(task.missing))
                     else:
                         pool.submit(task)
                         waiting += 1
@@ -342,15 +343,15 @@ class Batch:
         except Exception as exc:
             if files.disk_full(exc):
                 raise DiskFull(f"the disk is full ({_first(exc)})") from None
-            outcome, _ = self.pending.pop(task["student"], (None, 0))
+            outcome, _ = self.pending.pop(task.student, (None, 0))
             if outcome is not None:
                 outcome.status, outcome.fingerprint = "failed", ""
                 outcome.reason = f"saving the grades failed: {exc}"
                 self._finish(outcome, remember=False)
 
     def start(self, student, folder, fp, read_db, cell_timeout):
-        """Record the submission and lay out its folder; the worker tasks of its notebooks (a
-        task with "missing" set has no notebook to grade)."""
+        """Record the submission and lay out its folder; the Tasks of its notebooks (one with
+        `missing` set has no notebook to grade)."""
         course, assignment = self.steps.course, self.assignment
         stage = _state_dir(course, assignment, student)
         stage.mkdir(parents=True, exist_ok=True)
@@ -365,55 +366,55 @@ class Batch:
                                  len(self.notebooks))
         tasks = []
         for notebook in self.notebooks:
-            task = {"assignment": assignment, "student": student, "notebook": notebook,
-                    "input": str(Path(folder) / f"{notebook}.ipynb"), "log": str(log),
-                    "output": str(stage / f"{notebook}.out.ipynb"), "read_db": read_db,
-                    "cell_timeout": cell_timeout,
-                    "data_folder": str(self.steps.staging(assignment, student))}
-            if not os.path.lexists(task["input"]):
+            task = Task(assignment, student, notebook,
+                        input=str(Path(folder) / f"{notebook}.ipynb"), log=str(log),
+                        output=str(stage / f"{notebook}.out.ipynb"), read_db=read_db,
+                        cell_timeout=cell_timeout,
+                        data_folder=str(self.steps.staging(assignment, student)))
+            if not os.path.lexists(task.input):
                 _renamed(task, folder, notebook, self.notebooks)
-            if not os.path.lexists(task["input"]):
-                task["missing"] = f"{notebook}.ipynb is missing"
+            if not os.path.lexists(task.input):
+                task.missing = f"{notebook}.ipynb is missing"
             tasks.append(task)
         return tasks
 
     def done(self, task, reply):
         """Save one graded notebook (or its failure); finish the student when all are in."""
         import nbformat
-        student, notebook = task["student"], task["notebook"]
+        student, notebook = task.student, task.notebook
         outcome, left = self.pending[student]
-        outcome.seconds += reply.get("seconds") or 0.0
-        outcome.flags += reply.get("flags") or []
-        for name, seconds in (reply.get("phases") or {}).items():
+        outcome.seconds += reply.seconds
+        outcome.flags += reply.flags
+        for name, seconds in reply.phases.items():
             outcome.phases[name] = round(outcome.phases.get(name, 0.0) + seconds, 4)
         saving = time.monotonic()
-        if reply.get("disk_full"):
-            raise DiskFull(f"the disk is full ({reply.get('reason', '')})")
-        if reply.get("grader_failed"):  # not the submission's doing: never remembered
+        if reply.disk_full:
+            raise DiskFull(f"the disk is full ({reply.reason})")
+        if reply.grader_failed:  # not the submission's doing: never remembered
             outcome.fingerprint = ""
-        if reply["status"] == "ok":
+        if reply.ok:
             try:
-                self.steps.save(nbformat.read(task["output"], as_version=4), self.assignment,
+                self.steps.save(nbformat.read(task.output, as_version=4), self.assignment,
                                 student, notebook)
             except Exception as exc:
                 if files.disk_full(exc):
                     raise
-                reply = {"status": "failed", "reason": f"saving the grades failed: {exc}"}
-        if reply["status"] != "ok":
-            ran = nbformat.read(task["output"], as_version=4) if reply.get("partial") else None
-            self.steps.record_failure(self.assignment, student, notebook, reply["reason"], ran)
+                reply = Reply.failed(f"saving the grades failed: {exc}")
+        if not reply.ok:
+            ran = nbformat.read(task.output, as_version=4) if reply.partial else None
+            self.steps.record_failure(self.assignment, student, notebook, reply.reason, ran)
             outcome.status = "failed"
-            outcome.reason = "; ".join(filter(None, [outcome.reason, reply["reason"]]))
+            outcome.reason = "; ".join(filter(None, [outcome.reason, reply.reason]))
         outcome.phases["gradebook writes"] = round(
             outcome.phases.get("gradebook writes", 0.0) + time.monotonic() - saving, 4)
-        with open(task["log"], "a") as log:
-            log.write(f"{notebook}: {reply['status']} {for_terminal(reply.get('reason', ''))}\n")
-            log.writelines(f"  flag: {for_terminal(flag)}\n" for flag in reply.get("flags") or [])
+        with open(task.log, "a") as log:
+            log.write(f"{notebook}: {reply.status} {for_terminal(reply.reason)}\n")
+            log.writelines(f"  flag: {for_terminal(flag)}\n" for flag in reply.flags)
         self.pending[student] = (outcome, left - 1)
         if left > 1:
             return
         del self.pending[student]
-        for stale in Path(task["output"]).parent.glob("conn-*"):  # a killed worker's
+        for stale in Path(task.output).parent.glob("conn-*"):  # a killed worker's
             shutil.rmtree(stale, ignore_errors=True)
         self.steps.commit(self.assignment, student)
         with self.steps.course.gradebook() as gb:

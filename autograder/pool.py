@@ -2,9 +2,11 @@
 
 A worker executes one notebook at a time. If it does not answer within the notebook time limit,
 it is killed together with its sandbox and replaced, and that submission alone gets the failure.
-A task whose failure is the grader's (a worker that died, a sandbox that failed) is tried once
-more on a fresh worker; if it fails again its reply says so (`grader_failed`) and the batch keeps
-it out of the fingerprints, so the next run grades it again.
+A task whose failure is the grader's (a worker that died, a sandbox that failed: the reply's
+`grader_failed`) is tried once more on a fresh worker; if it fails again the batch keeps it out
+of the fingerprints, so the next run grades it again.
+
+`Pool` and cluster.DaskPool are the two `Executor`s a Batch runs on.
 
 The pool makes the run's control groups (autograder.cgroups) and removes them when it closes;
 `missing` names the limits they could not enforce.
@@ -15,14 +17,37 @@ import select
 import subprocess
 import sys
 import threading
+from dataclasses import replace
+from typing import Protocol
 
 import psutil
 
 from . import cgroups, kernels, sandbox
+from .records import RUNNING, Reply, Task
 from .workspace import REPO, env
 
 STARTUP_ALLOWANCE = 180
 """Seconds a new worker may take to start (its imports), before its first notebook's limit runs."""
+
+
+class Executor(Protocol):
+    """What a Batch (autograder.grade) runs on: the local Pool, or cluster.DaskPool."""
+
+    results: queue.Queue
+    """(Task, Reply) pairs, one per submitted task, as they finish."""
+    read_db: str
+    """The read-only gradebook the workers read (set by the grading process)."""
+    missing: list
+    """Sandbox limits this run cannot enforce, each with its reason."""
+
+    def submit(self, task: Task) -> None:
+        """Grade `task`: its reply comes back on `results`."""
+
+    def cancel(self) -> None:
+        """Drop the tasks not yet started (the batch is stopping)."""
+
+    def close(self) -> None:
+        """Wait for the workers to stop, and free what the run made."""
 
 
 LATE, GONE = object(), object()
@@ -75,10 +100,10 @@ class Worker:
         self.fresh = True
 
     def _reply(self, wait):
-        """The next line from the worker as a dict; LATE if none came within `wait` seconds;
-        GONE if its pipe closed. A closed pipe means the worker died even while the system has
-        not reaped it yet (it closes a killed process's files before it becomes waitable), so
-        this never asks the process table."""
+        """The next line from the worker, parsed; LATE if none came within `wait` seconds; GONE
+        if its pipe closed. A closed pipe means the worker died even while the system has not
+        reaped it yet (it closes a killed process's files before it becomes waitable), so this
+        never asks the process table."""
         ready, _, _ = select.select([self.proc.stdout], [], [], wait)
         if not ready:
             return LATE
@@ -86,28 +111,26 @@ class Worker:
         return json.loads(line) if line else GONE
 
     def run(self, task, limit):
-        """Send one task; the worker's reply, or a failure reply if it is late or dies."""
+        """Send one task; the worker's Reply, or a failure if it is late or dies."""
         if self.fresh:  # its start-up (imports) is not the notebook's time
             self.fresh = False
             if not isinstance(self._reply(STARTUP_ALLOWANCE), dict):
-                return {"status": "failed", "restart": True, "retry": True,
-                        "reason": f"the grading worker did not start (see {self.log})"}
+                return Reply.failed(f"the grading worker did not start (see {self.log})",
+                                    restart=True, grader_failed=True)
         try:
-            self.proc.stdin.write(json.dumps(task) + "\n")
+            self.proc.stdin.write(task.to_json() + "\n")
             self.proc.stdin.flush()
         except BrokenPipeError:
-            return {"status": "failed", "retry": True,
-                    "reason": "the grading worker died before the task"}
+            return Reply.failed("the grading worker died before the task", grader_failed=True)
         reply = self._reply(limit)
-        while isinstance(reply, dict) and "run" in reply:  # each run gets the whole limit
+        while isinstance(reply, dict) and RUNNING in reply:  # each run gets the whole limit
             reply = self._reply(limit)
         if reply is LATE:
-            return {"status": "failed", "seconds": limit, "restart": True,
-                    "reason": f"the notebook did not finish within {limit:g} s (killed)"}
+            return Reply.failed(f"the notebook did not finish within {limit:g} s (killed)",
+                                seconds=limit, restart=True)
         if reply is GONE:
-            return {"status": "failed", "retry": True,
-                    "reason": "the grading worker died while grading"}
-        return reply
+            return Reply.failed("the grading worker died while grading", grader_failed=True)
+        return Reply.from_json(reply)
 
     def alive(self):
         return self.proc.poll() is None
@@ -122,7 +145,8 @@ class Worker:
 
 
 class Pool:
-    """Run tasks on `n` workers; results come back on `results` as (task, reply) pairs."""
+    """Run tasks on `n` workers (an Executor); results come back on `results` as (Task, Reply)
+    pairs."""
 
     def __init__(self, n, limit, course, sandboxed=True, limits=sandbox.LIMITS):
         self.n, self.limit, self.course, self.sandboxed = n, limit, course, sandboxed
@@ -147,14 +171,12 @@ class Pool:
             if worker is None or not worker.alive():
                 worker = self._worker(slot)
             reply = worker.run(task, self.limit)
-            if reply.pop("restart", False) or not worker.alive() or reply.get("retry"):
+            if reply.restart or reply.grader_failed or not worker.alive():
                 kill_tree(worker.proc)
                 worker = None
-            if reply.pop("retry", False):
-                if task.get("tries", 0) < RETRIES:
-                    self.submit({**task, "tries": task.get("tries", 0) + 1})
-                    continue
-                reply["grader_failed"] = True
+            if reply.grader_failed and task.tries < RETRIES:
+                self.submit(replace(task, tries=task.tries + 1))
+                continue
             self.results.put((task, reply))
         if worker is not None:
             worker.close()

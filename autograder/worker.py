@@ -6,8 +6,9 @@ executes the notebook in a fresh kernel forked by its sandbox's zygote (autograd
 judges its test cells outside the kernel (autograder.judge), re-runs the answer cells alone in a
 clean room when the submission's program differs from the instructor's, runs the rest of
 nbgrader's chain except the gradebook writers (autograder.steps), and writes the result for the
-grading process to save. Protocol: one JSON task per line on stdin, one JSON reply per line on
-the original stdout; what the worker itself logs goes to the submission's log file.
+grading process to save. Protocol (autograder.records): one Task per line on stdin; on the
+original stdout, a progress line as each run of the notebook starts, then one Reply per line;
+what the worker itself logs goes to the submission's log file.
 
 Run as `python -m autograder.worker --root R --db URL --slot K`; the grading process starts N
 of them (K = 0..N-1, which also picks the sandbox's user when run as root).
@@ -35,6 +36,7 @@ from course import i18n
 from course.i18n import _
 
 from . import bareroom, cells, cleanroom, files, judge, kernels, repair
+from .records import RUNNING, Reply, Task
 from .steps import Steps
 from .text import for_terminal
 from .workspace import Course
@@ -121,14 +123,14 @@ def run_sandboxed(nb, steps, task, data, trusted, zygote, phases=None, lang="en"
     folders to hide), a kernel of the bare room), then judge its test cells outside it.
     Returns (verdicts, why it stopped early or None, the kernel's log)."""
     phases = Phases() if phases is None else phases
-    student = task["student"]
+    student = task.student
     started = time.monotonic()
     zygote.ensure()
     scratch = kernels.Scratch(zygote)
     if bare is not None:
         scratch.strip(*bare)
     # the connection file (the kernel's key) beside the submission's other state, never in /tmp
-    private = Path(task["output"]).parent / f"conn-{scratch.name}"
+    private = Path(task.output).parent / f"conn-{scratch.name}"
     private.mkdir(mode=0o700)
     try:
         scratch.add_files(data)
@@ -136,7 +138,7 @@ def run_sandboxed(nb, steps, task, data, trusted, zygote, phases=None, lang="en"
                                             for c in judge.test_calls(src)[0]}):
             scratch.add_case(assignment, exercise,
                              judge.grader.case_file(assignment, exercise, student))
-        executor = steps.executor(task["cell_timeout"], LimitedExecute)
+        executor = steps.executor(task.cell_timeout, LimitedExecute)
         executor.limit = zygote.limits.output
         executor.kernel_manager_class = kernels.kernel_manager(zygote, scratch, student, private,
                                                                 lang)
@@ -187,11 +189,11 @@ def same_program(nb, clean, data, source_folder):
 def _bare_room(nb, clean, steps, task, data, trusted, zygote, verdicts, phases, lang, on_run):
     """Run the clean room's program again where the exercise's forbidden helpers do not exist
     (autograder/bareroom.py), if a cell they decide passed in `nb`; the flags."""
-    forbid = bareroom.forbidding(task["assignment"])
+    forbid = bareroom.forbidding(task.assignment)
     judged = bareroom.judged_cells(trusted, forbid) if forbid else set()
     if not any(verdicts[g].passed for g in judged if g in verdicts):
         return []
-    overlay = (bareroom.stubs(task["assignment"], forbid), bareroom.hidden_folders())
+    overlay = (bareroom.stubs(task.assignment, forbid), bareroom.hidden_folders())
     whole = bareroom.notebook(clean, judged)
     ran, own = bareroom.slim(whole, judged), Phases()
     with phases("bare room"):
@@ -254,7 +256,7 @@ class QuotedFormatter(logging.Formatter):
 
 def grade_one(steps, task, log, zygote=None, on_run=None):
     """Repair, sanitize, execute (in `zygote`'s sandbox, or unsandboxed without one) and judge
-    one submitted notebook, in the language it was released in; the reply dict. `on_run(name)`
+    one submitted notebook, in the language it was released in; its Reply. `on_run(name)`
     is called as each run of the notebook starts (each gets the whole time limit)."""
     previous = i18n.lang()
     try:
@@ -265,27 +267,27 @@ def grade_one(steps, task, log, zygote=None, on_run=None):
 
 def _grade_one(steps, task, log, zygote, on_run):
     start, phases = time.monotonic(), Phases()
-    res = steps.resources(task["assignment"], task["student"], task["notebook"], task["read_db"])
+    res = steps.resources(task.assignment, task.student, task.notebook, task.read_db)
     bom = False
     try:
         with phases("read and repair"):
-            raw = files.read(task["input"])
+            raw = files.read(task.input)
             bom = raw.startswith(codecs.BOM_UTF8)  # Windows editors write one: harmless
             nb = nbformat.reads(raw.decode("utf-8-sig"), as_version=4)
             nbformat.validate(nb)
     except Exception as exc:  # not JSON, not UTF-8, not a notebook, unknown nbformat
-        return {"status": "failed", "reason": f"{Path(task['input']).name} is not a readable "
-                f"notebook ({_explain(exc)})", "seconds": 0.0}
+        return Reply.failed(f"{Path(task.input).name} is not a readable notebook "
+                            f"({_explain(exc)})")
     with phases("read and repair"):
-        source = nbformat.read(steps.source_notebook(task["assignment"], task["notebook"]),
+        source = nbformat.read(steps.source_notebook(task.assignment, task.notebook),
                                as_version=4)
         answers = {cells.grade_id(c): repair.answer_source(nb, c) for c in source.cells
                    if cells.is_answer(c)}
-        flags = [f"{task['notebook']}: {note}" for note in repair.repair(nb, source)]
-    if task.get("renamed"):
-        flags.append(task["renamed"])
+        flags = [f"{task.notebook}: {note}" for note in repair.repair(nb, source)]
+    if task.renamed:
+        flags.append(task.renamed)
     if bom:
-        flags.append(f"{task['notebook']}: a UTF-8 byte-order mark before the notebook was "
+        flags.append(f"{task.notebook}: a UTF-8 byte-order mark before the notebook was "
                      "ignored")
     lang = submission_lang(nb)
     i18n.use(lang)  # what the grader itself writes into the notebook (the judge's verdicts)
@@ -303,9 +305,9 @@ def _grade_one(steps, task, log, zygote, on_run):
                              for line in kernel_log.splitlines())
             log.info("the kernel's own output:" + (quoted or " (none)"))  # escaped line by line
             if stopped:
-                flags.append(f"{task['notebook']}: execution stopped early: {stopped}")
+                flags.append(f"{task.notebook}: execution stopped early: {stopped}")
             clean, left_out = cleanroom.notebook(source, answers, nb)
-            folder = steps.source_folder(task["assignment"])
+            folder = steps.source_folder(task.assignment)
             with phases("clean room"):
                 if not same_program(nb, clean, data, folder):
                     on_run("clean room")
@@ -317,26 +319,23 @@ def _grade_one(steps, task, log, zygote, on_run):
                                 phases, lang, on_run)
         else:
             with phases("cells"):
-                nb = execute(nb, steps.executor(task["cell_timeout"]), res["metadata"]["path"],
-                             task["student"], lang)
+                nb = execute(nb, steps.executor(task.cell_timeout), res["metadata"]["path"],
+                             task.student, lang)
         with phases("nbgrader checks"):
             nb = steps.check(nb, dict(res))
-            nbformat.write(harmless(nb), task["output"])
-        return {"status": "ok", "seconds": time.monotonic() - start, "flags": flags,
-                "phases": phases}
+            nbformat.write(harmless(nb), task.output)
+        return Reply("ok", seconds=time.monotonic() - start, flags=flags, phases=dict(phases))
     except kernels.SandboxError as exc:  # the grader's side failed, not the submission
-        log.exception("the sandbox failed while grading %s", task["input"])
-        return {"status": "failed", "retry": True, "seconds": time.monotonic() - start,
-                "reason": f"the grader's sandbox failed ({exc}); graded again on the next run"}
+        log.exception("the sandbox failed while grading %s", task.input)
+        return Reply.failed(f"the grader's sandbox failed ({exc}); graded again on the next run",
+                            grader_failed=True, seconds=time.monotonic() - start)
     except Exception as exc:  # any failure belongs to this submission only, never to the batch
-        log.exception("grading %s failed", task["input"])
-        reply = {"status": "failed", "reason": _explain(exc), "seconds": time.monotonic() - start,
-                 "flags": flags}
-        if files.disk_full(exc):  # the grader's disk, not the submission: the batch stops
-            return {**reply, "disk_full": True}
-        if sanitized is not None:  # executed in place up to the failure: for the formgrader
-            nbformat.write(harmless(sanitized), task["output"])
-            reply["partial"] = True
+        log.exception("grading %s failed", task.input)
+        reply = Reply.failed(_explain(exc), seconds=time.monotonic() - start, flags=flags,
+                             disk_full=files.disk_full(exc))  # the grader's disk: batch stops
+        if sanitized is not None and not reply.disk_full:  # executed in place up to the failure
+            nbformat.write(harmless(sanitized), task.output)  # for the formgrader
+            reply.partial = True
         return reply
 
 
@@ -365,20 +364,20 @@ def main():
     replies.write(json.dumps({"ready": os.getpid()}) + "\n")
     try:
         for line in sys.stdin:
-            task = json.loads(line)
+            task = Task.from_json(line)
             sys.stdout.flush()
             sys.stderr.flush()
-            with open(task["log"], "a") as sink:
+            with open(task.log, "a") as sink:
                 os.dup2(sink.fileno(), 1)
                 os.dup2(sink.fileno(), 2)
-            log.info("worker %d grading %s for %s", os.getpid(), task["input"], task["student"])
+            log.info("worker %d grading %s for %s", os.getpid(), task.input, task.student)
             reply = grade_one(steps, task, log, zygote, on_run=lambda name: replies.write(
-                json.dumps({"run": name}) + "\n"))
+                json.dumps({RUNNING: name}) + "\n"))
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10
             log.info("done (the grading worker's peak memory so far: %d MB): %s", peak, reply)
             sys.stdout.flush()
             sys.stderr.flush()
-            replies.write(json.dumps(reply) + "\n")
+            replies.write(reply.to_json() + "\n")
     finally:
         if zygote is not None:
             zygote.stop()
