@@ -96,7 +96,35 @@ def export(args):
     for assignment in args.assignment:
         csv_path, png_path = run(assignment, args.out, course)
         print(f"grades CSV: {csv_path}\nsummary PNG: {png_path}")
+        print(f"class insight: {_insight(course, assignment, args.out or course.root / 'export')}")
         print("\n".join(_late(course, assignment)))
+
+
+def _insight(course, assignment, out, lang="en"):
+    from .insight import collect
+    from .insight_page import write
+    return write(collect(assignment, course, lang), out)[0]
+
+
+def insight(args):
+    from course.i18n import LANGUAGES
+
+    from .insight import collect, term
+    from .insight_page import summary, write
+    if args.lang not in LANGUAGES:
+        raise RuntimeError(f"--lang {args.lang}: the page is written in {', '.join(LANGUAGES)}")
+    course = Course(args.root, args.db)
+    course.check(*args.assignment)
+    out = args.out or course.root / "export"
+    found = []
+    for assignment in args.assignment:
+        found.append(collect(assignment, course, args.lang))
+        print("\n".join(summary(found[-1])))
+        print(f"class insight: {write(found[-1], out)[0]}")
+    for item in term(found) if len(found) > 1 else []:
+        print(f"persists: {item['mistake']} in {', '.join(sorted(item['assignments']))}"
+              f" ({len(item['persisting'])} students in more than one: "
+              f"{', '.join(item['persisting']) or 'none'})")
 
 
 def _late(course, assignment):
