@@ -1,5 +1,8 @@
 """The CLI's commands: each turns parsed arguments into one module's call and prints the result.
 The work itself lives in release, bundle, collect, grade, feedback, export and solutions."""
+import json
+from pathlib import Path
+
 from .progress import duration as _duration
 from .workspace import Course
 
@@ -121,6 +124,10 @@ def insight(args):
         found.append(collect(assignment, course, args.lang))
         print("\n".join(summary(found[-1])))
         print(f"class insight: {write(found[-1], out)[0]}")
+    if len(found) > 1:
+        path = Path(out) / "term_insight.json"
+        path.write_text(json.dumps(term(found), indent=1, ensure_ascii=False), encoding="utf-8")
+        print(f"across the term: {path}")
     for item in term(found) if len(found) > 1 else []:
         print(f"persists: {item['mistake']} in {', '.join(sorted(item['assignments']))}"
               f" ({len(item['persisting'])} students in more than one: "

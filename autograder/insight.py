@@ -9,6 +9,7 @@ named mistakes, the first wrong stages and, for failures no hint names, groups b
 (the failing outputs and stage), so that a misconception no hint knows still shows as a group.
 Pages, pictures and tables are written by autograder/insight_page.py.
 """
+import json
 from pathlib import Path
 
 import nbformat
@@ -26,9 +27,15 @@ TEACH_NEXT = 5
 
 
 def _read(path):
+    """A notebook written by the release or the grader (not validated again: hundreds are read),
+    None if it is missing or unreadable (no diagnosis for it)."""
     try:
-        return nbformat.read(str(path), as_version=4)
-    except Exception:  # missing, unreadable, not a notebook: no diagnosis for it
+        nb = nbformat.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+        for cell in nb.cells:  # on disk a source may be a list of lines
+            if isinstance(cell.get("source"), list):
+                cell.source = "".join(cell.source)
+        return nb
+    except Exception:
         return None
 
 
@@ -194,7 +201,7 @@ def _exercise(ex, answer, tests, scores, diagnosed, starters, section):
         for stage in sorted({e["stage"] for e in entries if e.get("stage")}):
             row["stages"].setdefault(stage, []).append(student)
         if not named:
-            key = min((group_label(e), e) for e in entries)[1] if entries else None
+            key = min(entries, key=group_label) if entries else None
             label = group_label(key) if key else NO_DIAGNOSIS
             row["unnamed"].setdefault(label, []).append(student)
             row["groups"][label] = {k: key.get(k) for k in ("kind", "wrong", "stage")} \
