@@ -134,6 +134,38 @@ def insight(args):
               f"{', '.join(item['persisting']) or 'none'})")
 
 
+def similarity(args):
+    from course.i18n import LANGUAGES
+
+    from . import similarity as sim
+    if args.lang not in LANGUAGES:
+        raise RuntimeError(f"--lang {args.lang}: the page is written in {', '.join(LANGUAGES)}")
+    course = _course(args, args.assignment)
+    settings = {name: getattr(args, name) for name in sim.defaults()}
+    if not 0 <= settings["threshold"] <= 1 or not 0 <= settings["common"] <= 1 or \
+            settings["noise"] < 1 or settings["window"] < 1:
+        raise RuntimeError("--threshold and --common are shares from 0 to 1; --noise and "
+                           "--window are at least 1")
+    answers = sim.class_answers(args.assignment, course)
+    if len(answers) < 2:
+        raise RuntimeError(f"{len(answers)} graded notebooks of {args.assignment} in "
+                           f"{course.root / 'autograded'}: similarity needs two (run grade "
+                           "first)")
+    order, starter, solution = sim.plain_answers(args.assignment, course)
+    found = sim.pairs(answers, order, starter, solution, settings)
+    out = Path(args.out or course.root / "export")
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{args.assignment}_similarity" \
+        f"{'' if args.lang == 'en' else '_' + args.lang}.html"
+    path.write_text(sim.page(args.assignment, found, settings, len(answers), args.lang),
+                    encoding="utf-8")
+    print(f"{len(answers)} students compared; {len(found)} pairs (evidence for a person to "
+          "review, never a grade):")
+    for p in found:
+        print(f"  {p.first} and {p.second}: {p.score:.2f} ({p.overlap} shared tokens)")
+    print(f"side by side: {path}")
+
+
 def _late(course, assignment):
     """Lines naming the late submissions and what they lost, under any late policy ("none"
     included: lateness is information even when it costs nothing)."""
