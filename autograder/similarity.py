@@ -15,12 +15,8 @@ import html
 import io
 from dataclasses import dataclass, field
 
-from copydetect import CodeFingerprint, compare_files
-
 from course import i18n
 from course.i18n import N_, _
-
-from . import cells
 
 SETTINGS = {
     "threshold": (0.5, "the share (0-1) of each student's own answer code, starter code and the "
@@ -65,6 +61,7 @@ def _document(cells_in_order, answers):
 
 
 def _fingerprint(text, settings, boilerplate=()):
+    from copydetect import CodeFingerprint  # imported when used: `backprop-grade` starts fast
     return CodeFingerprint("answers.py", settings["noise"], settings["window"],
                            boilerplate=list(boilerplate), fp=io.StringIO(text))
 
@@ -85,6 +82,7 @@ def pairs(answers, order, starter, solution, settings=None):
     """Pairs of students whose answers are similar beyond the settings' thresholds, most similar
     first. `answers`: {student: {answer grade id: source}}; `order`: the answer grade ids in
     notebook order; `starter`, `solution`: {answer grade id: source}."""
+    from copydetect import compare_files
     settings = {**defaults(), **(settings or {})}
     common = boilerplate(order, starter, solution, settings)
     docs = {s: _document(order, a) for s, a in sorted(answers.items())}
@@ -131,6 +129,7 @@ def plain_answers(assignment, course=None):
     from nbformat.v4 import new_code_cell
     from nbgrader.preprocessors import ClearSolutions
 
+    from . import cells
     from .submissions import source_answers, source_notebook
     from .workspace import Course
     config = (course or Course()).config()
@@ -146,6 +145,7 @@ def plain_answers(assignment, course=None):
 
 def class_answers(assignment, course):
     """{student: {answer grade id: source}} of every graded notebook of the assignment."""
+    from . import cells
     from .insight import _graded_notebooks
     found = {}
     for folder in sorted((course.root / "autograded").glob(f"*/{assignment}")):
