@@ -10,10 +10,10 @@ from course import i18n
 from course.i18n import _
 
 from .export import ENCODING
-from .insight import NO_DIAGNOSIS
+from .insight import NOT_A_MISCONCEPTION
 from .text import for_csv
 
-MAX_COLUMNS = 12
+MAX_COLUMNS = 16
 """Columns of the heat map: the mistakes and groups with the most students (the CSV has all)."""
 
 
@@ -51,13 +51,16 @@ def columns(ins):
         if row["blank"]:
             cols.setdefault(_("blank"), {})[row["exercise"]] = row["blank"]
     ranked = sorted(cols.items(), key=lambda c: -sum(map(len, c[1].values())))
-    return ranked[:MAX_COLUMNS]
+    return ranked[:MAX_COLUMNS], len(ranked[MAX_COLUMNS:])
 
 
-def alt_text(ins, cols):
+def alt_text(ins, cols, left_out=0):
     """What the heat map shows, in a sentence per exercise (the picture's text alternative)."""
     lines = [_("Heat map of {assignment}: exercises in rows, mistakes in columns, the number of "
                "students in each cell.", assignment=ins["assignment"])]
+    if left_out:
+        lines.append(_("{n} rarer mistakes are left out of the picture; the tables below and "
+                       "the CSV have them all.", n=left_out))
     for row in ins["exercises"]:
         found = [f"{label} {len(by[row['exercise']])}" for label, by in cols
                  if row["exercise"] in by]
@@ -117,7 +120,7 @@ def _ids(who):
     return html.escape(", ".join(who))
 
 
-def page(ins, png_name, cols):
+def page(ins, png_name, cols, left_out=0):
     """The HTML page."""
     e = html.escape
     graded = len(ins["graded"])
@@ -125,7 +128,7 @@ def page(ins, png_name, cols):
              f"<title>{e(_('Class insight: {assignment}', assignment=ins['assignment']))}</title>"
              "<style>body{font-family:sans-serif;max-width:70em;margin:1em auto;padding:0 1em}"
              "table{border-collapse:collapse}td,th{border:1px solid #999;padding:.25em .5em;"
-             "text-align:left;vertical-align:top}td.n{text-align:right}</style></head><body>",
+             "text-align:left;vertical-align:top}td.n{text-align:right}img{max-width:100%;height:auto}</style></head><body>",
              f"<h1>{e(_('Class insight: {assignment}', assignment=ins['assignment']))}</h1>",
              "<p>" + e(_("{graded} graded submissions; {missing} students without a "
                          "submission; {waiting} submissions collected but not graded yet.",
@@ -142,8 +145,8 @@ def page(ins, png_name, cols):
         label = t["mistake"] if t["named"] else group_text(
             next(r for r in ins["exercises"] if r["exercise"] == t["exercise"])["groups"][
                 t["mistake"]])
-        parts.append("<li>" + e(_("{exercise}: {mistake} ({students} students, {points:g} "
-                                  "points lost); taught in \"{section}\"",
+        parts.append("<li>" + e(_("{exercise}: {mistake} (students: {students}; points lost: "
+                                  "{points:g}); taught in \"{section}\"",
                                   exercise=t["exercise"], mistake=label,
                                   students=t["students"], points=t["points"],
                                   section=t["section"])) + "</li>")
@@ -160,7 +163,7 @@ def page(ins, png_name, cols):
                      f"</td><td class=n>{len(row['failed'])}</td><td class=n>{row['lost']:g}"
                      "</td></tr>")
     parts.append("</table>")
-    alt = alt_text(ins, cols)
+    alt = alt_text(ins, cols, left_out)
     parts.append(f"<h2>{e(_('Mistakes per exercise'))}</h2><figure><img src=\"{e(png_name)}\" "
                  f"alt=\"{e(alt)}\"><figcaption>{e(alt)}</figcaption></figure>")
     for row in ins["exercises"]:
@@ -178,7 +181,8 @@ def page(ins, png_name, cols):
             parts.append(f"<tr><td>{e(_('first wrong stage: {stage}', stage=_(stage)))}</td>"
                          f"<td class=n>{len(who)}</td><td>{_ids(who)}</td></tr>")
         for key, who in sorted(row["unnamed"].items(), key=lambda m: -len(m[1])):
-            what = _("no hint names it") if key != NO_DIAGNOSIS else ""
+            what = _("no hint names it") if row["groups"][key]["kind"] not in \
+                NOT_A_MISCONCEPTION else ""
             parts.append(f"<tr><td>{e(group_text(row['groups'][key]))}"
                          f"{' (' + e(what) + ')' if what else ''}</td><td class=n>{len(who)}"
                          f"</td><td>{_ids(who)}</td></tr>")
@@ -196,9 +200,9 @@ def write(ins, out):
         out.mkdir(parents=True, exist_ok=True)
         stem = f"{ins['assignment']}_insight" + ("" if ins["lang"] == "en" else f"_{ins['lang']}")
         paths = [out / f"{stem}.{ext}" for ext in ("html", "png", "csv", "json")]
-        cols = columns(ins)
+        cols, left_out = columns(ins)
         figure(ins, cols).savefig(paths[1], dpi=100)
-        paths[0].write_text(page(ins, paths[1].name, cols), encoding="utf-8")
+        paths[0].write_text(page(ins, paths[1].name, cols, left_out), encoding="utf-8")
         with open(paths[2], "w", newline="", encoding=ENCODING) as f:
             csv.writer(f).writerows([[for_csv(c) for c in r] for r in table(ins)])
         paths[3].write_text(json.dumps(ins, indent=1, ensure_ascii=False), encoding="utf-8")
@@ -212,6 +216,6 @@ def summary(ins):
     lines = [f"{ins['assignment']}: {len(ins['graded'])} graded, {len(ins['missing'])} missing,"
              f" {len(ins['not_graded'])} not graded yet"]
     for t in ins["teach_next"]:
-        lines.append(f"  teach next: {t['exercise']}: {t['mistake']} ({t['students']} students,"
-                     f" {t['points']:g} points)")
+        lines.append(f"  teach next: {t['exercise']}: {t['mistake']} (students: "
+                     f"{t['students']}; points lost: {t['points']:g})")
     return lines
