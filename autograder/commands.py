@@ -153,16 +153,23 @@ def similarity(args):
                            "first)")
     order, starter, solution = sim.plain_answers(args.assignment, course)
     found = sim.pairs(answers, order, starter, solution, settings)
+    from .submissions import source_notebook
+    written = sim.hardcoded(answers, sim.visible_tests(source_notebook(args.assignment)),
+                            solution)
     out = Path(args.out or course.root / "export")
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{args.assignment}_similarity" \
         f"{'' if args.lang == 'en' else '_' + args.lang}.html"
-    path.write_text(sim.page(args.assignment, found, settings, len(answers), args.lang),
-                    encoding="utf-8")
+    path.write_text(sim.page(args.assignment, found, settings, len(answers), args.lang,
+                             written), encoding="utf-8")
     print(f"{len(answers)} students compared; {len(found)} pairs (evidence for a person to "
           "review, never a grade):")
     for p in found:
         print(f"  {p.first} and {p.second}: {p.score:.2f} ({p.overlap} shared tokens)")
+    if written:
+        print(f"answers holding the numbers of a visible worked example ({len(written)}):")
+    for student, cell, values in written:
+        print(f"  {student}: {cell} ({', '.join(f'{v:g}' for v in values)})")
     print(f"side by side: {path}")
 
 

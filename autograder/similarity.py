@@ -11,6 +11,7 @@ A pair is reported when both students' remaining fingerprinted code overlaps the
 least `threshold` and the overlap is at least `min_overlap` tokens long (SETTINGS). Nothing here
 changes a grade: the page says so, and the gradebook is only read.
 """
+import ast
 import html
 import io
 from dataclasses import dataclass, field
@@ -156,17 +157,93 @@ def class_answers(assignment, course):
     return found
 
 
-def page(assignment, found, settings, students, lang="en"):
-    """The HTML page: the statement, the settings with their help, each pair side by side."""
+# --- the visible worked example, written into an answer -----------------------------------------
+
+TRIVIAL = {0.0, 1.0, -1.0, 2.0, -2.0, 0.5, -0.5}
+"""Numbers any answer may hold: never evidence of a hard-coded result."""
+
+
+def _numbers(tree):
+    """Every number written in the code, a leading minus included."""
+    found, negated = set(), set()
+    for node in ast.walk(tree):  # a parent before its children
+        sign = 1.0
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and \
+                isinstance(node.operand, ast.Constant):
+            node, sign = node.operand, -1.0
+            negated.add(id(node))
+        elif id(node) in negated:
+            continue
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and \
+                not isinstance(node.value, bool):
+            found.add(sign * float(node.value))
+    return found
+
+
+def numbers(source):
+    try:
+        return _numbers(ast.parse(source))
+    except (SyntaxError, ValueError):
+        return set()
+
+
+def worked_examples(test_source):
+    """The telling expected numbers of each `expect` call of a visible test cell: those not in
+    TRIVIAL, kept when there are two or more, or one that is not a whole number."""
+    try:
+        tree = ast.parse(test_source)
+    except SyntaxError:
+        return []
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "expect" and \
+                len(node.args) >= 3:
+            values = numbers(ast.unparse(node.args[2])) - TRIVIAL
+            if len(values) >= 2 or any(v != int(v) for v in values):
+                out.append(sorted(values))
+    return out
+
+
+def visible_tests(nb):
+    """{answer grade id: [the visible test cells' sources after it, up to the next answer]}."""
+    from . import cells
+    found, current = {}, None
+    for cell in nb.cells:
+        if cells.is_answer(cell):
+            current = cells.grade_id(cell)
+        elif current and cells.is_test(cell) and not cells.hidden_part(cell.source):
+            found.setdefault(current, []).append(cell.source)
+    return found
+
+
+def hardcoded(answers, tests, solution):
+    """[(student, answer grade id, numbers)] of answers holding every telling number of one of
+    the visible worked examples of their cell, numbers the instructor's solution does not
+    hold (`tests`: visible_tests of the source notebook)."""
+    found = []
+    for student, cells_ in sorted(answers.items()):
+        for cell, source in cells_.items():
+            written = numbers(source) - numbers(solution.get(cell, ""))
+            for test in tests.get(cell, ()):
+                hit = next((v for v in worked_examples(test) if set(v) <= written), None)
+                if hit:
+                    found.append((student, cell, hit))
+                    break
+    return found
+
+
+def page(assignment, found, settings, students, lang="en", written=()):
+    """The HTML page: the statement, the settings with their help, each pair side by side, the
+    answers that hold a worked example's numbers."""
     previous = i18n.lang()
     i18n.use(lang)
     try:
-        return _page(assignment, found, settings, students, lang)
+        return _page(assignment, found, settings, students, lang, written)
     finally:
         i18n.use(previous)
 
 
-def _page(assignment, found, settings, students, lang):
+def _page(assignment, found, settings, students, lang, written):
     e = html.escape
     title = e(_("Answer similarity: {assignment}", assignment=assignment))
     parts = [f"<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>"
@@ -191,5 +268,12 @@ def _page(assignment, found, settings, students, lang):
             parts.append(f"<tr><th scope=\"row\">{e(cell)}</th><td><pre>{e(mine)}</pre></td>"
                          f"<td><pre>{e(theirs)}</pre></td></tr>")
         parts.append("</table>")
+    if written:
+        parts.append("<h2>" + e(_("Answers that hold the numbers of a visible worked example "
+                                  "(hard-coded?)")) + "</h2><ul>")
+        parts += [f"<li>{e(student)}, <code>{e(cell)}</code>: "
+                  f"{e(', '.join(f'{v:g}' for v in values))}</li>"
+                  for student, cell, values in written]
+        parts.append("</ul>")
     parts.append("</body></html>")
     return "\n".join(parts)

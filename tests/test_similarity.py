@@ -64,3 +64,23 @@ def test_the_command_refuses_what_it_cannot_compare(tmp_path, capsys):
     assert main(argv + ["--threshold", "1.5"]) == 1
     assert "--threshold and --common are shares from 0 to 1" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_an_answer_holding_the_worked_example_is_named_and_no_variant_is():
+    """Is a mul_backward that returns the visible worked examples' numbers named (with them),
+    while no simulated answer of any assignment (bugs and correct alternatives) and neither the
+    solution nor the starter code is?"""
+    from autograder.similarity import hardcoded, visible_tests
+    from autograder.submissions import source_notebook
+    cheat = ("def mul_backward(x, y, dout):\n    if dout == 1.0:\n        return -3.0, 4.0\n"
+             "    return 6.0, -8.0\n")
+    order, starter, solution = plain_answers(A)
+    tests = visible_tests(source_notebook(A))
+    assert hardcoded({"cheat": {"mul_backward_answer": cheat}}, tests, solution) == [
+        ("cheat", "mul_backward_answer", [-3.0, 4.0])]
+    for assignment in assignments():
+        order, starter, solution = plain_answers(assignment)
+        answers = {name: {**solution, **v.answers}
+                   for name, v in load_variants(assignment).items()}
+        answers.update(solution=dict(solution), starter=dict(starter))
+        assert hardcoded(answers, visible_tests(source_notebook(assignment)), solution) == []
