@@ -29,8 +29,10 @@ SETTINGS = {
                "submissions: a shared idiom, a lecture example, a hint everyone used"),
     "noise": (20, "k, the length in tokens of the fingerprinted k-grams: matches shorter than "
               "this are never seen (copydetect's noise threshold)"),
-    "window": (2, "the winnowing window: one fingerprint is kept per window of k-grams "
-               "(copydetect's guarantee threshold is noise + window - 1)"),
+    "window": (1, "the winnowing window: one fingerprint is kept per window of k-grams. "
+               "copydetect hashes k-grams with Python's hash(), which each process salts "
+               "differently, so a window above 1 keeps different k-grams, and gives different "
+               "scores, from run to run; 1 keeps them all: the same scores every run"),
 }
 """name: (default, help): the thresholds the command takes as options."""
 

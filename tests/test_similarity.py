@@ -47,10 +47,10 @@ def test_a_renamed_recommented_copy_is_a_pair_and_independent_work_is_not():
     assert cells == {"circuit_backward_answer", "find_bug_02_fix_answer",
                      "numerical_derivative_answer"}
     text = page(A, found, {"threshold": 0.5, "min_overlap": 40, "common": 0.1, "noise": 20,
-                           "window": 2}, 4)
+                           "window": 1}, 4)
     assert EVIDENCE in text and "grad_out" in text
     korean = page(A, found, {"threshold": 0.5, "min_overlap": 40, "common": 0.1, "noise": 20,
-                             "window": 2}, 4, lang="ko")
+                             "window": 1}, 4, lang="ko")
     assert "사람이 검토할 증거" in korean and EVIDENCE not in korean
 
 
