@@ -103,3 +103,19 @@ def test_collect_refuses_an_assignment_the_gradebook_lacks(course):
     ones?"""
     with pytest.raises(RuntimeError, match=f"known: {A}"):
         collect("05_vectorized_layers", course)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_exercise_has_its_notebook_section_in_both_languages(lang):
+    """Does every answer cell of every assignment get the heading of the section that holds it,
+    from the notebook of the page's language (the teach-next list names it)?"""
+    from autograder import cells
+    from autograder.insight import sections
+    from autograder.submissions import source_notebook
+    from autograder.workspace import assignments
+    for assignment in assignments():
+        found = sections(assignment, lang)
+        assert set(found) == set(cells.answers(source_notebook(assignment))), assignment
+        assert all(found.values()), assignment
+    korean = " ".join(sections("02_chain_rule", lang).values())
+    assert ("연습 문제" in korean) == (lang == "ko")
