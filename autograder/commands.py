@@ -99,7 +99,11 @@ def export(args):
     for assignment in args.assignment:
         csv_path, png_path = run(assignment, args.out, course)
         print(f"grades CSV: {csv_path}\nsummary PNG: {png_path}")
-        print(f"class insight: {_insight(course, assignment, args.out or course.root / 'export')}")
+        try:  # the grades are written: a page that cannot be made must not fail the export
+            print(f"class insight: "
+                  f"{_insight(course, assignment, args.out or course.root / 'export')}")
+        except RuntimeError as exc:
+            print(f"note: no class insight page ({exc})")
         print("\n".join(_late(course, assignment)))
 
 
