@@ -117,7 +117,7 @@ def insight(args):
     from course.i18n import LANGUAGES
 
     from .insight import collect, term
-    from .insight_page import summary, write
+    from .insight_page import summary, term_page, write
     if args.lang not in LANGUAGES:
         raise RuntimeError(f"--lang {args.lang}: the page is written in {', '.join(LANGUAGES)}")
     course = Course(args.root, args.db)
@@ -129,9 +129,12 @@ def insight(args):
         print("\n".join(summary(found[-1])))
         print(f"class insight: {write(found[-1], out)[0]}")
     if len(found) > 1:
-        path = Path(out) / "term_insight.json"
-        path.write_text(json.dumps(term(found), indent=1, ensure_ascii=False), encoding="utf-8")
-        print(f"across the term: {path}")
+        stem = Path(out) / ("term_insight" + ("" if args.lang == "en" else f"_{args.lang}"))
+        stem.with_suffix(".json").write_text(json.dumps(term(found), indent=1,
+                                                        ensure_ascii=False), encoding="utf-8")
+        stem.with_suffix(".html").write_text(term_page(term(found), args.lang),
+                                             encoding="utf-8")
+        print(f"across the term: {stem.with_suffix('.html')}")
     for item in term(found) if len(found) > 1 else []:
         print(f"persists: {item['mistake']} in {', '.join(sorted(item['assignments']))}"
               f" ({len(item['persisting'])} students in more than one: "

@@ -219,3 +219,35 @@ def summary(ins):
         lines.append(f"  teach next: {t['exercise']}: {t['mistake']} (students: "
                      f"{t['students']}; points lost: {t['points']:g})")
     return lines
+
+
+def term_page(found, lang="en"):
+    """The page of `insight.term`: each named mistake made in more than one assignment, how many
+    made it in each, and who made it more than once."""
+    previous = i18n.lang()
+    i18n.use(lang)
+    try:
+        e = html.escape
+        title = e(_("Across the term: misconceptions that persist"))
+        parts = [f"<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>"
+                 f"{title}</title><style>body{{font-family:sans-serif;margin:1em}}table{{border-"
+                 "collapse:collapse}td,th{border:1px solid #999;padding:.25em .5em;text-align:"
+                 "left;vertical-align:top}</style></head><body>", f"<h1>{title}</h1>"]
+        if not found:
+            parts.append(f"<p>{e(_('No named mistake was made in more than one assignment.'))}"
+                         "</p>")
+        else:
+            parts.append("<table><tr>" + "".join(f"<th scope=\"col\">{e(h)}</th>" for h in (
+                _("named mistake"), _("students per assignment"),
+                _("students who made it in more than one"))) + "</tr>")
+            for item in found:
+                per = "; ".join(f"{a}: {len(w)}" for a, w in sorted(item["assignments"].items()))
+                text = mistake_text(item["mistake"])
+                parts.append(f"<tr><th scope=\"row\"><code>{e(item['mistake'])}</code>"
+                             f"{'<br>' + e(text) if text else ''}</th><td>{e(per)}</td>"
+                             f"<td>{_ids(item['persisting'])}</td></tr>")
+            parts.append("</table>")
+        parts.append("</body></html>")
+        return "\n".join(parts)
+    finally:
+        i18n.use(previous)

@@ -119,3 +119,23 @@ def test_every_exercise_has_its_notebook_section_in_both_languages(lang):
         assert all(found.values()), assignment
     korean = " ".join(sections("02_chain_rule", lang).values())
     assert ("연습 문제" in korean) == (lang == "ko")
+
+
+def test_term_page_in_both_languages(course, tmp_path):
+    """Does the term page name a persisting mistake with its hint, its count per assignment and
+    the students who repeat it, in English and Korean, and say so when nothing persists (the
+    command with two graded assignments, here one given twice)?"""
+    from autograder.insight_page import term_page
+    found = [{"mistake": "sign", "assignments": {"02": ["ann", "bob"], "07": ["bob"]},
+              "persisting": ["bob"]}]
+    english, korean = term_page(found), term_page(found, "ko")
+    assert "<code>sign</code>" in english and "02: 2; 07: 1" in english and "bob" in english
+    assert "the sign is flipped" in english and "부호가 뒤집혔습니다" in korean
+    assert "이어지는 오개념" in korean
+    with course.gradebook() as gb:
+        gb.add_submission(A, "solo")
+        gb.db.commit()
+    assert _insight(course, tmp_path, A, A) == 0
+    assert "No named mistake was made in more than one assignment" in (
+        tmp_path / "out" / "term_insight.html").read_text()
+    assert json.loads((tmp_path / "out" / "term_insight.json").read_text()) == []
