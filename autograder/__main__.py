@@ -95,6 +95,27 @@ def build_parser():
                    help="moodle: identify students by Email address or ID number")
     p.set_defaults(func=commands.export)
 
+    p = sub.add_parser("insight", parents=common, help="class insight: per exercise who passed, "
+                       "failed or left it blank, the named mistakes and first wrong stages behind "
+                       "the failures, what to teach next (HTML, PNG heat map, CSV, JSON)")
+    p.add_argument("assignment", nargs="+", help="assignment ids, e.g. 02_chain_rule (several: "
+                   "also the misconceptions that persist from one to the next)")
+    p.add_argument("--lang", default="en", help="en (default) or ko: the language of the page")
+    p.add_argument("--out", help="output folder (default: <root>/export)")
+    p.set_defaults(func=commands.insight)
+
+    p = sub.add_parser("similarity", parents=common, help="pairs of students whose answers are "
+                       "unusually similar, starter code and solution removed: evidence for a "
+                       "person to review, never a grade")
+    p.add_argument("assignment", help="assignment id, e.g. 02_chain_rule")
+    p.add_argument("--lang", default="en", help="en (default) or ko: the language of the page")
+    p.add_argument("--out", help="output folder (default: <root>/export)")
+    from .similarity import SETTINGS
+    for name, (value, help_text) in SETTINGS.items():
+        p.add_argument(f"--{name.replace('_', '-')}", type=type(value), default=value,
+                       help=f"{help_text} (default: %(default)s)")
+    p.set_defaults(func=commands.similarity)
+
     p = sub.add_parser("solutions", parents=common,
                        help="regenerate the clean solution notebooks in solutions/notebooks/")
     p.add_argument("assignment", nargs="*", help="assignment ids (default: all)")

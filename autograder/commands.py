@@ -1,5 +1,8 @@
 """The CLI's commands: each turns parsed arguments into one module's call and prints the result.
 The work itself lives in release, bundle, collect, grade, feedback, export and solutions."""
+import json
+from pathlib import Path
+
 from .progress import duration as _duration
 from .workspace import Course
 
@@ -96,7 +99,85 @@ def export(args):
     for assignment in args.assignment:
         csv_path, png_path = run(assignment, args.out, course)
         print(f"grades CSV: {csv_path}\nsummary PNG: {png_path}")
+        try:  # the grades are written: a page that cannot be made must not fail the export
+            print(f"class insight: "
+                  f"{_insight(course, assignment, args.out or course.root / 'export')}")
+        except RuntimeError as exc:
+            print(f"note: no class insight page ({exc})")
         print("\n".join(_late(course, assignment)))
+
+
+def _insight(course, assignment, out, lang="en"):
+    from .insight import collect
+    from .insight_page import write
+    return write(collect(assignment, course, lang), out)[0]
+
+
+def insight(args):
+    from course.i18n import LANGUAGES
+
+    from .insight import collect, term
+    from .insight_page import summary, term_page, write
+    if args.lang not in LANGUAGES:
+        raise RuntimeError(f"--lang {args.lang}: the page is written in {', '.join(LANGUAGES)}")
+    course = Course(args.root, args.db)
+    course.check(*args.assignment)
+    out = args.out or course.root / "export"
+    found = []
+    for assignment in args.assignment:
+        found.append(collect(assignment, course, args.lang))
+        print("\n".join(summary(found[-1])))
+        print(f"class insight: {write(found[-1], out)[0]}")
+    if len(found) > 1:
+        stem = Path(out) / ("term_insight" + ("" if args.lang == "en" else f"_{args.lang}"))
+        stem.with_suffix(".json").write_text(json.dumps(term(found), indent=1,
+                                                        ensure_ascii=False), encoding="utf-8")
+        stem.with_suffix(".html").write_text(term_page(term(found), args.lang),
+                                             encoding="utf-8")
+        print(f"across the term: {stem.with_suffix('.html')}")
+    for item in term(found) if len(found) > 1 else []:
+        print(f"persists: {item['mistake']} in {', '.join(sorted(item['assignments']))}"
+              f" ({len(item['persisting'])} students in more than one: "
+              f"{', '.join(item['persisting']) or 'none'})")
+
+
+def similarity(args):
+    from course.i18n import LANGUAGES
+
+    from . import similarity as sim
+    if args.lang not in LANGUAGES:
+        raise RuntimeError(f"--lang {args.lang}: the page is written in {', '.join(LANGUAGES)}")
+    course = _course(args, args.assignment)
+    settings = {name: getattr(args, name) for name in sim.defaults()}
+    if not 0 <= settings["threshold"] <= 1 or not 0 <= settings["common"] <= 1 or \
+            settings["noise"] < 1 or settings["window"] < 1:
+        raise RuntimeError("--threshold and --common are shares from 0 to 1; --noise and "
+                           "--window are at least 1")
+    answers = sim.class_answers(args.assignment, course)
+    if len(answers) < 2:
+        raise RuntimeError(f"{len(answers)} graded notebooks of {args.assignment} in "
+                           f"{course.root / 'autograded'}: similarity needs two (run grade "
+                           "first)")
+    order, starter, solution = sim.plain_answers(args.assignment, course)
+    found = sim.pairs(answers, order, starter, solution, settings)
+    from .submissions import source_notebook
+    written = sim.hardcoded(answers, sim.visible_tests(source_notebook(args.assignment)),
+                            solution)
+    out = Path(args.out or course.root / "export")
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{args.assignment}_similarity" \
+        f"{'' if args.lang == 'en' else '_' + args.lang}.html"
+    path.write_text(sim.page(args.assignment, found, settings, len(answers), args.lang,
+                             written), encoding="utf-8")
+    print(f"{len(answers)} students compared; {len(found)} pairs (evidence for a person to "
+          "review, never a grade):")
+    for p in found:
+        print(f"  {p.first} and {p.second}: {p.score:.2f} ({p.overlap} shared tokens)")
+    if written:
+        print(f"answers holding the numbers of a visible worked example ({len(written)}):")
+    for student, cell, values in written:
+        print(f"  {student}: {cell} ({', '.join(f'{v:g}' for v in values)})")
+    print(f"side by side: {path}")
 
 
 def _late(course, assignment):

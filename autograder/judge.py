@@ -74,9 +74,24 @@ def _kernel_error(cell):
     return None
 
 
+DIAGNOSIS = "diagnosis"
+"""The key, under a judged test cell's metadata.backprop, of what the judge found per hidden
+check: [{"exercise", "passed", "hints", "wrong", "stage", "kind"}]. The autograded notebook keeps
+it, and the instructor's class insight (autograder/insight.py) reads it back; no grade depends
+on it. It is written on every judged test cell, so a submitted notebook cannot bring its own."""
+
+
+def diagnosis(exercise, error=None, kind=None):
+    """One hidden check's entry of DIAGNOSIS: passed if neither `error` nor `kind`."""
+    return {"exercise": exercise, "passed": error is None and kind is None,
+            "hints": list(getattr(error, "hints", ())), "wrong": list(getattr(error, "wrong", ())),
+            "stage": getattr(error, "stage", None),
+            "kind": kind or getattr(error, "kind", None) or ("other" if error else None)}
+
+
 def _judge_hidden(checks, recs, student, cell):
     """None if every hidden check of the cell recorded passing results, else the message."""
-    messages = []
+    messages, found = [], []
     for assignment, exercise in checks:
         rec = next((r for r in recs if r.get("kind") == "hidden"
                     and r.get("assignment") == assignment and r.get("exercise") == exercise), None)
@@ -85,17 +100,22 @@ def _judge_hidden(checks, recs, student, cell):
             messages.append(_("the hidden test of {exercise} did not run (the cell stopped with "
                               "{why}).", exercise=exercise, why=why) if why else
                             _("the hidden test of {exercise} did not run.", exercise=exercise))
+            found.append(diagnosis(exercise, kind="did not run"))
             continue
+        error = None
         try:
-            message = grader.judge(assignment, exercise, rec.get("fn", ""), rec.get("results"),
-                                   student)
-        except GradingError as error:
-            message = str(error)
-        except Exception as error:  # an unreadable record is a failed test, not a crash
-            message = _("the hidden test's record of {exercise} is unreadable ({error}).",
-                        exercise=exercise, error=error)
-        if message:
-            messages.append(message)
+            error = grader.diagnose(assignment, exercise, rec.get("fn", ""), rec.get("results"),
+                                    student)
+        except GradingError as raised:
+            error = raised
+        except Exception as raised:  # an unreadable record is a failed test, not a crash
+            error = GradingError(_("the hidden test's record of {exercise} is unreadable "
+                                   "({error}).", exercise=exercise, error=raised),
+                                 kind="unreadable record")
+        found.append(diagnosis(exercise, error))
+        if error is not None:
+            messages.append(str(error))
+    cell.metadata["backprop"] = {DIAGNOSIS: found}
     return "\n".join(messages) or None
 
 
@@ -138,6 +158,7 @@ def judge(nb, records, student, trusted):
                 cell.outputs = [new_output("stream", name="stdout", text=text)]
             verdicts[grade_id] = Verdict(message is None, message or "")
             continue
+        cell.metadata.pop("backprop", None)  # visible tests: the judge writes no diagnosis
         # visible tests: what the kernel said, and the same comparisons repeated here
         outputs = [o for o in cell.outputs if o.get("output_type") != "execute_result"
                    and not (o.get("output_type") == "stream" and o.get("name") == "stderr")]

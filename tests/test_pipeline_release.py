@@ -28,7 +28,8 @@ def released(tmp_path_factory):
 def test_every_command_has_help(capsys):
     """Does every command print a --help that names its options?"""
     commands = build_parser()._subparsers._group_actions[0].choices
-    on_a_course = {"release", "collect", "grade", "feedback", "export", "solutions"}
+    on_a_course = {"release", "collect", "grade", "feedback", "export", "solutions", "insight",
+                   "similarity"}
     assert set(commands) == on_a_course | {"accuracy", "install-course", "translate"}
     for name in commands:
         with pytest.raises(SystemExit) as stop:

@@ -25,22 +25,33 @@ class Failure:
     warning: str = None
     stage: str = None
     """The line of `lines` naming the first stage that disagrees, if any."""
+    kind: str = "wrong value"
+    """What went wrong, in words no language changes (GradingError.kind)."""
+
+
+def first_stage(topic, wrong):
+    """(index, English label) of the first of the topic's stages holding a wrong output, or
+    (None, None)."""
+    for i, (label, names) in enumerate(topic.stages):
+        if set(names) & set(wrong):
+            return i, label
+    return None, None
 
 
 def _first_stage(topic, wrong):
     """A line naming the first of the exercise's stages that disagrees, if it has stages."""
-    for i, (label, names) in enumerate(topic.stages):
-        if set(names) & set(wrong):
-            before = [_(stage[0]) for stage in topic.stages[:i]]
-            agree = " " + _("Before it, {stages}: right.", stages="; ".join(before)) \
-                if before else ""
-            later = " " + _("Fix it first: what comes after it is computed from it.") \
-                if i < len(topic.stages) - 1 else ""
-            first = _("First to disagree, in the order the forward pass computes them: "
-                      "{stage}.", stage=_(label)) if topic.direction == "forward" else \
-                _("First to disagree, in the order the backward pass computes them: {stage}.",
-                  stage=_(label))
-            return "  " + first + agree + later
+    i, label = first_stage(topic, wrong)
+    if label is not None:
+        before = [_(stage[0]) for stage in topic.stages[:i]]
+        agree = " " + _("Before it, {stages}: right.", stages="; ".join(before)) \
+            if before else ""
+        later = " " + _("Fix it first: what comes after it is computed from it.") \
+            if i < len(topic.stages) - 1 else ""
+        first = _("First to disagree, in the order the forward pass computes them: "
+                  "{stage}.", stage=_(label)) if topic.direction == "forward" else \
+            _("First to disagree, in the order the backward pass computes them: {stage}.",
+              stage=_(label))
+        return "  " + first + agree + later
     return None
 
 
@@ -59,15 +70,16 @@ def attempt(fn, inputs, expected, *, title, exercise=None, call=None, tol=EXACT,
             got = call(fn, dict(inputs))
     except NotImplementedError:
         return Failure([_("{title}: not written yet ({fn} still raises NotImplementedError).",
-                          title=title, fn=_name(fn))])
+                          title=title, fn=_name(fn))], kind="not written")
     except GradingError as error:  # a driver or guard explained it already
         return Failure(str(error).splitlines())
     except Exception as exc:
         return Failure([f"{where()}: " + _("{name} raised {error}: {message}", name=_name(fn),
-                                           error=type(exc).__name__, message=exc)])
+                                           error=type(exc).__name__, message=exc)],
+                       kind=type(exc).__name__)
     values, why = unpack(got, returns, _name(fn), expected)
     if why:
-        return Failure([f"{where()}: {why}"])
+        return Failure([f"{where()}: {why}"], kind="wrong form")
     got = dict(zip(returns, values))
     problems = [p for p in (problem(n, expected[n], got[n], tol) for n in returns) if p]
     if not problems:
@@ -91,7 +103,11 @@ def explain(failure, mistakes=()):
     if failure.warning:
         lines.append("  " + _("(Your code also raised a warning: {warning})",
                               warning=failure.warning))
-    return GradingError("\n".join(lines), hints=[m.key for m in mistakes])
+    wrong = failure.case.wrong() if failure.case else ()
+    label = next((m.stage for m in mistakes if m.stage), None) or (
+        first_stage(failure.case.topic, wrong)[1] if failure.case else None)
+    return GradingError("\n".join(lines), hints=[m.key for m in mistakes], wrong=wrong,
+                        stage=label, kind=failure.kind)
 
 
 def run_case(fn, inputs, expected, *, title, exercise=None, call=None, tol=EXACT, mistakes=(),

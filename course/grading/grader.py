@@ -177,15 +177,23 @@ def case_file(assignment, name, student):
 
 def judge(assignment, name, fn_name, results, student):
     """The verdict on one recorded hidden check: None if it passes, else the message."""
+    error = diagnose(assignment, name, fn_name, results, student)
+    return None if error is None else str(error)
+
+
+def diagnose(assignment, name, fn_name, results, student):
+    """`judge`'s verdict as the GradingError itself (its message, and the mistakes, wrong
+    outputs and first wrong stage behind it), None if the check passes."""
     ex = exercise(assignment, name)
     todo = cases(assignment, name, student)
     if not isinstance(results, list) or len(results) != len(todo) or \
             not all(isinstance(r, dict) for r in results):
-        return _("{title}: the hidden test did not record a result for each of its {n} cases, "
-                 "so it cannot be checked.", title=_(ex.title), n=len(todo))
+        return GradingError(_("{title}: the hidden test did not record a result for each of its "
+                              "{n} cases, so it cannot be checked.", title=_(ex.title),
+                              n=len(todo)), kind="no record")
     calls = [wire.replay(r) for r in results]
     try:
         judge_cases(ex, name, wire.Named(fn_name), todo, calls)
     except GradingError as error:
-        return str(error)
+        return error
     return None

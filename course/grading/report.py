@@ -12,12 +12,17 @@ class GradingError(AssertionError):
 
     IPython calls `_render_traceback_` instead of printing a traceback, so neither the student
     nor the feedback HTML sees the test's source lines: only this message. `hints` holds the
-    keys of the recognised mistakes the message shows (course.grading.hints).
+    keys of the recognised mistakes the message shows (course.grading.hints); `wrong`, `stage`
+    and `kind` say the same failure in words no language changes, for the instructor's class
+    insight (autograder/insight.py): the wrong outputs' names, the first stage that disagrees
+    (its English label) and what went wrong ("wrong value", "not written", "wrong form" or the
+    name of the exception the code raised).
     """
 
-    def __init__(self, message="", hints=()):
+    def __init__(self, message="", hints=(), wrong=(), stage=None, kind=None):
         super().__init__(message)
         self.hints = tuple(hints)
+        self.wrong, self.stage, self.kind = tuple(wrong), stage, kind
 
     def _render_traceback_(self):
         return [f"\x1b[31m{_('Not yet right.')}\x1b[0m {line}" if i == 0 else line
