@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from nbformat.v4 import new_output
 
-from course.grading import grader, wire
+from course.grading import grader, hidden, wire
 from course.grading.check import run_case
 from course.grading.report import GradingError
 from course.i18n import _
@@ -55,7 +55,7 @@ def test_calls(source):
             continue
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-        if name == "check" and len(node.args) >= 2 and all(
+        if name == hidden.FUNCTION and len(node.args) >= 2 and all(
                 isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args[:2]):
             checks.append((node.args[0].value, node.args[1].value))
         elif name == "expect":

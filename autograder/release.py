@@ -1,12 +1,13 @@
 """Build the student release of assignments and check that nothing graded leaks into it."""
 from pathlib import Path
 
+from course.grading import hidden
 from course.grading.grader import SOLUTIONS_ENV
 
 from .cells import INSTRUCTOR_MARKERS
 from .workspace import SOLUTIONS, Course, assignments, nbgrader
 
-LEAK_MARKERS = (*INSTRUCTOR_MARKERS, "hidden.check(", SOLUTIONS_ENV, "solutions/reference")
+LEAK_MARKERS = (*INSTRUCTOR_MARKERS, hidden.CALL, SOLUTIONS_ENV, "solutions/reference")
 """Text that only instructor material contains. Any of it in a release notebook is a leak."""
 REFERENCE_MARKERS = ("EXERCISES = {", "EXERCISES = dict(", "VARIANTS = {")
 """Text that only a reference implementation or a variants table contains."""

@@ -7,6 +7,12 @@ grader judges outside it.
 """
 from . import grader, kernel
 
+FUNCTION = "check"
+"""The name a hidden test cell calls: autograder/judge.py finds the cell's checks by it."""
+CALL = f"{__name__.rsplit('.', 1)[1]}.{FUNCTION}("
+"""How the call reads in a cell ("hidden.check("): text no student's release may hold
+(autograder/release.py's leak check)."""
+
 
 def check(assignment, name, fn):
     """Check `fn` on every case against the reference, then against centred differences.
