@@ -33,6 +33,8 @@ import time
 import zipfile
 from pathlib import Path
 
+from course import environment
+
 from . import files, sandbox
 from .records import Reply
 
@@ -185,7 +187,7 @@ def _course(package_bytes):
         steps = Steps(course)
         # After the configuration is read: an installed course's sets the variable to the
         # references beside it, which here are the package's.
-        os.environ["BACKPROP_SOLUTIONS"] = str(root / "package" / "solutions")
+        os.environ[environment.SOLUTIONS] = str(root / "package" / "solutions")
         _courses[key] = (steps, db, root)
     return _courses[key]
 
@@ -229,7 +231,7 @@ def grade_task(task, notebook_bytes, data, package_bytes, timeout, sandboxed=Tru
         raise RuntimeError(f"worker {host} cannot sandbox kernels: {exc}") from None
     steps, db, root = _course(package_bytes)
     # this task's package's references (a long-lived worker may hold several packages)
-    os.environ["BACKPROP_SOLUTIONS"] = str(root / "package" / "solutions")
+    os.environ[environment.SOLUTIONS] = str(root / "package" / "solutions")
     work = Path(tempfile.mkdtemp(prefix="task-", dir=root))
     try:
         notebook = work / Path(task.input).name

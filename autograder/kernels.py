@@ -35,7 +35,7 @@ from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning.provisioner_base import KernelProvisionerBase
 
-from course import i18n
+from course import environment, i18n
 
 from . import files, sandbox, seccomp
 
@@ -284,10 +284,10 @@ def kernel_environment(student, lang=None):
     the kernel are then in the language of what the grader says about the same cells) and where
     its case files are."""
     scratch = sandbox.SCRATCH
-    return {**sandbox.environment(), "HOME": f"{scratch}/work", "BACKPROP_STUDENT_ID": student,
+    return {**sandbox.environment(), "HOME": f"{scratch}/work", environment.STUDENT_ID: student,
             i18n.ENV: lang or i18n.lang(),
-            "BACKPROP_CASES": f"{scratch}/grading/cases",
-            "BACKPROP_RECORD": f"{scratch}/grading/record.jsonl"}
+            environment.CASES: f"{scratch}/grading/cases",
+            environment.RECORD: f"{scratch}/grading/record.jsonl"}
 
 
 class ZygoteProvisioner(KernelProvisionerBase):

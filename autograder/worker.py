@@ -32,7 +32,7 @@ from nbconvert.preprocessors.sanitize import SanitizeHTML
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 
-from course import i18n
+from course import environment, i18n
 from course.i18n import _
 
 from . import bareroom, cells, cleanroom, files, judge, kernels, repair
@@ -78,7 +78,7 @@ def execute(nb, executor, cwd, student, lang="en"):
     sandbox (--no-sandbox). The kernel inherits this process's environment, so the hidden tests
     draw this student's cases (course.grading.seeds reads BACKPROP_STUDENT_ID) and speak the
     submission's language (course.i18n reads BACKPROP_LANG)."""
-    os.environ["BACKPROP_STUDENT_ID"] = student
+    os.environ[environment.STUDENT_ID] = student
     os.environ[i18n.ENV] = lang
     nb, _ = executor.preprocess(nb, {"metadata": {"path": str(cwd)}})
     return nb

@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from course import environment
+
 from .manifest import PRIVATE, copy_tree, edited, read_manifest, write_manifest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -48,8 +50,8 @@ def env(course=None):
     e = dict(os.environ)
     e["PATH"] = _venv_first(e.get("PATH"))
     if course is not None:
-        e["BACKPROP_SOLUTIONS"] = str(course.solutions)
-    e.setdefault("BACKPROP_SOLUTIONS", str(SOLUTIONS))
+        e[environment.SOLUTIONS] = str(course.solutions)
+    e.setdefault(environment.SOLUTIONS, str(SOLUTIONS))
     e.setdefault("MPLBACKEND", "Agg")
     return e
 

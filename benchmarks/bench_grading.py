@@ -36,6 +36,7 @@ from autograder.collect import collect
 from autograder.demo import build_class
 from autograder.release import release
 from autograder.workspace import REPO, Course, env
+from course import environment
 
 
 def run_measured(cmd, cwd=REPO, environ=None):
@@ -65,7 +66,7 @@ def bare(notebooks, cwd):
     """Seconds to start a plain kernel and execute each notebook, one after the other."""
     start = time.monotonic()
     for path, student in notebooks:
-        os.environ["BACKPROP_STUDENT_ID"] = student
+        os.environ[environment.STUDENT_ID] = student
         nb = nbformat.read(str(path), as_version=4)
         NotebookClient(nb, timeout=60, allow_errors=True,
                        resources={"metadata": {"path": str(cwd)}}).execute()
@@ -126,7 +127,7 @@ def main():
             runs["base"] = ([[str(base / ".venv" / "bin" / "python"), "-m", "autograder", "grade",
                               a, "-j", str(args.j), "--root", str(before.root)]
                              for a in assignments], base,
-                            {**env(), "BACKPROP_SOLUTIONS": str(base / "solutions")})
+                            {**env(), environment.SOLUTIONS: str(base / "solutions")})
             order.append(("base", f"baseline pipeline ({base.name}), {args.j} workers"))
         # ABBA order (sequential, pipeline, pipeline, sequential) with --rounds 2, so a load
         # that rises or falls during the run weighs on both alike; later rounds use --force.

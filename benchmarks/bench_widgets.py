@@ -16,6 +16,7 @@ import time
 import numpy as np
 
 from autograder.workspace import SOLUTIONS
+from course import environment
 from course.circuits import NEURON, PATTERN, STAGED, XYZ
 from course.circuits.live import grouped
 from course.grading.grader import load
@@ -109,7 +110,7 @@ def cases(n):
     view = training_view(net.step, net.predict, steps_per_tick=50, max_steps=10**9)
     yield "training_view Step (50 steps + redraw)", lambda _: view.buttons["Step"].click(), sweep
     yield "training_view redraw only", lambda _: view.redraw(), sweep
-    os.environ.setdefault("BACKPROP_SOLUTIONS", str(SOLUTIONS))
+    os.environ.setdefault(environment.SOLUTIONS, str(SOLUTIONS))
     value = load("07_autograd").Value  # the instructor's reference stands in for the student's
 
     def pattern(x, y, z, w):

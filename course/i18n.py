@@ -19,9 +19,11 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
+from . import environment
+
 LANGUAGES = ("en", "ko")
 DEFAULT = "en"
-ENV = "BACKPROP_LANG"
+ENV = environment.LANG
 LOCALE = Path(__file__).parent / "locale"
 
 

@@ -14,13 +14,14 @@ import importlib.util
 import os
 from pathlib import Path
 
+from .. import environment
 from ..i18n import N_, _
 from ..tolerance import NUMERIC
 from . import seeds, wire
 from .check import failures, run_cases
 from .report import GradingError
 
-SOLUTIONS_ENV = "BACKPROP_SOLUTIONS"
+SOLUTIONS_ENV = environment.SOLUTIONS
 
 _loaded = {}
 """{(assignment, hash of the references): module}."""

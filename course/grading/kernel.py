@@ -9,6 +9,7 @@ does that, outside the kernel).
 import json
 import os
 
+from .. import environment
 from ..i18n import _
 from ..tolerance import EXACT
 from . import wire
@@ -16,7 +17,7 @@ from .drivers import positional
 from .guard import forbidden, quiet
 from .report import GradingError
 
-CASES_ENV, RECORD_ENV = "BACKPROP_CASES", "BACKPROP_RECORD"
+CASES_ENV, RECORD_ENV = environment.CASES, environment.RECORD
 
 
 def sandboxed():

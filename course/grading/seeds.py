@@ -11,12 +11,14 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import environment
+
 ANONYMOUS = "anonymous"
 
 
 def student_id(cwd=None):
     """The id of the student whose notebook is being graded, or ANONYMOUS."""
-    explicit = os.environ.get("BACKPROP_STUDENT_ID", "").strip()
+    explicit = os.environ.get(environment.STUDENT_ID, "").strip()
     if explicit:
         return explicit
     parts = Path(cwd or os.getcwd()).parts
