@@ -11,6 +11,7 @@ import signal
 import sys
 
 from . import commands
+from .sandbox import TIMEOUTS
 
 
 def _course_options():
@@ -57,7 +58,7 @@ def build_parser():
                    help="notebooks executed in parallel (default: %(default)s, the CPU count)")
     p.add_argument("--cell-timeout", type=int, help="seconds per cell (default: nbgrader_config's "
                    "Execute.timeout)")
-    p.add_argument("--notebook-timeout", type=int, default=300,
+    p.add_argument("--notebook-timeout", type=int, default=TIMEOUTS.notebook,
                    help="seconds per notebook, kernel start included (default: %(default)s)")
     p.add_argument("--force", action="store_true",
                    help="regrade unchanged submissions too (manual grades are kept)")

@@ -19,10 +19,11 @@ import sys
 
 from . import cells
 from . import mutants as mutation
+from .sandbox import TIMEOUTS
 from .submissions import load_variants, source_notebook
 from .workspace import REPO, assignments, env
 
-CELL_SECONDS = 20
+CELL_SECONDS = TIMEOUTS.accuracy_cell
 PROBES = 10  # fresh students whose random cases decide whether a surviving mutant is equivalent
 
 

@@ -38,8 +38,7 @@ from course import environment
 from . import files, sandbox
 from .records import Reply
 
-CONNECT_SECONDS = 10
-"""How long to try to reach a scheduler before saying it cannot be reached."""
+CONNECT_SECONDS = sandbox.TIMEOUTS.scheduler
 ALLOWED_FAILURES = 2
 """Workers a task may kill (die under) before it fails (a LocalCluster's setting; a running
 scheduler has its own, `distributed.scheduler.allowed-failures`)."""

@@ -27,6 +27,7 @@ from pathlib import Path
 from . import files, late
 from .progress import Progress, duration, table
 from .records import Reply, Task
+from .sandbox import TIMEOUTS
 from .text import for_terminal
 from .workspace import Course
 
@@ -199,7 +200,8 @@ def read_only_gradebook(course, assignment):
     return f"sqlite:///{snapshot}"
 
 
-def grade(assignment, course=None, workers=None, cell_timeout=None, notebook_timeout=300,
+def grade(assignment, course=None, workers=None, cell_timeout=None,
+          notebook_timeout=TIMEOUTS.notebook,
           force=False, students=None, quiet=False, sandboxed=True, require_limits=False,
           cluster=None):
     """Grade the submissions of `assignment` (all, or `students`); a list of Outcomes.

@@ -39,10 +39,8 @@ from course import environment, i18n
 
 from . import files, sandbox, seccomp
 
-READY_SECONDS = 90
-"""How long a new sandbox may take to import everything (its zygote's start-up)."""
-REPLY_SECONDS = 20
-"""How long the zygote may take to answer a request before it is deemed hung."""
+READY_SECONDS = sandbox.TIMEOUTS.sandbox_start
+REPLY_SECONDS = sandbox.TIMEOUTS.zygote_reply
 RECONNECT_MS = 10
 """How soon a client socket reconnects to a kernel's channel it lost."""
 MAX_MESSAGE = 64 << 20

@@ -26,8 +26,7 @@ from . import cgroups, kernels, sandbox
 from .records import RUNNING, Reply, Task
 from .workspace import REPO, env
 
-STARTUP_ALLOWANCE = 180
-"""Seconds a new worker may take to start (its imports), before its first notebook's limit runs."""
+STARTUP_ALLOWANCE = sandbox.TIMEOUTS.worker_start
 
 
 class Executor(Protocol):

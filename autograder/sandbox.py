@@ -61,6 +61,29 @@ class Limits:
 LIMITS = Limits()
 
 
+@dataclass(frozen=True)
+class Timeouts:
+    """Every limit of time while grading, in seconds: what each one bounds, and why that long."""
+    notebook: float = 300
+    """One run of one notebook, kernel start included: the notebook, its clean room and its bare
+    room each get the whole of it (`grade --notebook-timeout`)."""
+    cell: float | None = None
+    """One cell (`grade --cell-timeout`); None: nbgrader_config.py's Execute.timeout (60 s)."""
+    worker_start: float = 180
+    """A new grading worker's imports, before its first notebook's limit starts."""
+    sandbox_start: float = 90
+    """A new sandbox's zygote importing everything a kernel needs, and a kernel's first answer."""
+    zygote_reply: float = 20
+    """The zygote answering one request (fork a kernel, kill one) before it is deemed hung."""
+    scheduler: float = 10
+    """Reaching a Dask scheduler before saying it cannot be reached."""
+    accuracy_cell: int = 20
+    """One graded cell in the accuracy report's runs (a mutant may loop forever)."""
+
+
+TIMEOUTS = Timeouts()
+
+
 class Unavailable(RuntimeError):
     """The sandbox cannot run on this machine; says what to install."""
 
