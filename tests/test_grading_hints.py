@@ -258,6 +258,19 @@ def _engine(rules):
     return Patched
 
 
+class _WalkWithoutVisitedSet(R["07_autograd"].Value):
+    """backward() as a walk from the output that runs a node's rule each time it reaches it:
+    no topological order and no visited set, so a node used twice runs its rule twice."""
+
+    def backward(self):
+        self.grad = 1.0
+        todo = [self]
+        while todo:
+            v = todo.pop()
+            v._backward()
+            todo.extend(v._prev)
+
+
 def _overwriting(name, self, args, out):
     other = out._prev[-1]
     if name == "__add__":
@@ -517,6 +530,8 @@ EXAMPLES = [
     ("07_autograd", "Value", "= for += in the + and * rules", _engine(_overwriting),
      {"autograd.overwritten"}),
     ("07_autograd", "Value", "mul rule not swapped", _engine(_unswapped), set()),
+    ("07_autograd", "Value", "backward() without a visited set", _WalkWithoutVisitedSet,
+     {"autograd.revisits"}),
     ("07_autograd", "operations", "tanh' from the input", _engine(_local_from_input("tanh")),
      {"autograd.tanh_input"}),
     ("07_autograd", "operations", "exp' from the input", _engine(_local_from_input("exp")),

@@ -309,6 +309,30 @@ class _TanhOfInput(Value):
         return out
 
 
+class _NoVisitedSet(Value):
+    """The engine whose depth-first sort has no visited set: a node reached along two paths
+    enters the order twice, and its rule runs twice (a fork on an inner node, c = 2a and
+    L = c + c, gives dL/da = 8 instead of 4). A fork on a leaf (b = a + a) hides it: a leaf has
+    no rule."""
+
+    def backward(self):
+        order = []
+
+        def visit(v):
+            for p in v._prev:
+                visit(p)
+            order.append(v)
+        visit(self)
+        self.grad = 1.0
+        for v in reversed(order):
+            v._backward()
+
+
+_REVISIT_HINT = ("some gradients are too large, as if a node's backward rule ran more than "
+                 "once: a node used twice (c in L = c + c) is reached along two paths, so "
+                 "backward() must remember the nodes it has visited and put each into the "
+                 "topological order once (a visited set), then run each rule once.")
+
 _FORK_HINT = ("some gradients look overwritten where they should add up: a Value used twice "
               "(a fork, like b = a + a) gets a contribution from each use, so each backward "
               "rule must add (+=) to its inputs' grads, not set them.")
@@ -323,8 +347,10 @@ EXERCISES = {
         title="Value with + and * and backward()", returns=("data", "grad"),
         draw=_engine_inputs, reference=Value, call=value_graph, cases=30,
         fixed=(dict(leaves=[3.0], ops=[["add", 0, 0]]),
+               dict(leaves=[3.0], ops=[["rmul", 0, 2.0], ["add", 1, 1]]),
                dict(leaves=[-2.0, 5.0, -4.0], ops=[["add", 0, 1], ["mul", 3, 2]])),
-        mistakes=(_graph_mistake("autograd.overwritten", _FORK_HINT, _Overwrites),)),
+        mistakes=(_graph_mistake("autograd.overwritten", _FORK_HINT, _Overwrites),
+                  _graph_mistake("autograd.revisits", _REVISIT_HINT, _NoVisitedSet))),
     "operations": Exercise(
         title="Value operations (-, /, **, exp, tanh, relu)", returns=("data", "grad"),
         draw=_operation_inputs, reference=Value, call=value_graph, cases=40,

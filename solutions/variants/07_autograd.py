@@ -186,11 +186,12 @@ VARIANTS = {
                            "self.grad += self.data * out.grad\n            other.grad += "
                            "other.data * out.grad"))),
     "engine_no_topological_order": bug(
-        "value_engine_answer", ("value_engine_hidden", "value_operations_hidden"),
+        "value_engine_answer", ENGINE + ("value_operations_hidden",),
         "backward() walks the graph depth-first, applying each rule when it reaches the node",
-        # right on trees and where only leaves fork (every visible test, and all four worked
-        # examples), wrong when an intermediate node is used twice: its rule runs before all its
-        # gradient has arrived, then again
+        # right on trees and where only leaves fork (the operations' visible graphs, and all four
+        # worked examples), wrong when an intermediate node is used twice: its rule runs before
+        # all its gradient has arrived, then again (the engine's visible c = 2a, L = c + c gives
+        # dL/da = 8, not 4)
         _engine(('''        order, seen = [], set()
 
         def visit(v):
@@ -207,7 +208,20 @@ VARIANTS = {
         while todo:
             v = todo.pop()
             v._backward()
-            todo.extend(v._prev)'''))),
+            todo.extend(v._prev)''')), hints=("autograd.revisits",)),
+    "engine_topo_no_visited_set": bug(
+        "value_engine_answer", ENGINE + ("value_operations_hidden",),
+        "topological sort without a visited set",
+        # a node reached along two paths enters the order twice and runs its rule twice; on
+        # trees and forks of leaves only (b = a + a) it is right, so only an inner fork shows it
+        _engine(("order, seen = [], set()", "order = []"),
+                ("""            if v not in seen:
+                seen.add(v)
+                for p in v._prev:
+                    visit(p)
+                order.append(v)""", """            for p in v._prev:
+                visit(p)
+            order.append(v)""")), hints=("autograd.revisits",)),
     "engine_no_seed": bug(
         "value_engine_answer", ENGINE + OPS + WORKED, "forgets to set the output's grad to 1",
         _engine(("        self.grad = 1.0\n", ""))),
