@@ -17,7 +17,6 @@ runs on it (the load average is printed with them). Notebook 07 quotes the ratio
 here; rerun this script after changing either.
 """
 import argparse
-import math
 import os
 import statistics
 import time
@@ -27,7 +26,7 @@ import numpy as np
 
 from autograder.workspace import SOLUTIONS
 from course.datasets import digits_split
-from course.forward_mode import forward_gradient
+from course.forward_mode import Plain, forward_gradient
 from course.gradcheck import numerical_gradient, rel_error
 
 
@@ -88,24 +87,6 @@ def _scalar_loss(p, X, Y, hidden=8):
     return total
 
 
-class _Float(float):
-    """A float with tanh, so centred differences run the same scalar network."""
-
-    def tanh(self):
-        return _Float(math.tanh(self))
-
-    def __add__(self, other):
-        return _Float(float(self) + other)
-
-    def __mul__(self, other):
-        return _Float(float(self) * other)
-
-    def __sub__(self, other):
-        return _Float(float(self) - other)
-
-    __radd__, __rmul__ = __add__, __mul__
-
-
 def _peak_bytes(fn):
     tracemalloc.start()
     result = fn()
@@ -142,13 +123,13 @@ def scalar_network(repeat):
         return [v.grad for v in p], _nodes(out)
 
     def centred():
-        return numerical_gradient(lambda a: _scalar_loss([_Float(v) for v in a], X, Y),
+        return numerical_gradient(lambda a: _scalar_loss([Plain(v) for v in a], X, Y),
                                   np.array(point))
 
     (g_rev, nodes), rev_bytes = _peak_bytes(reverse)
     g_fwd, fwd_bytes = _peak_bytes(lambda: forward_gradient(lambda p: _scalar_loss(p, X, Y),
                                                             point))
-    plain = _median_seconds(lambda: _scalar_loss([_Float(v) for v in point], X, Y), 5 * repeat)
+    plain = _median_seconds(lambda: _scalar_loss([Plain(v) for v in point], X, Y), 5 * repeat)
     return dict(parameters=len(point), nodes=nodes, plain=plain,
                 reverse=_median_seconds(reverse, 3 * repeat),
                 forward=_median_seconds(lambda: forward_gradient(

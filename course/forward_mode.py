@@ -34,6 +34,25 @@ class Dual:
         return Dual(t, (1 - t * t) * self.dot)
 
 
+class Plain(float):
+    """A plain float with tanh, so that one scalar function, written with +, -, * and tanh, runs
+    on plain numbers (centred differences), Duals and the notebook's Values alike."""
+
+    def __add__(self, other):
+        return Plain(float(self) + other)
+
+    def __mul__(self, other):
+        return Plain(float(self) * other)
+
+    __radd__, __rmul__ = __add__, __mul__
+
+    def __sub__(self, other):
+        return Plain(float(self) - other)
+
+    def tanh(self):
+        return Plain(math.tanh(self))
+
+
 def forward_gradient(f, point):
     """The gradient of f (a function of a list of numbers) at `point`, by forward mode: one pass
     per input, with that input's dot set to 1 and every other input's to 0."""

@@ -8,6 +8,7 @@ every node's data and grad, intermediate nodes included. Inputs stay where every
 no relu at 0, no division by a number near 0, no negative base under a fractional power.
 """
 import math
+import random
 
 import numpy as np
 
@@ -155,6 +156,77 @@ def pattern_autograd(x, y, z, w):
     return x.grad, y.grad, z.grad, w.grad
 
 
+# --- the network of section 4: the notebook's given classes, on the reference engine ---------
+
+
+class Neuron:
+    def __init__(self, n_in, rng, nonlinear=True):
+        self.w = [Value(rng.gauss(0, 1)) for _ in range(n_in)]
+        self.b = Value(0.0)
+        self.nonlinear = nonlinear
+
+    def __call__(self, x):
+        z = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+        return z.tanh() if self.nonlinear else z
+
+    def parameters(self):
+        return self.w + [self.b]
+
+
+class Layer:
+    def __init__(self, n_in, n_out, rng, nonlinear=True):
+        self.neurons = [Neuron(n_in, rng, nonlinear) for _ in range(n_out)]
+
+    def __call__(self, x):
+        return [neuron(x) for neuron in self.neurons]
+
+    def parameters(self):
+        return [p for neuron in self.neurons for p in neuron.parameters()]
+
+
+class MLP:
+    def __init__(self, n_in, sizes, seed=0):
+        rng = random.Random(seed)
+        ins = [n_in] + sizes[:-1]
+        self.layers = [Layer(a, b, rng, nonlinear=k < len(sizes) - 1)
+                       for k, (a, b) in enumerate(zip(ins, sizes))]
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x[0] if len(x) == 1 else x
+
+    def parameters(self):
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def zero_grad(self):
+        for p in self.parameters():
+            p.grad = 0.0
+
+
+X_XOR = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
+Y_XOR = [0.0, 1.0, 1.0, 0.0]
+
+
+def xor_loss(model):
+    return sum(((model(x) - y) ** 2 for x, y in zip(X_XOR, Y_XOR)), Value(0.0)) * 0.25
+
+
+def train_xor(hidden, seed, steps, lr):
+    # each step: zero the grads, forward (the loss), backward, a step against the gradient;
+    # a step's loss is recorded before its update
+    model = MLP(2, [hidden, 1], seed=seed)
+    losses = []
+    for _ in range(steps):
+        loss = xor_loss(model)
+        model.zero_grad()
+        loss.backward()
+        for p in model.parameters():
+            p.data -= lr * p.grad
+        losses.append(loss.data)
+    return losses
+
+
 # --- forward functions (plain numbers) for the centred-difference oracle ---------------------
 
 def _sig(v):
@@ -271,6 +343,11 @@ def _pattern_inputs(rng):
     return dict(x=x, y=y, z=z, w=w)
 
 
+def _train_xor_inputs(rng):
+    return dict(hidden=int(rng.integers(2, 6)), seed=int(rng.integers(1000)),
+                steps=int(rng.integers(4, 25)), lr=float(np.round(rng.uniform(0.05, 0.3), 3)))
+
+
 # --- recognised mistakes -------------------------------------------------------------------
 
 class _Overwrites(Value):
@@ -342,6 +419,29 @@ def _graph_mistake(key, hint, buggy):
     return Mistake.produces(key, hint, buggy, ("grad",), call=value_graph)
 
 
+def _train_xor_with(zero_grad=True, sign=-1.0, late=False):
+    """The reference loop with one mistake: no zero_grad, a step along the gradient, or each
+    loss recorded after its update."""
+    def train(hidden, seed, steps, lr):
+        model = MLP(2, [hidden, 1], seed=seed)
+        losses = []
+        for _ in range(steps):
+            loss = xor_loss(model)
+            if zero_grad:
+                model.zero_grad()
+            loss.backward()
+            for p in model.parameters():
+                p.data += sign * lr * p.grad
+            losses.append(xor_loss(model).data if late else loss.data)
+        return losses
+    return train
+
+
+_NO_ZERO_GRAD_HINT = ("from the third step on your losses go astray, as if the gradients of "
+                      "earlier steps were still there: backward() adds to every grad, so each "
+                      "step must start with model.zero_grad(), before loss.backward().")
+
+
 EXERCISES = {
     "Value": Exercise(
         title="Value with + and * and backward()", returns=("data", "grad"),
@@ -376,4 +476,16 @@ EXERCISES = {
         draw=_pattern_inputs, reference=pattern_autograd,
         fixed=(dict(x=3.0, y=-4.0, z=2.0, w=-1.0),),
         forward=_pattern_forward, wrt=("x", "y", "z", "w")),
+    "train_xor": Exercise(
+        title="XOR training loop on the engine", returns=("losses",), draw=_train_xor_inputs,
+        reference=train_xor, fixed=(dict(hidden=4, seed=2, steps=6, lr=0.1),), cases=10,
+        mistakes=(
+            Mistake.produces("autograd.no_zero_grad", _NO_ZERO_GRAD_HINT,
+                             _train_xor_with(zero_grad=False), ("losses",)),
+            Mistake.produces(
+                "train.uphill", "every step went uphill: a gradient-descent step goes *against* "
+                "the gradient, theta - lr * gradient.", _train_xor_with(sign=1.0), ("losses",)),
+            Mistake.produces(
+                "train.late_loss", "your losses are one step ahead: record each step's loss "
+                "before that step's update.", _train_xor_with(late=True), ("losses",)))),
 }
