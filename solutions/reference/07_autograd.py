@@ -325,6 +325,24 @@ def _operation_inputs(rng):
     return _graph(rng, _ALL_OPS, int(rng.integers(3, 21)))
 
 
+# Exercise 2's hidden tests, one per family of operations, so that one wrong rule costs its own
+# point and not the exercise's: graphs of + and * (forks included) and the family's operations,
+# redrawn until the family occurs at least twice.
+_FAMILIES = {"arithmetic": ("neg", "sub", "rsub", "sub_num", "div", "div_num", "rdiv"),
+             "pow": ("pow",), "exp": ("exp",), "tanh": ("tanh",), "relu": ("relu",)}
+
+
+def _family_inputs(family):
+    ops = _ENGINE_OPS + _FAMILIES[family] * (7 // len(_FAMILIES[family]))
+
+    def draw(rng):
+        while True:
+            case = _graph(rng, ops, int(rng.integers(4, 16)))
+            if sum(op in _FAMILIES[family] for op, _, _ in case["ops"]) >= 2:
+                return case
+    return draw
+
+
 def _circuit_inputs(rng):
     return dict(x=_number(rng), y=_number(rng), z=_number(rng))
 
@@ -442,6 +460,17 @@ _NO_ZERO_GRAD_HINT = ("from the third step on your losses go astray, as if the g
                       "step must start with model.zero_grad(), before loss.backward().")
 
 
+_TANH_MISTAKE = _graph_mistake(
+    "autograd.tanh_input", "the tanh rule looks like 1 - x^2 of its input x: "
+    "tanh'(x) = 1 - tanh(x)^2 is written in terms of the node's *output*.", _TanhOfInput)
+
+
+def _family(family):
+    """The fields of an operation family's hidden test but its title (and its mistakes)."""
+    return dict(returns=("data", "grad"), draw=_family_inputs(family), reference=Value,
+                call=value_graph, cases=20)
+
+
 EXERCISES = {
     "Value": Exercise(
         title="Value with + and * and backward()", returns=("data", "grad"),
@@ -454,10 +483,13 @@ EXERCISES = {
     "operations": Exercise(
         title="Value operations (-, /, **, exp, tanh, relu)", returns=("data", "grad"),
         draw=_operation_inputs, reference=Value, call=value_graph, cases=40,
-        mistakes=(_graph_mistake(
-            "autograd.tanh_input", "the tanh rule looks like 1 - x^2 of its input x: "
-            "tanh'(x) = 1 - tanh(x)^2 is written in terms of the node's *output*.",
-            _TanhOfInput),)),
+        mistakes=(_TANH_MISTAKE,)),
+    "operations_arithmetic": Exercise(title="Value: - and / (numbers on either side)",
+                                      **_family("arithmetic")),
+    "operations_pow": Exercise(title="Value: powers (**)", **_family("pow")),
+    "operations_exp": Exercise(title="Value: exp", **_family("exp")),
+    "operations_tanh": Exercise(title="Value: tanh", **_family("tanh"), mistakes=(_TANH_MISTAKE,)),
+    "operations_relu": Exercise(title="Value: relu", **_family("relu")),
     "circuit_autograd": Exercise(
         title="(x + y) z by the engine", returns=("dx", "dy", "dz"), draw=_circuit_inputs,
         reference=circuit_autograd, fixed=(dict(x=-2.0, y=5.0, z=-4.0),),

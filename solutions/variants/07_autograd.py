@@ -8,7 +8,10 @@ a later exercise does or does not see it.
 from autograder.submissions import alt, bug
 
 ENGINE = ("value_engine_visible", "value_engine_hidden")
-OPS = ("value_operations_visible", "value_operations_hidden")
+OPS_VISIBLE = ("value_operations_visible",)
+ARITHMETIC, POW, EXP, TANH, RELU = (f"value_{f}_hidden" for f in ("arithmetic", "pow", "exp",
+                                                                   "tanh", "relu"))
+OPS = OPS_VISIBLE + (ARITHMETIC, POW, EXP, TANH, RELU)
 WORKED = ("worked_examples_visible", "worked_examples_hidden")
 TRAIN = ("train_xor_visible", "train_xor_hidden")
 
@@ -207,7 +210,7 @@ VARIANTS = {
                            "self.grad += self.data * out.grad\n            other.grad += "
                            "other.data * out.grad"))),
     "engine_no_topological_order": bug(
-        "value_engine_answer", ENGINE + ("value_operations_hidden",),
+        "value_engine_answer", ENGINE + OPS[1:],
         "backward() walks the graph depth-first, applying each rule when it reaches the node",
         # right on trees and where only leaves fork (the operations' visible graphs, all four
         # worked examples and the training loop's network), wrong when an intermediate node is used twice: its rule runs before
@@ -231,7 +234,7 @@ VARIANTS = {
             v._backward()
             todo.extend(v._prev)''')), hints=("autograd.revisits",)),
     "engine_topo_no_visited_set": bug(
-        "value_engine_answer", ENGINE + ("value_operations_hidden",),
+        "value_engine_answer", ENGINE + OPS[1:],
         "topological sort without a visited set",
         # a node reached along two paths enters the order twice and runs its rule twice; on
         # trees and forks of leaves only (b = a + a) it is right, so only an inner fork shows it
@@ -331,21 +334,21 @@ class Value:
 '''),
     # Exercise 2: more operations
     "ops_tanh_of_input": bug(
-        "value_operations_answer", OPS + TRAIN, "tanh' as 1 - x^2 of the input x",
+        "value_operations_answer", OPS_VISIBLE + (TANH,) + TRAIN, "tanh' as 1 - x^2 of the input x",
         # no worked example uses tanh; the network of the training loop does
         _operations("(1 - out.data ** 2)", "(1 - self.data ** 2)"),
         hints=("autograd.tanh_input",)),
     "ops_exp_of_input": bug(
-        "value_operations_answer", OPS + WORKED, "exp rule multiplies by the input",
+        "value_operations_answer", OPS_VISIBLE + (EXP,) + WORKED, "exp rule multiplies by the input",
         # every sigmoid of the worked examples goes through exp
         _operations("self.grad += out.data * out.grad", "self.grad += self.data * out.grad")),
     "ops_relu_no_upstream": bug(
-        "value_operations_answer", OPS + WORKED, "relu rule forgets out.grad (the upstream "
+        "value_operations_answer", OPS_VISIBLE + (RELU,) + WORKED, "relu rule forgets out.grad (the upstream "
         "gradient)",
         # the pattern circuit's max is built from relu, under a factor 2
         _operations("self.grad += (self.data > 0) * out.grad", "self.grad += (self.data > 0)")),
     "ops_pow_without_n": bug(
-        "value_operations_answer", OPS + WORKED + TRAIN, "power rule without the factor n",
+        "value_operations_answer", OPS_VISIBLE + (ARITHMETIC, POW) + WORKED + TRAIN, "power rule without the factor n",
         # 1 / u is u ** -1: without n = -1 the neuron's gradients are exactly negated
         _operations("self.grad += n * self.data ** (n - 1) * out.grad",
                     "self.grad += self.data ** (n - 1) * out.grad"), hints=("sign",)),
