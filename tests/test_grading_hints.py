@@ -217,12 +217,6 @@ def _digits_backward(loss_layer=None, scale_dW2=1.0):
     return network_backward
 
 
-class _ReluAtZero(R["08_digits"].Relu):
-    def forward(self, x):
-        self.mask = x >= 0
-        return x * self.mask
-
-
 class _SoftmaxNaive(R["08_digits"].SoftmaxWithLoss):
     """SoftmaxWithLoss whose forward takes e^s of the raw scores (inf past 709.78)."""
     def forward(self, s, y):
@@ -232,7 +226,7 @@ class _SoftmaxNaive(R["08_digits"].SoftmaxWithLoss):
             return float(-np.mean(np.log(self.p[np.arange(len(y)), y])))
 
 
-class _ReluWithoutDout(R["08_digits"].Relu):
+class _ReluWithoutDout(R["06_xor_capstone"].Relu):
     def backward(self, dout):
         return self.mask * 1.0
 def _engine(rules):
@@ -256,6 +250,43 @@ def _engine(rules):
     for name in ("__add__", "__mul__", "tanh", "exp"):
         setattr(Patched, name, wrap(name))
     return Patched
+
+
+class _WalkWithoutVisitedSet(R["07_autograd"].Value):
+    """backward() as a walk from the output that runs a node's rule each time it reaches it:
+    no topological order and no visited set, so a node used twice runs its rule twice."""
+
+    def backward(self):
+        self.grad = 1.0
+        todo = [self]
+        while todo:
+            v = todo.pop()
+            v._backward()
+            todo.extend(v._prev)
+
+
+def _xor_training(order):
+    """07's train_xor with the step's parts in `order`, a string of z (zero_grad), b
+    (backward), u (update, down the gradient), U (update up the gradient), r (record the loss
+    the step began with), R (record the loss after the update)."""
+    r07 = R["07_autograd"]
+
+    def train_xor(hidden, seed, steps, lr):
+        model, losses = r07.MLP(2, [hidden, 1], seed=seed), []
+        for _ in range(steps):
+            loss = r07.xor_loss(model)
+            for part in order:
+                if part == "z":
+                    model.zero_grad()
+                elif part == "b":
+                    loss.backward()
+                elif part in "uU":
+                    for p in model.parameters():
+                        p.data += (1.0 if part == "U" else -1.0) * lr * p.grad
+                else:
+                    losses.append((loss if part == "r" else r07.xor_loss(model)).data)
+        return losses
+    return train_xor
 
 
 def _overwriting(name, self, args, out):
@@ -493,12 +524,11 @@ EXAMPLES = [
      _network_backward(preactivation=True), {"network.preactivation"}),
     ("06_xor_capstone", "Relu", "mask x >= 0", _relu(lambda x: x >= 0), {"relu.at_zero"}),
     ("06_xor_capstone", "Relu", "passes dout everywhere", _relu(lambda x: np.ones_like(x)), set()),
+    ("06_xor_capstone", "Relu", "the mask without dout", _ReluWithoutDout, {"upstream"}),
     ("06_xor_capstone", "train", "uphill", _train(step=+1.0), {"train.uphill"}),
     ("06_xor_capstone", "train", "losses after the update", _train(late=True),
      {"train.late_loss"}),
     ("06_xor_capstone", "train", "half steps", _train(step=-0.5), set()),
-    ("08_digits", "Relu", "the mask without dout", _ReluWithoutDout, {"upstream"}),
-    ("08_digits", "Relu", "the mask x >= 0", _ReluAtZero, {"relu.at_zero"}),
     ("08_digits", "SoftmaxWithLoss", "not averaged", _softmax_with(lambda p, t, n: p - t),
      {"batch.not_averaged"}),
     ("08_digits", "SoftmaxWithLoss", "t - p", _softmax_with(lambda p, t, n: (t - p) / n),
@@ -517,6 +547,13 @@ EXAMPLES = [
     ("07_autograd", "Value", "= for += in the + and * rules", _engine(_overwriting),
      {"autograd.overwritten"}),
     ("07_autograd", "Value", "mul rule not swapped", _engine(_unswapped), set()),
+    ("07_autograd", "Value", "backward() without a visited set", _WalkWithoutVisitedSet,
+     {"autograd.revisits"}),
+    ("07_autograd", "train_xor", "no zero_grad", _xor_training("bur"), {"autograd.no_zero_grad"}),
+    ("07_autograd", "train_xor", "uphill", _xor_training("zbUr"), {"train.uphill"}),
+    ("07_autograd", "train_xor", "losses after the update", _xor_training("zbuR"),
+     {"train.late_loss"}),
+    ("07_autograd", "train_xor", "zero_grad after backward", _xor_training("bzur"), set()),
     ("07_autograd", "operations", "tanh' from the input", _engine(_local_from_input("tanh")),
      {"autograd.tanh_input"}),
     ("07_autograd", "operations", "exp' from the input", _engine(_local_from_input("exp")),

@@ -1,6 +1,7 @@
 """Committed notebooks are clean sources: no outputs, no widget state, well-formed grade cells."""
 import ast
 import json
+import re
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -8,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import cells
+from autograder import cells, translate
 from autograder.workspace import REPO, SOLUTIONS, SOURCES, assignments
 
 COMMITTED = [REPO / p for p in subprocess.run(
@@ -171,3 +172,47 @@ def test_every_answer_cell_is_found_again_after_its_metadata_is_stripped(path):
     for gid in answers:
         original = next(c.source for c in source.cells if cells.grade_id(c) == gid)
         assert back[gid] == original, gid
+
+
+_STATED_POINTS = re.compile(r"^#+ .*?\((\d+) ?(?:points?|점)", re.M)
+
+
+def _stated_and_graded_points(nb):
+    """{heading: (points it states, points of the grade cells under it)}: a heading that states
+    points ('### Exercise 2 (6 points)', '### 연습 문제 2 (6점)') owns the grade cells up to the
+    next such heading."""
+    found, current = {}, None
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            for m in _STATED_POINTS.finditer("".join(cell["source"])):
+                current = m.group(0)
+                found[current] = [int(m.group(1)), 0]
+        meta = cell["metadata"].get("nbgrader", {})
+        if meta.get("grade") and current is not None:
+            found[current][1] += meta.get("points", 0)
+    return found
+
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_every_heading_states_the_points_of_its_grade_cells(assignment):
+    """Does every heading that states an exercise's points, in English and in Korean, state the
+    sum of the points of the grade cells under it?"""
+    paths = [SOURCES / assignment / f"{assignment}.ipynb",
+             translate.source_root("ko") / assignment / f"{assignment}.ipynb"]
+    for path in paths:
+        found = _stated_and_graded_points(json.loads(path.read_text()))
+        assert found, f"{path}: no heading states points"
+        wrong = {h: p for h, p in found.items() if p[0] != p[1]}
+        assert not wrong, f"{path}: heading states, grade cells hold: {wrong}"
+
+
+def test_readme_lists_each_notebooks_points():
+    """Does the README's table of notebooks give each notebook's total points, as its grade
+    cells hold them?"""
+    readme = (REPO / "README.md").read_text()
+    for assignment in assignments():
+        nb = json.loads((SOURCES / assignment / f"{assignment}.ipynb").read_text())
+        total = sum(c["metadata"].get("nbgrader", {}).get("points", 0) for c in nb["cells"]
+                    if c["metadata"].get("nbgrader", {}).get("grade"))
+        row = next(line for line in readme.splitlines() if f"| `{assignment}` |" in line)
+        assert row.rstrip().endswith(f"| {total:g} |"), (assignment, total, row)

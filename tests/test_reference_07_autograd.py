@@ -32,7 +32,9 @@ def _output(case, bump=None, h=0.0):
     return values[-1]
 
 
-@pytest.mark.parametrize("name", ["Value", "operations"])
+@pytest.mark.parametrize("name", ["Value", "operations", "operations_arithmetic",
+                                  "operations_pow", "operations_exp", "operations_tanh",
+                                  "operations_relu"])
 def test_every_node_gradient_matches_centred_differences(name):
     """Is every node's grad (leaves and intermediate nodes) the centred difference of the output
     with respect to that node, on the hidden cases of several students?"""
@@ -78,3 +80,16 @@ def test_a_fork_adds_and_a_second_backward_accumulates():
     c.backward()
     c.backward()
     assert (a.grad, b.grad) == (-6.0, 4.0)
+
+
+def test_each_operation_family_has_its_own_hidden_graphs():
+    """Does every hidden graph of an operation family use that family at least twice, and no
+    operation of another family (only + and * beside it)?"""
+    families = R._FAMILIES
+    for family, ops in families.items():
+        for student in ("ref-a", "ref-b"):
+            for case in grader.cases("07_autograd", f"operations_{family}", student):
+                used = [op for op, _, _ in case["ops"]]
+                assert sum(op in ops for op in used) >= 2, (family, used)
+                assert set(used) <= set(ops) | {"add", "mul", "add_num", "radd", "mul_num",
+                                                "rmul"}, (family, used)

@@ -76,3 +76,37 @@ def test_between_holds_its_range_widened_by_exact():
     assert span.holds(16.1) and span.holds(np.float64(22.0)) and span.holds(30.0 * (1 + 1e-7))
     assert not span.holds(15.9) and not span.holds(30.1) and not span.holds(np.nan)
     assert not span.holds(np.array([20.0, 21.0])) and not span.holds("20")
+
+
+def test_the_hand_written_backward_pass_agrees_with_the_autograd_engine():
+    """Does 08's hand-written network backward pass give, on a tiny batch, the loss and every
+    parameter gradient that notebook 07's engine computes from the forward expression alone?"""
+    V07 = grader.load("07_autograd").Value
+
+    class Value(V07):
+        def log(self):  # (log x)' = 1/x
+            out = Value(np.log(self.data), (self,), "log")
+
+            def _backward():
+                self.grad += out.grad / self.data
+            out._backward = _backward
+            return out
+
+    rng = np.random.default_rng(1)
+    d, h, k, n = 4, 5, 3, 3
+    params = dict(W1=rng.normal(size=(d, h)), b1=rng.normal(size=h),
+                  W2=rng.normal(size=(h, k)), b2=rng.normal(size=k))
+    X, y = rng.normal(size=(n, d)), np.array([2, 0, 1])
+    P = {name: np.vectorize(Value, otypes=[object])(a) for name, a in params.items()}
+    loss = 0.0
+    for x, label in zip(X, y):
+        hidden = [sum((P["W1"][i, j] * x[i] for i in range(d)), P["b1"][j]).relu()
+                  for j in range(h)]
+        s = [sum((P["W2"][j, c] * hidden[j] for j in range(h)), P["b2"][c]) for c in range(k)]
+        loss = loss + (sum(v.exp() for v in s).log() - s[label]) * (1.0 / n)
+    loss.backward()
+    got_loss, grads = R.network_backward(params, X, y)
+    assert np.isclose(got_loss, loss.data, rtol=1e-12)
+    for name, nodes in P.items():
+        engine = np.vectorize(lambda v: v.grad, otypes=[float])(nodes)
+        assert np.allclose(grads[name], engine, rtol=1e-10, atol=1e-12), name

@@ -8,6 +8,7 @@ every node's data and grad, intermediate nodes included. Inputs stay where every
 no relu at 0, no division by a number near 0, no negative base under a fractional power.
 """
 import math
+import random
 
 import numpy as np
 
@@ -155,6 +156,77 @@ def pattern_autograd(x, y, z, w):
     return x.grad, y.grad, z.grad, w.grad
 
 
+# --- the network of section 4: the notebook's given classes, on the reference engine ---------
+
+
+class Neuron:
+    def __init__(self, n_in, rng, nonlinear=True):
+        self.w = [Value(rng.gauss(0, 1)) for _ in range(n_in)]
+        self.b = Value(0.0)
+        self.nonlinear = nonlinear
+
+    def __call__(self, x):
+        z = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+        return z.tanh() if self.nonlinear else z
+
+    def parameters(self):
+        return self.w + [self.b]
+
+
+class Layer:
+    def __init__(self, n_in, n_out, rng, nonlinear=True):
+        self.neurons = [Neuron(n_in, rng, nonlinear) for _ in range(n_out)]
+
+    def __call__(self, x):
+        return [neuron(x) for neuron in self.neurons]
+
+    def parameters(self):
+        return [p for neuron in self.neurons for p in neuron.parameters()]
+
+
+class MLP:
+    def __init__(self, n_in, sizes, seed=0):
+        rng = random.Random(seed)
+        ins = [n_in] + sizes[:-1]
+        self.layers = [Layer(a, b, rng, nonlinear=k < len(sizes) - 1)
+                       for k, (a, b) in enumerate(zip(ins, sizes))]
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x[0] if len(x) == 1 else x
+
+    def parameters(self):
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def zero_grad(self):
+        for p in self.parameters():
+            p.grad = 0.0
+
+
+X_XOR = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
+Y_XOR = [0.0, 1.0, 1.0, 0.0]
+
+
+def xor_loss(model):
+    return sum(((model(x) - y) ** 2 for x, y in zip(X_XOR, Y_XOR)), Value(0.0)) * 0.25
+
+
+def train_xor(hidden, seed, steps, lr):
+    # each step: zero the grads, forward (the loss), backward, a step against the gradient;
+    # a step's loss is recorded before its update
+    model = MLP(2, [hidden, 1], seed=seed)
+    losses = []
+    for _ in range(steps):
+        loss = xor_loss(model)
+        model.zero_grad()
+        loss.backward()
+        for p in model.parameters():
+            p.data -= lr * p.grad
+        losses.append(loss.data)
+    return losses
+
+
 # --- forward functions (plain numbers) for the centred-difference oracle ---------------------
 
 def _sig(v):
@@ -253,6 +325,24 @@ def _operation_inputs(rng):
     return _graph(rng, _ALL_OPS, int(rng.integers(3, 21)))
 
 
+# Exercise 2's hidden tests, one per family of operations, so that one wrong rule costs its own
+# point and not the exercise's: graphs of + and * (forks included) and the family's operations,
+# redrawn until the family occurs at least twice.
+_FAMILIES = {"arithmetic": ("neg", "sub", "rsub", "sub_num", "div", "div_num", "rdiv"),
+             "pow": ("pow",), "exp": ("exp",), "tanh": ("tanh",), "relu": ("relu",)}
+
+
+def _family_inputs(family):
+    ops = _ENGINE_OPS + _FAMILIES[family] * (7 // len(_FAMILIES[family]))
+
+    def draw(rng):
+        while True:
+            case = _graph(rng, ops, int(rng.integers(4, 16)))
+            if sum(op in _FAMILIES[family] for op, _, _ in case["ops"]) >= 2:
+                return case
+    return draw
+
+
 def _circuit_inputs(rng):
     return dict(x=_number(rng), y=_number(rng), z=_number(rng))
 
@@ -269,6 +359,11 @@ def _pattern_inputs(rng):
     x, y, z = (float(rng.uniform(-4, 4)) for _ in range(3))
     w = z + float(rng.uniform(0.1, 3.0) * rng.choice([-1.0, 1.0]))  # no tie: max has no kink
     return dict(x=x, y=y, z=z, w=w)
+
+
+def _train_xor_inputs(rng):
+    return dict(hidden=int(rng.integers(2, 6)), seed=int(rng.integers(1000)),
+                steps=int(rng.integers(4, 25)), lr=float(np.round(rng.uniform(0.05, 0.3), 3)))
 
 
 # --- recognised mistakes -------------------------------------------------------------------
@@ -309,6 +404,30 @@ class _TanhOfInput(Value):
         return out
 
 
+class _NoVisitedSet(Value):
+    """The engine whose depth-first sort has no visited set: a node reached along two paths
+    enters the order twice, and its rule runs twice (a fork on an inner node, c = 2a and
+    L = c + c, gives dL/da = 8 instead of 4). A fork on a leaf (b = a + a) hides it: a leaf has
+    no rule."""
+
+    def backward(self):
+        order = []
+
+        def visit(v):
+            for p in v._prev:
+                visit(p)
+            order.append(v)
+        visit(self)
+        self.grad = 1.0
+        for v in reversed(order):
+            v._backward()
+
+
+_REVISIT_HINT = ("some gradients are too large, as if a node's backward rule ran more than "
+                 "once: a node used twice (c in L = c + c) is reached along two paths, so "
+                 "backward() must remember the nodes it has visited and put each into the "
+                 "topological order once (a visited set), then run each rule once.")
+
 _FORK_HINT = ("some gradients look overwritten where they should add up: a Value used twice "
               "(a fork, like b = a + a) gets a contribution from each use, so each backward "
               "rule must add (+=) to its inputs' grads, not set them.")
@@ -318,20 +437,59 @@ def _graph_mistake(key, hint, buggy):
     return Mistake.produces(key, hint, buggy, ("grad",), call=value_graph)
 
 
+def _train_xor_with(zero_grad=True, sign=-1.0, late=False):
+    """The reference loop with one mistake: no zero_grad, a step along the gradient, or each
+    loss recorded after its update."""
+    def train(hidden, seed, steps, lr):
+        model = MLP(2, [hidden, 1], seed=seed)
+        losses = []
+        for _ in range(steps):
+            loss = xor_loss(model)
+            if zero_grad:
+                model.zero_grad()
+            loss.backward()
+            for p in model.parameters():
+                p.data += sign * lr * p.grad
+            losses.append(xor_loss(model).data if late else loss.data)
+        return losses
+    return train
+
+
+_NO_ZERO_GRAD_HINT = ("from the third step on your losses go astray, as if the gradients of "
+                      "earlier steps were still there: backward() adds to every grad, so each "
+                      "step must start with model.zero_grad(), before loss.backward().")
+
+
+_TANH_MISTAKE = _graph_mistake(
+    "autograd.tanh_input", "the tanh rule looks like 1 - x^2 of its input x: "
+    "tanh'(x) = 1 - tanh(x)^2 is written in terms of the node's *output*.", _TanhOfInput)
+
+
+def _family(family):
+    """The fields of an operation family's hidden test but its title (and its mistakes)."""
+    return dict(returns=("data", "grad"), draw=_family_inputs(family), reference=Value,
+                call=value_graph, cases=20)
+
+
 EXERCISES = {
     "Value": Exercise(
         title="Value with + and * and backward()", returns=("data", "grad"),
         draw=_engine_inputs, reference=Value, call=value_graph, cases=30,
         fixed=(dict(leaves=[3.0], ops=[["add", 0, 0]]),
+               dict(leaves=[3.0], ops=[["rmul", 0, 2.0], ["add", 1, 1]]),
                dict(leaves=[-2.0, 5.0, -4.0], ops=[["add", 0, 1], ["mul", 3, 2]])),
-        mistakes=(_graph_mistake("autograd.overwritten", _FORK_HINT, _Overwrites),)),
+        mistakes=(_graph_mistake("autograd.overwritten", _FORK_HINT, _Overwrites),
+                  _graph_mistake("autograd.revisits", _REVISIT_HINT, _NoVisitedSet))),
     "operations": Exercise(
         title="Value operations (-, /, **, exp, tanh, relu)", returns=("data", "grad"),
         draw=_operation_inputs, reference=Value, call=value_graph, cases=40,
-        mistakes=(_graph_mistake(
-            "autograd.tanh_input", "the tanh rule looks like 1 - x^2 of its input x: "
-            "tanh'(x) = 1 - tanh(x)^2 is written in terms of the node's *output*.",
-            _TanhOfInput),)),
+        mistakes=(_TANH_MISTAKE,)),
+    "operations_arithmetic": Exercise(title="Value: - and / (numbers on either side)",
+                                      **_family("arithmetic")),
+    "operations_pow": Exercise(title="Value: powers (**)", **_family("pow")),
+    "operations_exp": Exercise(title="Value: exp", **_family("exp")),
+    "operations_tanh": Exercise(title="Value: tanh", **_family("tanh"), mistakes=(_TANH_MISTAKE,)),
+    "operations_relu": Exercise(title="Value: relu", **_family("relu")),
     "circuit_autograd": Exercise(
         title="(x + y) z by the engine", returns=("dx", "dy", "dz"), draw=_circuit_inputs,
         reference=circuit_autograd, fixed=(dict(x=-2.0, y=5.0, z=-4.0),),
@@ -350,4 +508,16 @@ EXERCISES = {
         draw=_pattern_inputs, reference=pattern_autograd,
         fixed=(dict(x=3.0, y=-4.0, z=2.0, w=-1.0),),
         forward=_pattern_forward, wrt=("x", "y", "z", "w")),
+    "train_xor": Exercise(
+        title="XOR training loop on the engine", returns=("losses",), draw=_train_xor_inputs,
+        reference=train_xor, fixed=(dict(hidden=4, seed=2, steps=6, lr=0.1),), cases=10,
+        mistakes=(
+            Mistake.produces("autograd.no_zero_grad", _NO_ZERO_GRAD_HINT,
+                             _train_xor_with(zero_grad=False), ("losses",)),
+            Mistake.produces(
+                "train.uphill", "every step went uphill: a gradient-descent step goes *against* "
+                "the gradient, theta - lr * gradient.", _train_xor_with(sign=1.0), ("losses",)),
+            Mistake.produces(
+                "train.late_loss", "your losses are one step ahead: record each step's loss "
+                "before that step's update.", _train_xor_with(late=True), ("losses",)))),
 }

@@ -17,7 +17,6 @@ from course.grading.drivers import (
     PARAMS,
     classifier_backward_call,
     loss_layer,
-    one_input_layer,
     sgd_call,
 )
 from course.grading.grader import load
@@ -25,17 +24,10 @@ from course.tolerance import LOG_GUARD, Between
 
 # --- references -------------------------------------------------------------------------------
 
-# The affine layer is notebook 05's, as the notebook builds the network from the student's own.
+# The affine layer is notebook 05's and the ReLU layer notebook 06's, as the notebook builds the
+# network from the student's own (pasted, graded where they were written).
 Affine = load("05_vectorized_layers").Affine
-
-
-class Relu:
-    def forward(self, x):
-        self.mask = x > 0
-        return np.where(self.mask, x, 0.0)
-
-    def backward(self, dout):
-        return dout * self.mask  # out = max(0, x): local gradient 1 where x > 0, else 0
+Relu = load("06_xor_capstone").Relu
 
 
 class SoftmaxWithLoss:
@@ -104,14 +96,6 @@ BUDGET = dict(hidden=64, seed=0, lr=0.3, epochs=10, batch_size=32)
 
 def _dims(rng, k, low=1, high=7):
     return [int(v) for v in rng.integers(low, high, size=k)]
-
-
-def _relu_inputs(rng):
-    """Entries of either sign, some exactly 0 (where the gradient is 0: x > 0 is the mask)."""
-    shape = tuple(_dims(rng, 2))
-    x = rng.normal(scale=2.0, size=shape)
-    x[rng.random(shape) < 0.2] = 0.0
-    return dict(x=x, dout=rng.normal(size=shape))
 
 
 def _scores_inputs(rng):
@@ -219,10 +203,6 @@ def _loss_of(W1, b1, W2, b2, X, y):
 
 
 EXERCISES = {
-    "Relu": Exercise(
-        title="ReLU layer", returns=("out", "dx"), draw=_relu_inputs,
-        reference=Relu, call=one_input_layer,
-        fixed=(dict(x=np.array([[-1.0, 0.0, 2.0]]), dout=np.array([[5.0, 6.0, 7.0]])),)),
     "SoftmaxWithLoss": Exercise(
         title="softmax with cross-entropy", returns=("ds", "loss"), draw=_scores_inputs,
         reference=SoftmaxWithLoss, call=loss_layer, fixed=(_TINY, _LARGE),

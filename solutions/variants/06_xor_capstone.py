@@ -252,6 +252,25 @@ class Relu:
     def backward(self, dout):
         return dout * Relu.mask
 '''),
+    "relu_no_dout": bug("relu_layer_answer", RELU, "returns the mask, not dout times it", '''
+class Relu:
+    def forward(self, x):
+        self.mask = x > 0
+        return np.where(self.mask, x, 0.0)
+
+    def backward(self, dout):
+        return self.mask * 1.0
+''', hints=("upstream",)),
+    "relu_times_output": bug("relu_layer_answer", RELU, "dout times the output instead of the "
+                             "mask", '''
+class Relu:
+    def forward(self, x):
+        self.out = np.maximum(0.0, x)
+        return self.out
+
+    def backward(self, dout):
+        return dout * self.out
+'''),
     "relu_mask_of_output": alt("relu_layer_answer", "keeps the output, mask out > 0", '''
 class Relu:
     def forward(self, x):

@@ -8,8 +8,12 @@ a later exercise does or does not see it.
 from autograder.submissions import alt, bug
 
 ENGINE = ("value_engine_visible", "value_engine_hidden")
-OPS = ("value_operations_visible", "value_operations_hidden")
+OPS_VISIBLE = ("value_operations_visible",)
+ARITHMETIC, POW, EXP, TANH, RELU = (f"value_{f}_hidden" for f in ("arithmetic", "pow", "exp",
+                                                                   "tanh", "relu"))
+OPS = OPS_VISIBLE + (ARITHMETIC, POW, EXP, TANH, RELU)
 WORKED = ("worked_examples_visible", "worked_examples_hidden")
+TRAIN = ("train_xor_visible", "train_xor_hidden")
 
 _ENGINE = '''
 class Value:
@@ -164,6 +168,26 @@ def pattern_autograd(x, y, z, w):
 '''
 
 
+_TRAIN = '''
+def train_xor(hidden, seed, steps, lr):
+    model = MLP(2, [hidden, 1], seed=seed)
+    losses = []
+    for _ in range(steps):
+        loss = xor_loss(model)
+        model.zero_grad()
+        loss.backward()
+        for p in model.parameters():
+            p.data -= lr * p.grad
+        losses.append(loss.data)
+    return losses
+'''
+
+
+def _train(old, new):
+    assert old in _TRAIN, old
+    return _TRAIN.replace(old, new)
+
+
 def _worked(old, new):
     assert old in _WORKED, old
     return _WORKED.replace(old, new)
@@ -172,7 +196,7 @@ def _worked(old, new):
 VARIANTS = {
     # Exercise 1: the engine
     "engine_rules_overwrite": bug(
-        "value_engine_answer", ENGINE + OPS + WORKED, "`=` instead of `+=` in the + and * rules",
+        "value_engine_answer", ENGINE + OPS + WORKED + TRAIN, "`=` instead of `+=` in the + and * rules",
         # every graph with a fork is wrong, and f(x, y) of notebook 04 uses x three times
         _engine(("self.grad += out.grad\n            other.grad += out.grad",
                  "self.grad = out.grad\n            other.grad = out.grad"),
@@ -180,17 +204,18 @@ VARIANTS = {
                  "self.grad = other.data * out.grad\n            other.grad = self.data")),
         hints=("autograd.overwritten",)),
     "engine_mul_not_swapped": bug(
-        "value_engine_answer", ENGINE + OPS + WORKED, "mul rule not swapped (each factor's own "
+        "value_engine_answer", ENGINE + OPS + WORKED + TRAIN, "mul rule not swapped (each factor's own "
         "value)", _engine(("self.grad += other.data * out.grad\n            other.grad += "
                            "self.data * out.grad",
                            "self.grad += self.data * out.grad\n            other.grad += "
                            "other.data * out.grad"))),
     "engine_no_topological_order": bug(
-        "value_engine_answer", ("value_engine_hidden", "value_operations_hidden"),
+        "value_engine_answer", ENGINE + OPS[1:],
         "backward() walks the graph depth-first, applying each rule when it reaches the node",
-        # right on trees and where only leaves fork (every visible test, and all four worked
-        # examples), wrong when an intermediate node is used twice: its rule runs before all its
-        # gradient has arrived, then again
+        # right on trees and where only leaves fork (the operations' visible graphs, all four
+        # worked examples and the training loop's network), wrong when an intermediate node is used twice: its rule runs before
+        # all its gradient has arrived, then again (the engine's visible c = 2a, L = c + c gives
+        # dL/da = 8, not 4)
         _engine(('''        order, seen = [], set()
 
         def visit(v):
@@ -207,9 +232,22 @@ VARIANTS = {
         while todo:
             v = todo.pop()
             v._backward()
-            todo.extend(v._prev)'''))),
+            todo.extend(v._prev)''')), hints=("autograd.revisits",)),
+    "engine_topo_no_visited_set": bug(
+        "value_engine_answer", ENGINE + OPS[1:],
+        "topological sort without a visited set",
+        # a node reached along two paths enters the order twice and runs its rule twice; on
+        # trees and forks of leaves only (b = a + a) it is right, so only an inner fork shows it
+        _engine(("order, seen = [], set()", "order = []"),
+                ("""            if v not in seen:
+                seen.add(v)
+                for p in v._prev:
+                    visit(p)
+                order.append(v)""", """            for p in v._prev:
+                visit(p)
+            order.append(v)""")), hints=("autograd.revisits",)),
     "engine_no_seed": bug(
-        "value_engine_answer", ENGINE + OPS + WORKED, "forgets to set the output's grad to 1",
+        "value_engine_answer", ENGINE + OPS + WORKED + TRAIN, "forgets to set the output's grad to 1",
         _engine(("        self.grad = 1.0\n", ""))),
     "engine_iterative_topo": alt("value_engine_answer", "iterative topological sort with a stack",
         _engine(('''        order, seen = [], set()
@@ -296,21 +334,21 @@ class Value:
 '''),
     # Exercise 2: more operations
     "ops_tanh_of_input": bug(
-        "value_operations_answer", OPS, "tanh' as 1 - x^2 of the input x",
-        # no worked example uses tanh
+        "value_operations_answer", OPS_VISIBLE + (TANH,) + TRAIN, "tanh' as 1 - x^2 of the input x",
+        # no worked example uses tanh; the network of the training loop does
         _operations("(1 - out.data ** 2)", "(1 - self.data ** 2)"),
         hints=("autograd.tanh_input",)),
     "ops_exp_of_input": bug(
-        "value_operations_answer", OPS + WORKED, "exp rule multiplies by the input",
+        "value_operations_answer", OPS_VISIBLE + (EXP,) + WORKED, "exp rule multiplies by the input",
         # every sigmoid of the worked examples goes through exp
         _operations("self.grad += out.data * out.grad", "self.grad += self.data * out.grad")),
     "ops_relu_no_upstream": bug(
-        "value_operations_answer", OPS + WORKED, "relu rule forgets out.grad (the upstream "
+        "value_operations_answer", OPS_VISIBLE + (RELU,) + WORKED, "relu rule forgets out.grad (the upstream "
         "gradient)",
         # the pattern circuit's max is built from relu, under a factor 2
         _operations("self.grad += (self.data > 0) * out.grad", "self.grad += (self.data > 0)")),
     "ops_pow_without_n": bug(
-        "value_operations_answer", OPS + WORKED, "power rule without the factor n",
+        "value_operations_answer", OPS_VISIBLE + (ARITHMETIC, POW) + WORKED + TRAIN, "power rule without the factor n",
         # 1 / u is u ** -1: without n = -1 the neuron's gradients are exactly negated
         _operations("self.grad += n * self.data ** (n - 1) * out.grad",
                     "self.grad += self.data ** (n - 1) * out.grad"), hints=("sign",)),
@@ -456,4 +494,41 @@ def pattern_autograd(x, y, z, w):
     for wi, xi in zip(w[:2], x):
         z = z + wi * xi
     f = (1 + (z / 2).tanh()) / 2''')),
+    # Exercise 4: the training loop
+    "train_no_zero_grad": bug(
+        "train_xor_answer", TRAIN, "the loop of section 4 as it was: no zero_grad",
+        _train("        model.zero_grad()\n", ""), hints=("autograd.no_zero_grad",)),
+    "train_zero_grad_after_backward": bug(
+        "train_xor_answer", TRAIN, "zero_grad between backward() and the update: no step moves",
+        _train("        model.zero_grad()\n        loss.backward()\n",
+               "        loss.backward()\n        model.zero_grad()\n")),
+    "train_uphill": bug(
+        "train_xor_answer", TRAIN, "a step along the gradient (+=)",
+        _train("p.data -= lr * p.grad", "p.data += lr * p.grad"), hints=("train.uphill",)),
+    "train_late_loss": bug(
+        "train_xor_answer", TRAIN, "each loss recorded after its update",
+        _train("        losses.append(loss.data)\n",
+               "        losses.append(xor_loss(model).data)\n"), hints=("train.late_loss",)),
+    "train_zero_grad_last": alt(
+        "train_xor_answer", "zero_grad at the end of each step, after the update (the first "
+        "backward() starts from 0 anyway)",
+        _train("        model.zero_grad()\n", "").replace(
+            "        losses.append(loss.data)\n",
+            "        losses.append(loss.data)\n        model.zero_grad()\n")),
+    "train_by_hand": alt("train_xor_answer", "parameters listed once, grads zeroed by hand, "
+                                             "p.data = p.data - lr * p.grad", '''
+def train_xor(hidden, seed, steps, lr):
+    model = MLP(2, [hidden, 1], seed=seed)
+    params = model.parameters()
+    losses = []
+    for step_number in range(steps):
+        for p in params:
+            p.grad = 0.0
+        loss = xor_loss(model)
+        loss.backward()
+        losses.append(float(loss.data))
+        for p in params:
+            p.data = p.data - lr * p.grad
+    return losses
+'''),
 }

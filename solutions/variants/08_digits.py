@@ -2,13 +2,13 @@
 points) and differently written correct answers (each must get full marks)."""
 from autograder.submissions import alt, bug
 
-RELU = ("relu_layer_visible", "relu_layer_hidden")
 SOFTMAX = ("softmax_loss_visible", "softmax_loss_hidden")
 BWD = ("network_backward_visible", "network_backward_hidden")
 SGD = ("sgd_visible", "sgd_hidden")
-# network_backward is built from the student's own Relu and SoftmaxWithLoss (as the notebook
-# asks), so a layer bug that changes the network's gradients loses the network's points too.
-RELU_NET, SOFTMAX_NET = RELU + BWD, SOFTMAX + BWD
+# network_backward is built from the student's own SoftmaxWithLoss (as the notebook asks), so a
+# layer bug that changes the network's gradients loses the network's points too. (Its Relu is
+# notebook 06's, pasted, and graded there.)
+SOFTMAX_NET = SOFTMAX + BWD
 
 _RELU = '''
 class Relu:
@@ -81,59 +81,6 @@ def _edit(text, old, new):
 
 
 VARIANTS = {
-    # Relu
-    "relu_mask_at_zero": bug("relu_answer", RELU, "mask x >= 0 (passes the gradient at 0)",
-                             _edit(_RELU, "self.mask = x > 0", "self.mask = x >= 0"),
-                             hints=("relu.at_zero",)),
-    "relu_mask_of_output": bug("relu_answer", RELU_NET, "mask on the output, out >= 0 (always true)", '''
-class Relu:
-    def forward(self, x):
-        self.out = np.maximum(0, x)
-        return self.out
-
-    def backward(self, dout):
-        return dout * (self.out >= 0)
-'''),
-    "relu_no_dout": bug("relu_answer", RELU_NET, "returns the mask, not dout times it",
-                        _edit(_RELU, "return dout * self.mask", "return self.mask * 1.0"),
-                        hints=("upstream",)),
-    "relu_times_output": bug("relu_answer", RELU_NET, "dout times the output instead of the mask", '''
-class Relu:
-    def forward(self, x):
-        self.out = np.maximum(0, x)
-        return self.out
-
-    def backward(self, dout):
-        return dout * self.out
-'''),
-    "relu_class_cache": bug("relu_answer", RELU, "mask kept on the class, shared by every layer",
-                            _edit(_RELU, "self.mask = x > 0", "Relu.mask = x > 0")),
-    "relu_where_input": alt("relu_answer", "keeps the input, np.where in backward", '''
-class Relu:
-    def forward(self, x):
-        self.x = x
-        return np.where(x > 0, x, 0)
-
-    def backward(self, dout):
-        return np.where(self.x > 0, dout, 0.0)
-'''),
-    "relu_copy_and_zero": alt("relu_answer", "Deep Learning from Scratch's copy and boolean index", '''
-class Relu:
-    def __init__(self):
-        self.mask = None
-
-    def forward(self, x):
-        self.mask = (x <= 0)
-        out = x.copy()
-        out[self.mask] = 0
-        return out
-
-    def backward(self, dout):
-        dout = dout.copy()
-        dout[self.mask] = 0
-        dx = dout
-        return dx
-'''),
     # SoftmaxWithLoss
     "softmax_no_max": bug("softmax_loss_answer", ("softmax_loss_hidden",),
                           "no max subtraction (overflows on large scores)",
