@@ -163,12 +163,15 @@ def similarity(args):
     from .submissions import source_notebook
     written = sim.hardcoded(answers, sim.visible_tests(source_notebook(args.assignment)),
                             solution)
+    from .borrowed import matches
+    from .insight import class_prints
+    taken = matches(args.assignment, *class_prints(course, args.assignment))
     out = Path(args.out or course.root / "export")
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{args.assignment}_similarity" \
         f"{'' if args.lang == 'en' else '_' + args.lang}.html"
     path.write_text(sim.page(args.assignment, found, settings, len(answers), args.lang,
-                             written), encoding="utf-8")
+                             written, taken), encoding="utf-8")
     print(f"{len(answers)} students compared; {len(found)} pairs (evidence for a person to "
           "review, never a grade):")
     for p in found:
@@ -177,6 +180,10 @@ def similarity(args):
         print(f"answers holding the numbers of a visible worked example ({len(written)}):")
     for student, cell, values in written:
         print(f"  {student}: {cell} ({', '.join(f'{v:g}' for v in values)})")
+    if taken:
+        print(f"hidden checks that returned another student's right values ({len(taken)}):")
+    for student, exercise, other in taken:
+        print(f"  {student}: {exercise} (right for {other}'s cases)")
     print(f"side by side: {path}")
 
 

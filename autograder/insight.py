@@ -270,3 +270,21 @@ def term(insights):
         out.append({"mistake": key, "assignments": {a: sorted(w) for a, w in by.items()},
                     "persisting": sorted(s for s, c in counts.items() if c > 1)})
     return out
+
+
+def class_prints(course, assignment):
+    """({student: {exercise: fingerprint}} of the failing hidden checks in the class's graded
+    notebooks, [every graded student])."""
+    students = sorted(p.parent.name for p in (course.root / "autograded").glob(f"*/{assignment}")
+                      if p.is_dir())
+    failing = {}
+    for student in students:
+        for nb in _graded_notebooks(course, assignment, student):
+            for cell in nb.cells:
+                meta = cell.metadata.get("backprop")
+                entries = meta.get(DIAGNOSIS) if isinstance(meta, dict) else None
+                for entry in entries if isinstance(entries, list) else ():
+                    if isinstance(entry, dict) and not entry.get("passed") and \
+                            isinstance(entry.get("values"), str):
+                        failing.setdefault(student, {})[entry["exercise"]] = entry["values"]
+    return failing, students

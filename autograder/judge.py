@@ -19,7 +19,7 @@ from course.grading.report import GradingError
 from course.i18n import _
 from course.tolerance import EXACT, Tolerance
 
-from . import cells
+from . import borrowed, cells
 
 
 @dataclass
@@ -76,17 +76,20 @@ def _kernel_error(cell):
 
 DIAGNOSIS = "diagnosis"
 """The key, under a judged test cell's metadata.backprop, of what the judge found per hidden
-check: [{"exercise", "passed", "hints", "wrong", "stage", "kind"}]. The autograded notebook keeps
-it, and the instructor's class insight (autograder/insight.py) reads it back; no grade depends
-on it. It is written on every judged test cell, so a submitted notebook cannot bring its own."""
+check: [{"exercise", "passed", "hints", "wrong", "stage", "kind", "values"}]. The autograded
+notebook keeps it, and the instructor's class insight (autograder/insight.py) reads it back; no
+grade depends on it. It is written on every judged test cell, so a submitted notebook cannot
+bring its own."""
 
 
-def diagnosis(exercise, error=None, kind=None):
-    """One hidden check's entry of DIAGNOSIS: passed if neither `error` nor `kind`."""
+def diagnosis(exercise, error=None, kind=None, values=None):
+    """One hidden check's entry of DIAGNOSIS: passed if neither `error` nor `kind`; `values`,
+    the fingerprint of what a failing check returned (autograder/borrowed.py)."""
     return {"exercise": exercise, "passed": error is None and kind is None,
             "hints": list(getattr(error, "hints", ())), "wrong": list(getattr(error, "wrong", ())),
             "stage": getattr(error, "stage", None),
-            "kind": kind or getattr(error, "kind", None) or ("other" if error else None)}
+            "kind": kind or getattr(error, "kind", None) or ("other" if error else None),
+            "values": values}
 
 
 def _judge_hidden(checks, recs, student, cell):
@@ -112,7 +115,8 @@ def _judge_hidden(checks, recs, student, cell):
             error = GradingError(_("the hidden test's record of {exercise} is unreadable "
                                    "({error}).", exercise=exercise, error=raised),
                                  kind="unreadable record")
-        found.append(diagnosis(exercise, error))
+        found.append(diagnosis(exercise, error, values=None if error is None else
+                               borrowed.recorded(assignment, exercise, rec.get("results"))))
         if error is not None:
             messages.append(str(error))
     cell.metadata["backprop"] = {DIAGNOSIS: found}

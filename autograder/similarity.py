@@ -234,18 +234,19 @@ def hardcoded(answers, tests, solution):
     return found
 
 
-def page(assignment, found, settings, students, lang="en", written=()):
+def page(assignment, found, settings, students, lang="en", written=(), taken=()):
     """The HTML page: the statement, the settings with their help, each pair side by side, the
-    answers that hold a worked example's numbers."""
+    answers that hold a worked example's numbers, the hidden checks that returned another
+    student's right values (`taken`: autograder/borrowed.py's matches)."""
     previous = i18n.lang()
     i18n.use(lang)
     try:
-        return _page(assignment, found, settings, students, lang, written)
+        return _page(assignment, found, settings, students, lang, written, taken)
     finally:
         i18n.use(previous)
 
 
-def _page(assignment, found, settings, students, lang, written):
+def _page(assignment, found, settings, students, lang, written, taken=()):
     e = html.escape
     title = e(_("Answer similarity: {assignment}", assignment=assignment))
     parts = [f"<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>"
@@ -276,6 +277,14 @@ def _page(assignment, found, settings, students, lang, written):
         parts += [f"<li>{e(student)}, <code>{e(cell)}</code>: "
                   f"{e(', '.join(f'{v:g}' for v in values))}</li>"
                   for student, cell, values in written]
+        parts.append("</ul>")
+    if taken:
+        heading = _("Hidden checks that returned another student's right values (each "
+                    "student's hidden cases are drawn for them)")
+        parts.append(f"<h2>{e(heading)}</h2><ul>")
+        parts += ["<li>" + e(_("{student}, {exercise}: the values that are right for {other}'s "
+                               "cases", student=student, exercise=exercise, other=other))
+                  + "</li>" for student, exercise, other in taken]
         parts.append("</ul>")
     parts.append("</body></html>")
     return "\n".join(parts)

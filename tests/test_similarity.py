@@ -84,3 +84,20 @@ def test_an_answer_holding_the_worked_example_is_named_and_no_variant_is():
                    for name, v in load_variants(assignment).items()}
         answers.update(solution=dict(solution), starter=dict(starter))
         assert hardcoded(answers, visible_tests(source_notebook(assignment)), solution) == []
+
+
+def test_a_fingerprint_reads_numbers_not_their_packaging():
+    """Do a tuple and the reference's named outputs with the same numbers give one fingerprint,
+    do numbers that differ past the compared digits not, and does an answer with too few
+    different numbers (a sign, a label) get none, so that it never matches by chance?"""
+    import numpy as np
+
+    from autograder import borrowed
+    cases = [(0.1 * i, np.array([i, i + 0.5])) for i in range(1, 5)]
+    named = [{"dy": np.array([i, i + 0.5]), "dx": 0.1 * i} for i in range(1, 5)]
+    assert borrowed.fingerprint(cases) == borrowed.fingerprint(named) is not None
+    assert borrowed.fingerprint([(0.1 * i + 1e-12, np.array([i, i + 0.5]))
+                                 for i in range(1, 5)]) == borrowed.fingerprint(cases)
+    assert borrowed.fingerprint([(0.1 * i + 1e-3, np.array([i, i + 0.5]))
+                                 for i in range(1, 5)]) != borrowed.fingerprint(cases)
+    assert borrowed.fingerprint([(1,), (-1,), (1,), (-1,)] * 3) is None
