@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_grading.py [-n 40] [-j 2] [-k 8] [--rounds 2]
         [--assignment 02_chain_rule --assignment 05_vectorized_layers] [--baseline CHECKOUT]
+        [--realistic]
 
 On the demo class (autograder.demo: n students of each assignment, the same downloads collected
 into identical course folders) it measures, in one run:
@@ -12,6 +13,10 @@ into identical course folders) it measures, in one run:
      the same (sanitized) notebooks with nbclient, on k of them (target <= 1.2x), with the
      pipeline's one-off start-up (its sandboxes and zygotes) separated out;
   3. the profile: the median seconds per part of grading one notebook, from the outcomes.
+With --realistic, the class is not the demo class (every kind of answer the demo shows, crashes
+and oddities included) but what a real class hands in: a third of the students wrote a scratch
+cell of their own (a helper and a print), a third have a typical bug (the assignment's simulated
+bugs in turn), two left the notebook blank, the rest answered correctly.
 With --baseline, the pipeline of another checkout (an earlier commit, with its own .venv from
 `make install-test`: git worktree add --detach ../base <commit>) grades a copy of the same class
 in the same ABBA rounds, so that a change's cost is measured under the same load.
@@ -35,6 +40,7 @@ from nbclient import NotebookClient
 from autograder.collect import collect
 from autograder.demo import build_class
 from autograder.release import release
+from autograder.submissions import build_submission, load_variants, submit
 from autograder.workspace import REPO, Course, env
 from course import environment
 
@@ -73,6 +79,32 @@ def bare(notebooks, cwd):
     return time.monotonic() - start
 
 
+SCRATCH = ("def my_check(a, b):\n    \"\"\"My own helper.\"\"\"\n    return abs(a - b) < 1e-9\n\n\n"
+           "print('scratch: trying things out', my_check(1.0, 1.0))\n")
+"""A student's own cell: the clean room then runs (it keeps the helper, not the print)."""
+
+
+def realistic_class(courses, assignment, n):
+    """Submit the same realistic class of `n` students into every course of `courses`."""
+    import nbformat
+    release_nb = nbformat.read(str(courses[0].root / "release" / assignment /
+                                   f"{assignment}.ipynb"), as_version=4)
+    bugs = [v for v in load_variants(assignment).values() if v.kind == "bug"]
+    for i in range(n):
+        if i < 2:
+            nb = build_submission(release_nb, assignment, blank=True)
+        elif i % 3 == 1:
+            nb = build_submission(release_nb, assignment, bugs[i % len(bugs)].answers)
+        else:
+            nb = build_submission(release_nb, assignment)
+            if i % 3 == 0:
+                first = next(j for j, c in enumerate(nb.cells)
+                             if c.get("metadata", {}).get("nbgrader", {}).get("solution"))
+                nb.cells.insert(first, nbformat.v4.new_code_cell(SCRATCH))
+        for course in courses:
+            submit(course.root, f"student{i:03d}", assignment, nb)
+
+
 def profile(course, assignments):
     """{part: median seconds per notebook} over every graded outcome of the course."""
     parts = {}
@@ -95,6 +127,9 @@ def main():
                         help="rounds of the side-by-side comparison (default: %(default)s)")
     parser.add_argument("--assignment", action="append",
                         help="assignments graded (default: 02_chain_rule, 05_vectorized_layers)")
+    parser.add_argument("--realistic", action="store_true",
+                        help="a realistic class (scratch cells, typical bugs, a few blank) "
+                             "instead of the demo class")
     parser.add_argument("--baseline", type=Path,
                         help="a checkout of another commit, with its own .venv, whose pipeline "
                              "grades a copy of the class in the same rounds")
@@ -113,6 +148,9 @@ def main():
         for course in courses:
             release(assignments, course=course)
         for assignment in assignments:
+            if args.realistic:
+                realistic_class(courses, assignment, args.n)
+                continue
             roster, archive = build_class(ours, assignment, args.n,
                                           out=Path(tmp) / "downloads" / assignment)
             for course in courses:
