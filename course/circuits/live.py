@@ -119,8 +119,9 @@ def live_state(circuit, inputs, backward=None, *, call=None, dout=1.0):
                 if w in student and not NUMERIC.agree(student[w], numerical[w]))
     name = getattr(backward, "__name__", "backward")
     if bad:
-        text = _("{name} disagrees with the numerical gradient on {grads} (drawn in red; numbers "
-                 "in the table).", name=name, grads=", ".join("d" + w for w in bad))
+        text = _("{name} disagrees with the numerical gradient on {grads} (drawn as thick dashed "
+                 "wires with a cross ✗; numbers in the table).", name=name,
+                 grads=", ".join("d" + w for w in bad))
     else:
         text = _("{name} agrees with the numerical gradients on all {n} wires.", name=name,
                  n=len(student))
@@ -128,7 +129,7 @@ def live_state(circuit, inputs, backward=None, *, call=None, dout=1.0):
 
 
 def picture(circuit, state, title=None):
-    """The circuit's SVG for this state (values green above, gradients red below)."""
+    """The circuit's SVG for this state (values green above, gradients purple below)."""
     return draw_circuit(circuit, state.values, state.shown, mismatch=state.mismatch, title=title)
 
 

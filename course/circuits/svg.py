@@ -1,9 +1,10 @@
 """Draw a circuit as in the lecture notes: forward values in green above each wire, gradients in
-red below. A pure function from numbers to an SVG string (testable without Jupyter)."""
+purple below; a wrong gradient's wire thick and dashed, with a cross.
+A pure function from numbers to an SVG string (testable without Jupyter)."""
 from html import escape
 
 from ..i18n import _
-from ..style import GRADIENT, INK, VALUE, WRONG
+from ..style import GRADIENT, INK, MISMATCH_DASH, VALUE, WRONG
 
 DX, DY, R, MARGIN = 150, 74, 19, 46
 
@@ -39,8 +40,9 @@ def _num(v, decimals):
 def draw_circuit(circuit, values, grads=None, *, mismatch=(), decimals=2, title=None):
     """SVG of `circuit` with `values` (wire -> forward value) and `grads` (wire -> gradient).
 
-    Wires named in `mismatch` are drawn red with a marker: the student's gradient there
-    disagrees with the numerical one. Every label carries data-wire="<name>" for tests.
+    Wires named in `mismatch` are drawn thick and dashed, with a cross on the wire and after
+    the gradient (never by colour alone): the student's gradient there disagrees with the
+    numerical one. Every label carries data-wire="<name>" for tests.
     """
     grads = grads or {}
     col, row = _layout(circuit)
@@ -65,10 +67,11 @@ def draw_circuit(circuit, values, grads=None, *, mismatch=(), decimals=2, title=
             targets = [(x0 + DX * 0.6 + R, y0)]
         bad = wire in mismatch
         stroke = WRONG if bad else INK
+        dash = f' stroke-dasharray="{MISMATCH_DASH}"' if bad else ""
         for i, (x1, y1) in enumerate(targets):
             end = x1 - R if i < len(circuit.consumers(wire)) else x1
             parts.append(f'<line x1="{x0:.1f}" y1="{y0:.1f}" x2="{end:.1f}" y2="{y1:.1f}" '
-                         f'stroke="{stroke}" stroke-width="{3 if bad else 1.5}" '
+                         f'stroke="{stroke}" stroke-width="{3.5 if bad else 1.5}"{dash} '
                          f'class="wire{" mismatch" if bad else ""}" data-wire="{escape(wire)}"/>')
         if len(targets) > 1:  # a fork: gradients from the branches add up here
             parts.append(f'<circle cx="{x0:.1f}" cy="{y0:.1f}" r="4" fill="{INK}" class="fork" '
@@ -76,6 +79,12 @@ def draw_circuit(circuit, values, grads=None, *, mismatch=(), decimals=2, title=
                          '</title></circle>')
         lx = x0 + min(DX - 2 * R, targets[0][0] - x0 - R) / 2 if wire in gate_of or targets else x0
         ly = y0 + (targets[0][1] - y0) * 0.5 * (lx - x0) / max(targets[0][0] - x0, 1)
+        if bad:  # the cross on the wire, near its start, clear of the numbers
+            cx = x0 + 13
+            cy = y0 + (targets[0][1] - y0) * 13 / max(targets[0][0] - x0, 1)
+            parts.append(f'<path d="M{cx - 6:.1f},{cy - 6:.1f} l12,12 m0,-12 l-12,12" '
+                         f'stroke="{WRONG}" stroke-width="2.5" class="cross" '
+                         f'data-wire="{escape(wire)}"/>')
         if wire in values:
             text = _num(values[wire], decimals)
             parts.append(f'<text x="{lx:.1f}" y="{ly - 7:.1f}" text-anchor="middle" '

@@ -1,5 +1,5 @@
 """The graph behind a Value (notebook 07): every node with its data (green, above its wire) and
-its grad (red, below), drawn like the lecture's circuits by course.circuits.svg.
+its grad (purple, below), drawn like the lecture's circuits by course.circuits.svg.
 
 Pure functions of the Value objects: they read only `data`, `grad`, `_prev` and `_op`, the
 attributes of micrograd's Value that the notebook's class keeps too.
@@ -81,7 +81,8 @@ def graph(out, names=None):
 
 def value_graph_svg(out, names=None, *, mismatch=(), title=None, decimals=2):
     """SVG of the graph behind `out`, data above and grad below every wire; leaves named in
-    `mismatch` are drawn red (their grad disagrees with centred differences)."""
+    `mismatch` are drawn thick, dashed and crossed (their grad disagrees with centred
+    differences)."""
     shape, values, grads = graph(out, names)
     return draw_circuit(shape, values, grads, mismatch=mismatch, decimals=decimals, title=title)
 
