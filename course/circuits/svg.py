@@ -1,6 +1,7 @@
 """Draw a circuit as in the lecture notes: forward values in green above each wire, gradients in
 purple below; a wrong gradient's wire thick and dashed, with a cross.
 A pure function from numbers to an SVG string (testable without Jupyter)."""
+import base64
 from html import escape
 
 from ..i18n import _
@@ -10,10 +11,16 @@ DX, DY, R, MARGIN = 150, 74, 19, 46
 
 
 class Svg(str):
-    """An SVG string that Jupyter displays as a picture."""
+    """An SVG string that Jupyter displays as a picture: as HTML, an <img> no wider than the
+    output area (JupyterLab shows a bare SVG at its full width, clipped in a narrow window)."""
 
     def _repr_svg_(self):
         return str(self)
+
+    def _repr_html_(self):
+        data = base64.b64encode(str(self).encode()).decode()
+        return (f'<img src="data:image/svg+xml;base64,{data}" class="circuit" '
+                'style="max-width:100%;height:auto">')
 
 
 def _layout(circuit):
@@ -49,10 +56,16 @@ def draw_circuit(circuit, values, grads=None, *, mismatch=(), decimals=2, title=
     ncol = max(col.values()) + 1
     width = MARGIN * 2 + 30 + ncol * DX
     height = MARGIN * 2 + (max(row.values())) * DY + 30
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
-             f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="sans-serif" font-size="13">']
+    top = 24 if title else 0  # room for the title above the drawing, never clipped
+    # Drawn at its size where there is room, scaled down to its output area's width where there
+    # is not (max-width), keeping its proportions (the viewBox).
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" '
+             f'height="{height + top:.0f}" viewBox="0 {-top} {width:.0f} {height + top:.0f}" '
+             'style="max-width:100%;height:auto;display:block" class="circuit" '
+             'font-family="sans-serif" font-size="13">']
     if title:
-        parts.append(f'<text x="8" y="16" fill="{INK}" font-weight="bold">{escape(title)}</text>')
+        parts.append(f'<text x="8" y="{16 - top}" fill="{INK}" font-weight="bold">'
+                     f'{escape(title)}</text>')
     gate_of = {g.out: g for g in circuit.gates}
     for wire in circuit.wires:
         x0, y0 = _xy(col[wire], row[wire])

@@ -58,6 +58,8 @@ def sigmoid_axes(lo=-8.0, hi=8.0):
     t = np.linspace(lo, hi, 321)
     st, dst = np.array([sigmoid_point(v) for v in t]).T
     fig = sigmoid_figure(t, st, dst)
+    fig.axes[0].set_title(" ")  # laid out with room for the widget's title (set per point)
+    fig.tight_layout()
     return fig, fig.axes[0]
 
 

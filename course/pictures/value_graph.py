@@ -4,7 +4,11 @@ its grad (purple, below), drawn like the lecture's circuits by course.circuits.s
 Pure functions of the Value objects: they read only `data`, `grad`, `_prev` and `_op`, the
 attributes of micrograd's Value that the notebook's class keeps too.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from grandalf.graphs import Edge, Vertex
+from grandalf.graphs import Graph as _Graph
+from grandalf.layouts import SugiyamaLayout
 
 from ..circuits.svg import draw_circuit
 from ..i18n import _
@@ -76,7 +80,36 @@ def graph(out, names=None):
         wire[id(out)] = "out"
     values = {wire[id(v)]: float(v.data) for v in topological(out)}
     grads = {wire[id(v)]: float(v.grad) for v in topological(out)}
-    return Graph(tuple(leaves), tuple(gates)), values, grads
+    shape = Graph(tuple(leaves), tuple(gates))
+    return replace(shape, place=layered(shape)), values, grads
+
+
+class _Box:
+    """The size grandalf gives a node: every node the same."""
+    w = h = 10
+
+
+def layered(shape):
+    """((wire, column, row), ...): the graph in layers, as graphviz's dot would draw it, by
+    grandalf's Sugiyama layout (layering, crossing reduction, positions in a layer).
+
+    It lays out the graph reversed, from the output: a node's layer is its longest distance to
+    the output, so every leaf sits one column left of the first gate that reads it (a constant
+    mixed in late is not drawn at the far left with a wire across the whole picture), and the
+    order within each layer is chosen to cross as few wires as it can."""
+    vertex = {w: Vertex(w) for w in shape.wires}
+    for v in vertex.values():
+        v.view = _Box()
+    pairs = {(g.out, w) for g in shape.gates for w in g.inputs}
+    layout = SugiyamaLayout(_Graph(list(vertex.values()),
+                                   [Edge(vertex[a], vertex[b]) for a, b in sorted(pairs)]).C[0])
+    layout.init_all(roots=[vertex[shape.gates[-1].out]])
+    layout.draw(3)
+    last = max(layout.grx[v].rank for v in vertex.values())
+    xs = sorted({v.view.xy[0] for v in vertex.values()})
+    step = min((b - a for a, b in zip(xs, xs[1:])), default=1.0)
+    return tuple((w, last - layout.grx[v].rank, (v.view.xy[0] - xs[0]) / step * 0.5)
+                 for w, v in vertex.items())
 
 
 def value_graph_svg(out, names=None, *, mismatch=(), title=None, decimals=2):

@@ -41,6 +41,12 @@ def number(label, value, lo, hi, step=0.01):
     return slider, widgets.HBox([slider, text])
 
 
+def png_image():
+    """The PNG a picture widget repaints: never wider than its output area (it scales down,
+    keeping its proportions, where the window is narrower than the figure)."""
+    return widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+
+
 def slider(label, value, lo, hi, step=0.01):
     """A short slider with a short label, for the picture widgets."""
     return widgets.FloatSlider(value=value, min=lo, max=hi, step=step, description=label,
@@ -56,7 +62,7 @@ class FigureWidget(widgets.VBox):
         self.controls, self.figure, self.ax = controls, fig, ax
         self.blit, self.moving = Blit(fig), []
         self.keep = {ax.title, *ax.spines.values()}  # permanent artists, repainted not removed
-        self.image, self.message = widgets.Image(format="png"), widgets.HTML()
+        self.image, self.message = png_image(), widgets.HTML()
         super().__init__([widgets.HBox(list(controls.values())), self.image, self.message])
         for control in controls.values():
             control.observe(self.redraw, names="value")

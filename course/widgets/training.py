@@ -18,6 +18,7 @@ from ..grading.report import failure
 from ..i18n import _
 from ..pictures.digits import CurvesPicture
 from ..pictures.training import TrainingPicture
+from .controls import png_image
 
 
 class TrainingView(widgets.VBox):
@@ -36,7 +37,7 @@ class TrainingView(widgets.VBox):
         self.buttons["Start"].on_click(lambda _: self.start())
         self.buttons["Stop"].on_click(lambda _: self.stop())
         self.buttons["Step"].on_click(lambda _: self.tick() and self.redraw())
-        self.image, self.status = widgets.Image(format="png"), widgets.HTML()
+        self.image, self.status = png_image(), widgets.HTML()
         super().__init__([widgets.HBox(list(self.buttons.values())), self.image, self.status])
         self.redraw()
 

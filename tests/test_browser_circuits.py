@@ -1,0 +1,90 @@
+"""The circuits in a real browser, at the widths students use: JupyterLab from this venv with its
+file browser open, headless Chromium, every cell of a solution notebook run (so every live circuit
+draws the student's gradients), then every circuit's drawing measured against its output area.
+
+Never skipped: if Chromium or a notebook's circuits are missing, this fails and says so.
+"""
+import os
+import time
+from contextlib import contextmanager
+
+import pytest
+
+from autograder.workspace import REPO
+from tests.test_browser import (
+    ARGS,
+    ARTIFACTS,
+    CHROMIUM,
+    jupyter_lab,
+    run_every_cell,
+    wait_for_kernel,
+)
+
+WIDTHS = (900, 1400)
+"""Window widths (px): a laptop's half screen, and a full one."""
+
+
+@contextmanager
+def notebook_page(notebook, workdir, *, lang=None, width=1400):
+    """A page of JupyterLab showing `notebook` (a solution notebook, English or Korean) with the
+    file browser open and every cell run; yields the page."""
+    from playwright.sync_api import sync_playwright
+    assert os.access(CHROMIUM, os.X_OK), f"{CHROMIUM} is missing: install Debian's chromium"
+    folder = workdir / "notebooks"
+    folder.mkdir()
+    source = (REPO / "solutions" / "notebooks" / f"{notebook}.ipynb" if lang != "ko" else
+              REPO / "translations" / "ko" / "source_notebooks" / notebook / f"{notebook}.ipynb")
+    (folder / f"{notebook}.ipynb").write_bytes(source.read_bytes())
+    ARTIFACTS.mkdir(exist_ok=True)
+    with jupyter_lab(folder, workdir, lang=lang) as (base, token), sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        page = browser.new_page(viewport={"width": width, "height": 1000})
+        try:
+            page.goto(f"{base}/lab/tree/{notebook}.ipynb?token={token}")
+            page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=30000)
+            wait_for_kernel(page, base, token)
+            if not page.locator(".jp-FileBrowser").is_visible():
+                page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab").first.click()
+            page.locator(".jp-FileBrowser").wait_for(state="visible", timeout=10000)
+            run_every_cell(page)
+            yield page
+        finally:
+            page.screenshot(path=str(ARTIFACTS / f"browser-circuits-{notebook}-{lang or 'en'}"
+                                                  ".png"))
+            browser.close()
+
+
+OUTSIDE = """() => {
+  const out = [];
+  const pictures = document.querySelectorAll(
+      '.jp-OutputArea-output svg, .jp-OutputArea-output img');
+  for (const el of pictures) {
+    const area = el.closest('.jp-OutputArea-output');
+    const a = area.getBoundingClientRect(), b = el.getBoundingClientRect();
+    if (b.width === 0) { out.push({what: el.tagName, why: 'not drawn (zero width)'}); continue; }
+    const title = el.querySelector ? (el.querySelector('title') || {}).textContent : null;
+    if (b.left < a.left - 1 || b.right > a.right + 1 || b.top < a.top - 1)
+      out.push({what: el.tagName + ' ' + (title || el.getAttribute('alt') || ''),
+                picture: [b.left, b.top, b.right], area: [a.left, a.top, a.right]});
+  }
+  return {count: pictures.length, outside: out};
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("notebook, circuits", [
+    ("02_chain_rule", 3), ("03_sigmoid_neuron", 4), ("04_staged_backprop", 4),
+    ("07_autograd", 1)])
+def test_every_circuit_lies_inside_its_output_area(notebook, circuits, tmp_path):
+    """At 900 px and at 1400 px window width, file browser open, is every circuit (and every
+    picture) drawn inside its output area, none clipped at the right or the top?"""
+    started = time.monotonic()
+    with notebook_page(notebook, tmp_path) as page:
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 1000})
+            page.wait_for_timeout(500)  # JupyterLab lays out again on resize
+            found = page.evaluate(OUTSIDE)
+            drawn = page.locator(".jp-OutputArea-output svg").count()
+            assert drawn >= circuits, f"{notebook} at {width} px: {drawn} circuits drawn"
+            assert found["outside"] == [], f"{notebook} at {width} px: {found['outside']}"
+    assert time.monotonic() - started < 240
