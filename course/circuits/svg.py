@@ -12,7 +12,10 @@ DX, DY, R, MARGIN = 150, 74, 19, 46
 
 class Svg(str):
     """An SVG string that Jupyter displays as a picture: as HTML, an <img> no wider than the
-    output area (JupyterLab shows a bare SVG at its full width, clipped in a narrow window)."""
+    output area (JupyterLab shows a bare SVG at its full width, clipped in a narrow window),
+    whose alt text is `alt`, the picture said in words."""
+
+    alt = ""
 
     def _repr_svg_(self):
         return str(self)
@@ -20,7 +23,28 @@ class Svg(str):
     def _repr_html_(self):
         data = base64.b64encode(str(self).encode()).decode()
         return (f'<img src="data:image/svg+xml;base64,{data}" class="circuit" '
-                'style="max-width:100%;height:auto">')
+                f'alt="{escape(self.alt)}" style="max-width:100%;height:auto">')
+
+
+def describe(circuit, values, grads=None, mismatch=(), decimals=2):
+    """The circuit in words, for a screen reader: every wire's value and gradient, in forward
+    order, and where a gradient is wrong."""
+    grads = grads or {}
+    wires = []
+    for wire in circuit.wires:
+        if wire not in values:
+            continue
+        value = number_text(values[wire], decimals)
+        wires.append(_("{wire} = {value}, gradient {grad}", wire=wire, value=value,
+                       grad=number_text(grads[wire], decimals)) if wire in grads else
+                     f"{wire} = {value}")
+    text = _("Circuit of {n} gates. Each wire's value and gradient: {wires}.",
+             n=len(circuit.gates), wires="; ".join(wires))
+    bad = [w for w in circuit.wires if w in mismatch]
+    if bad:
+        text += " " + _("Wrong gradient (thick dashed wire with a cross) on {wires}.",
+                        wires=", ".join("d" + w for w in bad))
+    return text
 
 
 def _layout(circuit):
@@ -39,7 +63,7 @@ def _xy(col, row):
     return MARGIN + 30 + col * DX, MARGIN + row * DY
 
 
-def _num(v, decimals):
+def number_text(v, decimals):
     text = f"{v:.{decimals}f}"
     return "0." + "0" * decimals if text.lstrip("-") == "0." + "0" * decimals else text
 
@@ -52,6 +76,9 @@ def draw_circuit(circuit, values, grads=None, *, mismatch=(), decimals=2, title=
     numerical one. Every label carries data-wire="<name>" for tests.
     """
     grads = grads or {}
+    alt = describe(circuit, values, grads, mismatch, decimals)
+    if title:
+        alt = f"{title}. {alt}"
     col, row = _layout(circuit)
     ncol = max(col.values()) + 1
     width = MARGIN * 2 + 30 + ncol * DX
@@ -62,7 +89,8 @@ def draw_circuit(circuit, values, grads=None, *, mismatch=(), decimals=2, title=
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" '
              f'height="{height + top:.0f}" viewBox="0 {-top} {width:.0f} {height + top:.0f}" '
              'style="max-width:100%;height:auto;display:block" class="circuit" '
-             'font-family="sans-serif" font-size="13">']
+             f'role="img" aria-label="{escape(alt)}" font-family="sans-serif" font-size="13">',
+             f"<title>{escape(alt)}</title>"]
     if title:
         parts.append(f'<text x="8" y="{16 - top}" fill="{INK}" font-weight="bold">'
                      f'{escape(title)}</text>')
@@ -99,13 +127,13 @@ def draw_circuit(circuit, values, grads=None, *, mismatch=(), decimals=2, title=
                          f'stroke="{WRONG}" stroke-width="2.5" class="cross" '
                          f'data-wire="{escape(wire)}"/>')
         if wire in values:
-            text = _num(values[wire], decimals)
+            text = number_text(values[wire], decimals)
             parts.append(f'<text x="{lx:.1f}" y="{ly - 7:.1f}" text-anchor="middle" '
                          f'fill="{VALUE}" class="value" data-wire="{escape(wire)}">{text}</text>')
         if wire in grads:
             mark = " ✗" if bad else ""
             weight = ' font-weight="bold"' if bad else ""
-            text = _num(grads[wire], decimals) + mark
+            text = number_text(grads[wire], decimals) + mark
             parts.append(f'<text x="{lx:.1f}" y="{ly + 17:.1f}" text-anchor="middle" '
                          f'fill="{GRADIENT}" class="grad{" mismatch" if bad else ""}" '
                          f'data-wire="{escape(wire)}"{weight}>{text}</text>')
@@ -119,4 +147,6 @@ def draw_circuit(circuit, values, grads=None, *, mismatch=(), decimals=2, title=
         parts.append(f'<text x="{x:.1f}" y="{y + 4.5:.1f}" text-anchor="middle" fill="{INK}" '
                      f'font-size="{12 if len(gate.label) > 2 else 15}">{escape(gate.label)}</text>')
     parts.append("</svg>")
-    return Svg("\n".join(parts))
+    svg = Svg("\n".join(parts))
+    svg.alt = alt
+    return svg

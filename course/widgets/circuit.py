@@ -24,7 +24,8 @@ class LiveCircuit(widgets.VBox):
         self.dout, row = number(_("upstream gradient df/d(out)"), float(dout), -3.0, 3.0)
         rows.append(row)
         self.picture, self.message, self.table = widgets.HTML(), widgets.HTML(), widgets.HTML()
-        super().__init__([*rows, self.picture, self.message, self.table])
+        self.narration = widgets.HTML()
+        super().__init__([*rows, self.picture, self.message, self.table, self.narration])
         for slider in (*self.sliders.values(), self.dout):
             slider.observe(self.redraw, names="value")
         self.redraw()
@@ -37,3 +38,5 @@ class LiveCircuit(widgets.VBox):
         color = WRONG if self.state.mismatch else INK
         self.message.value = f'<span style="color:{color}">{escape(self.state.message)}</span>'
         self.table.value = live.table_html(self.state)
+        self.narration.value = live.LIVE_REGION.format(
+            text=escape(live.narration(self.circuit, self.state)))

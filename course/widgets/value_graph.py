@@ -4,6 +4,7 @@ from html import escape
 
 import ipywidgets as widgets
 
+from ..circuits import live
 from ..pictures.value_graph import live_graph
 from ..style import INK, WRONG
 from .controls import clean, number
@@ -19,8 +20,8 @@ class ValueGraphView(widgets.VBox):
             lo, hi = ranges.get(name, (-4.0, 4.0))
             self.sliders[name], row = number(name, float(start), lo, hi)
             rows.append(row)
-        self.picture, self.message = widgets.HTML(), widgets.HTML()
-        super().__init__([*rows, self.picture, self.message])
+        self.picture, self.message, self.narration = widgets.HTML(), widgets.HTML(), widgets.HTML()
+        super().__init__([*rows, self.picture, self.message, self.narration])
         for slider in self.sliders.values():
             slider.observe(self.redraw, names="value")
         self.redraw()
@@ -31,3 +32,7 @@ class ValueGraphView(widgets.VBox):
         self.picture.value = self.state.svg
         color = WRONG if self.state.mismatch or not self.state.svg else INK
         self.message.value = f'<span style="color:{color}">{escape(self.state.message)}</span>'
+        said = self.state.message
+        if self.state.grads:
+            said += " " + live.input_gradients(self.state.grads)
+        self.narration.value = live.LIVE_REGION.format(text=escape(said))
