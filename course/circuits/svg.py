@@ -7,6 +7,9 @@ from html import escape
 from ..i18n import _
 from ..style import GRADIENT, INK, MISMATCH_DASH, VALUE, WRONG
 
+PALE = "#fff1b8"
+"""The fill of the gate the step-through is at (its thick outline says it without colour)."""
+
 DX, DY, R, MARGIN = 150, 74, 19, 46
 
 
@@ -68,12 +71,14 @@ def number_text(v, decimals):
     return "0." + "0" * decimals if text.lstrip("-") == "0." + "0" * decimals else text
 
 
-def draw_circuit(circuit, values, grads=None, *, mismatch=(), decimals=2, title=None):
+def draw_circuit(circuit, values, grads=None, *, mismatch=(), decimals=2, title=None,
+                 current=None):
     """SVG of `circuit` with `values` (wire -> forward value) and `grads` (wire -> gradient).
 
     Wires named in `mismatch` are drawn thick and dashed, with a cross on the wire and after
     the gradient (never by colour alone): the student's gradient there disagrees with the
-    numerical one. Every label carries data-wire="<name>" for tests.
+    numerical one. The gate writing wire `current` (a step of the backward pass) is drawn with a
+    thick outline. Every label carries data-wire="<name>" for tests.
     """
     grads = grads or {}
     alt = describe(circuit, values, grads, mismatch, decimals)
@@ -142,8 +147,10 @@ def draw_circuit(circuit, values, grads=None, *, mismatch=(), decimals=2, title=
                          f'class="name" data-wire="{escape(wire)}">{escape(wire)}</text>')
     for gate in circuit.gates:
         x, y = _xy(col[gate.out], row[gate.out])
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{R}" fill="white" stroke="{INK}" '
-                     f'stroke-width="1.5" class="gate" data-wire="{escape(gate.out)}"/>')
+        now = gate.out == current
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{R}" fill="{PALE if now else "white"}" '
+                     f'stroke="{INK}" stroke-width="{4 if now else 1.5}" '
+                     f'class="gate{" current" if now else ""}" data-wire="{escape(gate.out)}"/>')
         parts.append(f'<text x="{x:.1f}" y="{y + 4.5:.1f}" text-anchor="middle" fill="{INK}" '
                      f'font-size="{12 if len(gate.label) > 2 else 15}">{escape(gate.label)}</text>')
     parts.append("</svg>")
