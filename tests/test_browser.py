@@ -281,9 +281,11 @@ def test_step_and_start_in_08s_curves_view_train_and_redraw_on_the_page(tmp_path
             status = view.locator(".widget-html-content").last
             before = image.get_attribute("src")
             view.locator("button", has_text="Step").first.click()
+            # the picture is an <img> in an HTML widget (course.widgets.controls.PngPicture):
+            # each repaint puts a new <img> in the view, so read the view's, not the old one's
             page.wait_for_function(
-                "([img, old]) => img.getAttribute('src') !== old",
-                arg=[image.element_handle(), before], timeout=20000)
+                "([view, old]) => view.querySelector('img').getAttribute('src') !== old",
+                arg=[view.first.element_handle(), before], timeout=20000)
             assert re.match(r"step 1: loss \d", status.inner_text()), status.inner_text()
             view.locator("button", has_text="Start").first.click()
             end = time.monotonic() + 60

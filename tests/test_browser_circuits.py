@@ -88,3 +88,46 @@ def test_every_circuit_lies_inside_its_output_area(notebook, circuits, tmp_path)
             assert drawn >= circuits, f"{notebook} at {width} px: {drawn} circuits drawn"
             assert found["outside"] == [], f"{notebook} at {width} px: {found['outside']}"
     assert time.monotonic() - started < 240
+
+
+def _product_lines(text):
+    """Every "a × b = c" in `text` as numbers (the step-through's arithmetic)."""
+    import re
+    number = r"(-?\d+\.\d+)"
+    return [tuple(float(v) for v in m) for m in
+            re.findall(rf"{number} × {number} = {number}", text)]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang, forth, back", [("en", "step ▶", "◀ step back"),
+                                               ("ko", "한 단계 ▶", "◀ 한 단계 뒤로")])
+def test_stepping_through_02s_backward_pass_shows_the_chain_rule(lang, forth, back, tmp_path):
+    """In 02's live circuit at the worked example, does "step" mark the mul gate and show
+    dq = z × df = -4.00 × 1.00 = -4.00, the next step the add gate, every product shown right,
+    and "step back" return to the first step (English and Korean buttons)?"""
+    with notebook_page("02_chain_rule", tmp_path, lang=None if lang == "en" else lang) as page:
+        widget = page.locator(".jp-Notebook .jp-CodeCell").filter(
+            has_text="live_circuit(XYZ").first.locator(".jp-OutputArea-output").filter(
+            has=page.locator(".course-slider")).first
+        widget.scroll_into_view_if_needed()
+        rule = widget.locator(".step-rule")
+        widget.locator("button", has_text=forth).click()
+        rule.locator(".rule").first.wait_for(timeout=10000)
+        first = rule.inner_text()
+        assert "dq = z × df = -4.00 × 1.00 = -4.00" in first, first
+        assert widget.locator('svg circle.gate.current[data-wire="f"]').count() == 1
+        widget.locator("button", has_text=forth).click()
+        said_in = "([el, text]) => el.querySelector('.step-rule').innerText.includes(text)"
+        page.wait_for_function(said_in, arg=[widget.element_handle(), "dx = 1 × dq"],
+                               timeout=10000)
+        second = rule.inner_text()
+        assert widget.locator('svg circle.gate.current[data-wire="q"]').count() == 1
+        widget.screenshot(path=str(ARTIFACTS / f"step-through-02-{lang}.png"))
+        products = _product_lines(first + "\n" + second)
+        assert len(products) == 4
+        assert all(abs(a * b - c) <= 0.011 for a, b, c in products), products
+        said = widget.locator('[role="status"]').text_content()
+        assert "dx = 1 × dq = 1.00 × -4.00 = -4.00" in said, said
+        widget.locator("button", has_text=back).click()
+        page.wait_for_function(said_in, arg=[widget.element_handle(), "dq = z × df"],
+                               timeout=10000)

@@ -25,7 +25,7 @@ def _panel(ax):
     if ax.get_title():
         parts.append(_clean(ax.get_title()) + ".")
     if ax.images:
-        parts.append(_("A heat map."))
+        parts.append(_("A shaded image (a heat map or coloured regions)."))
     x, y = _clean(ax.get_xlabel()), _clean(ax.get_ylabel())
     if x or y:
         parts.append(_("Horizontal axis: {x}; vertical axis: {y}.", x=x or "-", y=y or "-"))
