@@ -131,3 +131,29 @@ def test_stepping_through_02s_backward_pass_shows_the_chain_rule(lang, forth, ba
         widget.locator("button", has_text=back).click()
         page.wait_for_function(said_in, arg=[widget.element_handle(), "dq = z × df"],
                                timeout=10000)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang, forth", [("en", "step ▶"), ("ko", "한 단계 ▶")])
+def test_stepping_through_07s_traced_graph_shows_the_chain_rule(lang, forth, tmp_path):
+    """In 07's value graph (the pattern circuit traced by the notebook's Value), does "step"
+    mark the output's node and show its rule, d2 = (the other factor) × dout = -10.00 × 1.00,
+    and every product shown right over three steps (English and Korean)?"""
+    with notebook_page("07_autograd", tmp_path, lang=None if lang == "en" else lang) as page:
+        widget = page.locator(".jp-Notebook .jp-CodeCell").filter(
+            has_text="value_graph_view(").first.locator(".jp-OutputArea-output").filter(
+            has=page.locator(".course-slider")).first
+        widget.scroll_into_view_if_needed()
+        changed = "([el, old]) => el.querySelector('.step-rule').innerText !== old"
+        shown = [widget.locator(".step-rule").inner_text()]
+        for _ in range(3):
+            widget.locator("button", has_text=forth).click()
+            page.wait_for_function(changed, arg=[widget.element_handle(), shown[-1]],
+                                   timeout=10000)
+            shown.append(widget.locator(".step-rule").inner_text())
+        shown = shown[1:]
+        assert "× 1.00 = -10.00" in shown[0] and "d2 = " in shown[0], shown[0]
+        assert widget.locator("svg circle.gate.current").count() == 1
+        products = _product_lines("\n".join(shown))
+        assert len(products) >= 4
+        assert all(abs(a * b - c) <= 0.011 for a, b, c in products), products

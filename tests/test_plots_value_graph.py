@@ -107,3 +107,30 @@ def test_the_traced_pattern_graph_is_layered_without_crossings():
     lines = _segments(value_graph_svg(out, leaves))
     crossings = [(a, b) for i, a in enumerate(lines) for b in lines[i + 1:] if _cross(a, b)]
     assert crossings == []
+
+
+def test_the_traced_graph_steps_back_to_the_grads_of_backward():
+    """Does the step-through of 07's traced pattern circuit (its ops evaluated by label) end at
+    the grad backward() gave every node, its first step the output's mul by the constant 2?"""
+    from course.circuits.steps import backward_steps, gradients_after, rule_lines
+    leaves = {k: Value(v) for k, v in dict(x=3.0, y=-4.0, z=2.0, w=-1.0).items()}
+    out = _pattern(**leaves)
+    out.backward()
+    shape, data, grads = graph(out, leaves)
+    steps = backward_steps(shape, data)
+    assert len(steps) == len(shape.gates)
+    final = gradients_after(shape, steps, len(steps))
+    for wire, g in grads.items():
+        assert abs(final[wire] - g) < 1e-6, wire
+    first = rule_lines(steps[0])
+    assert first[1] == f"d2 = {shape.gates[-2].out} × d{shape.output} = -10.00 × 1.00 = -10.00"
+
+
+def test_the_value_graph_view_steps_through_the_backward_pass():
+    """In the value graph widget: does "step" mark the output's node and say its rule?"""
+    view = value_graph_view(Value, _pattern, dict(x=3.0, y=-4.0, z=2.0, w=-1.0))
+    assert not view.stepping.forth.disabled
+    view.stepping.forth.click()
+    out = view.state.shape.output
+    assert f'class="gate current" data-wire="{out}"' in view.picture.value
+    assert "d2 = " in view.stepping.rule.value and "d2 = " in view.narration.value

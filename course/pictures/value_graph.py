@@ -4,6 +4,7 @@ its grad (purple, below), drawn like the lecture's circuits by course.circuits.s
 Pure functions of the Value objects: they read only `data`, `grad`, `_prev` and `_op`, the
 attributes of micrograd's Value that the notebook's class keeps too.
 """
+import math
 from dataclasses import dataclass, field, replace
 
 from grandalf.graphs import Edge, Vertex
@@ -18,12 +19,31 @@ LABELS = {"+": "+", "*": "×"}
 """How an op is written in its node (others as the class names them: exp, tanh, **2 ...)."""
 
 
+RULES = {"+": ("+", lambda vs: sum(vs)), "×": ("*", lambda vs: math.prod(vs)),
+         "exp": ("exp", lambda vs: math.exp(vs[0])), "tanh": ("tanh", lambda vs: math.tanh(vs[0])),
+         "relu": ("relu", lambda vs: max(vs[0], 0.0))}
+"""The ops whose forward the step-through can evaluate (by their label), as course.circuits.model
+names them, and "**n" (a power)."""
+
+
 @dataclass(frozen=True)
 class Node:
     """One computed Value as a gate of the drawing: `out` is its wire, `inputs` its inputs'."""
     label: str
     inputs: tuple
     out: str
+
+    @property
+    def op(self):
+        return RULES[self.label][0] if self.label in RULES else self.label
+
+    def apply(self, values):
+        """The node's value from its inputs' (for the local gradients of the step-through);
+        KeyError for an op the course does not know."""
+        vs = [values[w] for w in self.inputs]
+        if self.label.startswith("**"):
+            return float(vs[0] ** float(self.label[2:]))
+        return float(RULES[self.label][1](vs))
 
 
 @dataclass(frozen=True)
@@ -36,6 +56,10 @@ class Graph:
     @property
     def wires(self):
         return (*self.inputs, *(g.out for g in self.gates))
+
+    @property
+    def output(self):
+        return self.gates[-1].out
 
     def consumers(self, wire):
         return [g for g in self.gates if wire in g.inputs]
@@ -130,6 +154,10 @@ class LiveGraph:
     """The same by centred differences of the expression's forward value."""
     mismatch: tuple = ()
     message: str = ""
+    shape: object = None
+    """The Graph drawn (for the step-through), None when nothing is drawn."""
+    values: dict = field(default_factory=dict)
+    """Every node's data, by wire."""
 
 
 def _why(exc):
@@ -162,5 +190,6 @@ def live_graph(value_class, build, values, h=1e-6):
     message = (_("grad differs from centred differences at {names}", names=", ".join(mismatch))
                if mismatch else _("output {out:.4g}; every input's grad agrees with centred "
                                   "differences", out=float(out.data)))
-    return LiveGraph(value_graph_svg(out, leaves, mismatch=mismatch), grads, numeric, mismatch,
-                     message)
+    shape, data, node_grads = graph(out, leaves)
+    return LiveGraph(draw_circuit(shape, data, node_grads, mismatch=mismatch), grads, numeric,
+                     mismatch, message, shape, data)
