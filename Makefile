@@ -24,6 +24,9 @@ export PATH := $(BIN):$(PATH)
 HUB_PYTHON  ?= /usr/bin/python3
 HUB_VENV    ?= $(CURDIR)/.venv-hub
 CHP_VERSION := 5.3.0
+# axe-core, the accessibility engine tests/test_browser_a11y.py runs in the page (from npm, into
+# the venv: nothing is fetched while the tests run).
+AXE_VERSION := 4.14.1
 
 .PHONY: lab release test test-fast lint system-deps install install-test install-hub solutions demo clean-work help
 
@@ -48,8 +51,9 @@ $(VENV)/.installed: $(VENV)/bin/python requirements.txt pyproject.toml
 	$(BIN)/pip install -q -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt Makefile
 	$(BIN)/pip install -q -r requirements-test.txt
+	npm install --prefix $(VENV)/axe --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION)
 	touch $@
 
 install: $(VENV)/.installed

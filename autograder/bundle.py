@@ -24,7 +24,7 @@ NAME = "backprop-course"
 # What a student's machine needs to run the notebooks (versions from requirements.txt).
 STUDENT_PACKAGES = ("jupyterlab", "notebook", "ipywidgets", "jupyterlab_widgets",
                     "widgetsnbextension", "ipykernel", "numpy", "matplotlib",
-                    "koreanize-matplotlib")
+                    "koreanize-matplotlib", "grandalf", "anywidget")
 
 PYPROJECT = """\
 [build-system]

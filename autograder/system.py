@@ -45,7 +45,8 @@ FONTS = Need("fonts-dejavu-core", "the fonts the pictures and the browser draw l
 VENV = Need("python3-venv", "the JupyterHub environment, built from Debian's Python",
             files="/usr/lib/python3*/ensurepip/__init__.py")
 NODE = Need("nodejs", "JupyterHub's proxy (configurable-http-proxy)", command="node")
-NPM = Need("npm", "installing JupyterHub's proxy", command="npm")
+NPM = Need("npm", "installing JupyterHub's proxy, and axe-core for the accessibility test",
+           command="npm")
 
 TARGETS = {
     "test": (SANDBOX, BROWSER, DATABASE, FONTS, VENV, NODE, NPM),

@@ -102,6 +102,11 @@ def cases(n):
            setter(live_circuit(STAGED, inputs=dict(x=3.0, y=-4.0)).sliders["x"]), sweep)
     yield ("live_circuit STAGED, upstream gradient",
            setter(live_circuit(STAGED, inputs=dict(x=3.0, y=-4.0)).dout), sweep)
+    stepper = live_circuit(STAGED, inputs=dict(x=3.0, y=-4.0))
+
+    def step_forth_and_back(_):  # one step of the backward pass, each way
+        stepper.step(+1 if stepper.k < len(stepper.steps) else -len(stepper.steps))
+    yield "live_circuit STAGED, a backward step", step_forth_and_back, sweep
     yield "perceptron_widget w1", setter(perceptron_widget().controls["w1"]), sweep
     yield ("perceptron_widget dataset",
            setter(perceptron_widget().controls["dataset"]), ["OR", "XOR", "AND"] * (n // 3 + 1))

@@ -1,15 +1,20 @@
 """One palette and one plot box for every picture of the course, so a colour means one thing
-in every notebook: green is a forward value, red a gradient (or something wrong), blue and
-orange the two classes of a truth table."""
+in every notebook: green is a forward value, purple a gradient, blue and orange the two classes
+of a truth table. Green and purple stay apart under deuteranopia and protanopia (the red-green
+pair did not: tests/test_palette.py measures it), and nothing wrong is told by hue alone: a
+circuit marks a wrong gradient with a thick dashed wire and a cross (MISMATCH_NAME)."""
 
 INK = "#24292f"
 """Lines, text, gate outlines."""
 VALUE = "#1a7f37"
 """Forward values (green, above the wires, as in the lecture notes); also "this is right"."""
-GRADIENT = "#cf222e"
-"""Gradients (red, below the wires)."""
-WRONG = GRADIENT
-"""A wire, box or bar that is wrong: red and bold, so it is the first thing the eye finds."""
+GRADIENT = "#8a1c7c"
+"""Gradients (purple, below the wires)."""
+WRONG = "#cf222e"
+"""A wire, box or bar that is wrong: red and bold, and always with a shape that says so too (a
+dashed wire and a cross, a frame and the right label), never by its colour alone."""
+MISMATCH_DASH = "7 4"
+"""The stroke-dasharray of a wire whose gradient is wrong (drawn thick, with a cross)."""
 MUTED = "#8c8c8c"
 """Everything that is not the point of the picture."""
 

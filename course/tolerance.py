@@ -1,9 +1,9 @@
 """When two numbers agree: the course's one comparison rule and the tolerances it is used with.
 
 Everything that compares numbers imports this module: the checker's verdicts (visible and hidden
-tests, the grader's judging outside the kernel), the live circuit's red wires, the sigmoid
-widget's tick, the layer drivers' own-cache check and the recognised-mistake hints. So a widget
-and the grader can never disagree about the same two numbers.
+tests, the grader's judging outside the kernel), the live circuit's dashed (wrong) wires, the
+sigmoid widget's tick, the layer drivers' own-cache check and the recognised-mistake hints. So a
+widget and the grader can never disagree about the same two numbers.
 
 The rule is symmetric: a and b agree where |a - b| <= atol + rtol * max(|a|, |b|).
 nan and inf agree with nothing (not even themselves), unless `same_nan` says otherwise.

@@ -15,7 +15,7 @@ SLOW_TIERS = {"hostile", "e2e", "pipeline", "accuracy", "postgres", "browser", "
 ASSIGNMENTS = set(assignments())
 
 SPLIT = {"test_accuracy.py", "test_e2e_assignments.py", "test_record_protocol.py",
-         "test_browser.py"}
+         "test_browser.py", "test_browser_circuits.py"}
 """Modules whose tests may run on different pytest-xdist workers (`--dist loadgroup`): one group
 per assignment (or per test, for the browser), each with its own module-scoped fixtures. Every
 other module is one group, so its module-scoped fixtures (a class graded once) are built once.

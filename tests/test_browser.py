@@ -119,14 +119,17 @@ def run_every_cell(page, timeout_ms=30000):
 
 
 def drag_slider(page, slider, fraction):
-    """Drag a noUiSlider handle to `fraction` of its track, as a mouse would."""
+    """Drag a course slider's thumb (course.widgets.slider: a range input) to `fraction` of its
+    track, as a mouse would: press on the thumb where the value is, move, release."""
     slider.scroll_into_view_if_needed()
-    track = slider.locator(".noUi-target").bounding_box()
-    handle = slider.locator(".noUi-handle").bounding_box()
-    page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
+    track = slider.locator("input[type=range]")
+    box = track.bounding_box()
+    lo, hi, now = (float(track.get_attribute(k) or track.input_value()) for k in ("min", "max",
+                                                                                 "value"))
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + (now - lo) / (hi - lo) * box["width"], y)
     page.mouse.down()
-    page.mouse.move(track["x"] + fraction * track["width"], handle["y"] + handle["height"] / 2,
-                    steps=8)
+    page.mouse.move(box["x"] + fraction * box["width"], y, steps=8)
     page.mouse.up()
 
 
@@ -155,7 +158,7 @@ def browse_widget(root_dir, notebook, workdir, screenshot, call, wire, expected,
             assert cell.count() >= 1, f"no cell calling {call}...) on the page"
             cell.first.scroll_into_view_if_needed()
             widget = cell.first.locator(".jp-OutputArea-output").filter(
-                has=page.locator("svg text.grad")).filter(has=page.locator(".widget-slider"))
+                has=page.locator("svg text.grad")).filter(has=page.locator(".course-slider"))
             try:
                 widget.first.wait_for(timeout=30000)
             except Exception as error:
@@ -164,18 +167,18 @@ def browse_widget(root_dir, notebook, workdir, screenshot, call, wire, expected,
                                      f"the cell's output area shows: {shown!r}") from error
             grad = widget.locator(f'svg text.grad[data-wire="{wire}"]')
             before = number(grad)
-            sliders = widget.locator(".widget-slider")
+            sliders = widget.locator(".course-slider")
             drag_slider(page, sliders.first, 0.8)
             end = time.monotonic() + 10
             while True:
-                readouts = [number(sliders.nth(i).locator(".widget-readout"))
+                readouts = [float(sliders.nth(i).locator("input[type=number]").input_value())
                             for i in range(sliders.count())]
                 after = number(grad)
                 if abs(after - expected(readouts)) <= 0.011 or time.monotonic() > end:
                     break
                 time.sleep(0.1)
             widget.first.scroll_into_view_if_needed()
-            labels = [sliders.nth(i).locator(".widget-label").text_content()
+            labels = [sliders.nth(i).locator("label").text_content()
                       for i in range(sliders.count())]
             first = page.locator(".jp-Notebook .jp-Cell").first.inner_text()
             return readouts, before, after, labels, first
@@ -278,9 +281,11 @@ def test_step_and_start_in_08s_curves_view_train_and_redraw_on_the_page(tmp_path
             status = view.locator(".widget-html-content").last
             before = image.get_attribute("src")
             view.locator("button", has_text="Step").first.click()
+            # the picture is an <img> in an HTML widget (course.widgets.controls.PngPicture):
+            # each repaint puts a new <img> in the view, so read the view's, not the old one's
             page.wait_for_function(
-                "([img, old]) => img.getAttribute('src') !== old",
-                arg=[image.element_handle(), before], timeout=20000)
+                "([view, old]) => view.querySelector('img').getAttribute('src') !== old",
+                arg=[view.first.element_handle(), before], timeout=20000)
             assert re.match(r"step 1: loss \d", status.inner_text()), status.inner_text()
             view.locator("button", has_text="Start").first.click()
             end = time.monotonic() + 60

@@ -91,7 +91,7 @@ def test_curves_view_trains_only_when_asked_and_records_accuracy():
         done.append(n)
         return 1.0 / len(done)
     view = curves_view(step, lambda: (0.5, 0.4), max_epochs=3)
-    assert done == [] and bytes(view.image.value).startswith(b"\x89PNG")
+    assert done == [] and bytes(view.image.png).startswith(b"\x89PNG")
     view.start()
     assert view.steps == [1, 2, 3] and view.accuracies == [(0.5, 0.4)] * 3
 

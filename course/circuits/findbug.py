@@ -2,9 +2,10 @@
 
 Each student is shown one bug of a small set, picked like their hidden cases (course.grading
 .seeds). The buggy backward returns the gradient of every wire but the output, so the live
-circuit can compare each one with centred differences and paint the wrong ones red; the student
-names the wires where the red starts and writes the fix. Which wires those are is not computed
-here: that is the instructor's answer key (solutions/reference), and this module only draws.
+circuit can compare each one with centred differences and mark the wrong ones (a thick dashed
+wire with a cross); the student names the wires where the dashed wires start and writes the fix.
+Which wires those are is not computed here: that is the instructor's answer key
+(solutions/reference), and this module only draws.
 """
 import inspect
 from dataclasses import dataclass
@@ -24,7 +25,8 @@ class BugSet:
     order: tuple
     """The wires whose gradients the backward returns, in the order it returns them."""
     example: dict
-    """The worked example: the live circuit's starting inputs, where every bug shows in red."""
+    """The worked example: the live circuit's starting inputs, where every bug shows (as dashed
+    wires)."""
     bugs: tuple
     """The buggy backward functions, each called like the fix: backward(*inputs, dout)."""
 
@@ -96,7 +98,8 @@ def named_wires(answer, inputs):
     answer key is a function of the bug's name, inputs["bug"]."""
     names = answer(inputs["bug"]) if callable(answer) else answer
     if names is None:
-        raise GradingError(_("BUGGY_WIRES is still None: name the wire(s) where the red starts."))
+        raise GradingError(_("BUGGY_WIRES is still None: name the wire(s) where the dashed wires "
+                             "start."))
     names = [names] if isinstance(names, str) else names
     try:
         names = set(names)
@@ -109,5 +112,6 @@ def named_wires(answer, inputs):
         raise GradingError(_("BUGGY_WIRES names {names}, which is not a wire of this circuit (its "
                              "wires: {wires}).", names=", ".join(strange), wires=", ".join(wires)))
     if not names:
-        raise GradingError(_("BUGGY_WIRES names no wire: name the wire(s) where the red starts."))
+        raise GradingError(_("BUGGY_WIRES names no wire: name the wire(s) where the dashed wires "
+                             "start."))
     return [1.0 if w in names else 0.0 for w in wires]

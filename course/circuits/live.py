@@ -13,7 +13,7 @@ from ..grading.report import failure
 from ..i18n import _
 from ..style import WRONG
 from ..tolerance import NUMERIC
-from .svg import draw_circuit
+from .svg import draw_circuit, number_text
 
 
 @dataclass
@@ -119,8 +119,9 @@ def live_state(circuit, inputs, backward=None, *, call=None, dout=1.0):
                 if w in student and not NUMERIC.agree(student[w], numerical[w]))
     name = getattr(backward, "__name__", "backward")
     if bad:
-        text = _("{name} disagrees with the numerical gradient on {grads} (drawn in red; numbers "
-                 "in the table).", name=name, grads=", ".join("d" + w for w in bad))
+        text = _("{name} disagrees with the numerical gradient on {grads} (drawn as thick dashed "
+                 "wires with a cross ✗; numbers in the table).", name=name,
+                 grads=", ".join("d" + w for w in bad))
     else:
         text = _("{name} agrees with the numerical gradients on all {n} wires.", name=name,
                  n=len(student))
@@ -128,8 +129,29 @@ def live_state(circuit, inputs, backward=None, *, call=None, dout=1.0):
 
 
 def picture(circuit, state, title=None):
-    """The circuit's SVG for this state (values green above, gradients red below)."""
+    """The circuit's SVG for this state (values green above, gradients purple below)."""
     return draw_circuit(circuit, state.values, state.shown, mismatch=state.mismatch, title=title)
+
+
+def narration(circuit, state, decimals=2):
+    """One sentence for a screen reader's live region: the output, the inputs' gradients and
+    what the widget says about the student's (said again after every change)."""
+    out = circuit.output
+    grads = {w: state.shown[w] for w in circuit.inputs}
+    return (f"{out} = {number_text(state.values[out], decimals)}. "
+            f"{input_gradients(grads, decimals)} {state.message}")
+
+
+def input_gradients(grads, decimals=2):
+    """"Gradients of the inputs: dx = ..., dy = ...." for {input: gradient}."""
+    return _("Gradients of the inputs: {grads}.", grads=", ".join(
+        f"d{w} = {number_text(g, decimals)}" for w, g in grads.items()))
+
+
+LIVE_REGION = ('<p role="status" aria-live="polite" class="narration" style="position:absolute;'
+               'width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);'
+               'white-space:nowrap">{text}</p>')
+"""A live region a screen reader reads aloud whenever its text changes, drawn nowhere."""
 
 
 def table_html(state):

@@ -21,7 +21,7 @@ def neuron_inputs(w, x):
 
 
 def neuron_circuit(w, x, dout=1.0, title=None):
-    """SVG of the neuron at (w, x): values in green above the wires, gradients in red below."""
+    """SVG of the neuron at (w, x): values in green above the wires, gradients in purple below."""
     inputs = neuron_inputs(w, x)
     return draw_circuit(NEURON, NEURON.forward(inputs), NEURON.numerical_grads(inputs, dout),
                         title=title or "f(w, x) = σ(w0 x0 + w1 x1 + w2)")
@@ -58,6 +58,8 @@ def sigmoid_axes(lo=-8.0, hi=8.0):
     t = np.linspace(lo, hi, 321)
     st, dst = np.array([sigmoid_point(v) for v in t]).T
     fig = sigmoid_figure(t, st, dst)
+    fig.axes[0].set_title(" ")  # laid out with room for the widget's title (set per point)
+    fig.tight_layout()
     return fig, fig.axes[0]
 
 

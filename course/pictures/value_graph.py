@@ -1,10 +1,15 @@
 """The graph behind a Value (notebook 07): every node with its data (green, above its wire) and
-its grad (red, below), drawn like the lecture's circuits by course.circuits.svg.
+its grad (purple, below), drawn like the lecture's circuits by course.circuits.svg.
 
 Pure functions of the Value objects: they read only `data`, `grad`, `_prev` and `_op`, the
 attributes of micrograd's Value that the notebook's class keeps too.
 """
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
+
+from grandalf.graphs import Edge, Vertex
+from grandalf.graphs import Graph as _Graph
+from grandalf.layouts import SugiyamaLayout
 
 from ..circuits.svg import draw_circuit
 from ..i18n import _
@@ -14,12 +19,31 @@ LABELS = {"+": "+", "*": "×"}
 """How an op is written in its node (others as the class names them: exp, tanh, **2 ...)."""
 
 
+RULES = {"+": ("+", lambda vs: sum(vs)), "×": ("*", lambda vs: math.prod(vs)),
+         "exp": ("exp", lambda vs: math.exp(vs[0])), "tanh": ("tanh", lambda vs: math.tanh(vs[0])),
+         "relu": ("relu", lambda vs: max(vs[0], 0.0))}
+"""The ops whose forward the step-through can evaluate (by their label), as course.circuits.model
+names them, and "**n" (a power)."""
+
+
 @dataclass(frozen=True)
 class Node:
     """One computed Value as a gate of the drawing: `out` is its wire, `inputs` its inputs'."""
     label: str
     inputs: tuple
     out: str
+
+    @property
+    def op(self):
+        return RULES[self.label][0] if self.label in RULES else self.label
+
+    def apply(self, values):
+        """The node's value from its inputs' (for the local gradients of the step-through);
+        KeyError for an op the course does not know."""
+        vs = [values[w] for w in self.inputs]
+        if self.label.startswith("**"):
+            return float(vs[0] ** float(self.label[2:]))
+        return float(RULES[self.label][1](vs))
 
 
 @dataclass(frozen=True)
@@ -32,6 +56,10 @@ class Graph:
     @property
     def wires(self):
         return (*self.inputs, *(g.out for g in self.gates))
+
+    @property
+    def output(self):
+        return self.gates[-1].out
 
     def consumers(self, wire):
         return [g for g in self.gates if wire in g.inputs]
@@ -76,12 +104,42 @@ def graph(out, names=None):
         wire[id(out)] = "out"
     values = {wire[id(v)]: float(v.data) for v in topological(out)}
     grads = {wire[id(v)]: float(v.grad) for v in topological(out)}
-    return Graph(tuple(leaves), tuple(gates)), values, grads
+    shape = Graph(tuple(leaves), tuple(gates))
+    return replace(shape, place=layered(shape)), values, grads
+
+
+class _Box:
+    """The size grandalf gives a node: every node the same."""
+    w = h = 10
+
+
+def layered(shape):
+    """((wire, column, row), ...): the graph in layers, as graphviz's dot would draw it, by
+    grandalf's Sugiyama layout (layering, crossing reduction, positions in a layer).
+
+    It lays out the graph reversed, from the output: a node's layer is its longest distance to
+    the output, so every leaf sits one column left of the first gate that reads it (a constant
+    mixed in late is not drawn at the far left with a wire across the whole picture), and the
+    order within each layer is chosen to cross as few wires as it can."""
+    vertex = {w: Vertex(w) for w in shape.wires}
+    for v in vertex.values():
+        v.view = _Box()
+    pairs = {(g.out, w) for g in shape.gates for w in g.inputs}
+    layout = SugiyamaLayout(_Graph(list(vertex.values()),
+                                   [Edge(vertex[a], vertex[b]) for a, b in sorted(pairs)]).C[0])
+    layout.init_all(roots=[vertex[shape.gates[-1].out]])
+    layout.draw(3)
+    last = max(layout.grx[v].rank for v in vertex.values())
+    xs = sorted({v.view.xy[0] for v in vertex.values()})
+    step = min((b - a for a, b in zip(xs, xs[1:])), default=1.0)
+    return tuple((w, last - layout.grx[v].rank, (v.view.xy[0] - xs[0]) / step * 0.5)
+                 for w, v in vertex.items())
 
 
 def value_graph_svg(out, names=None, *, mismatch=(), title=None, decimals=2):
     """SVG of the graph behind `out`, data above and grad below every wire; leaves named in
-    `mismatch` are drawn red (their grad disagrees with centred differences)."""
+    `mismatch` are drawn thick, dashed and crossed (their grad disagrees with centred
+    differences)."""
     shape, values, grads = graph(out, names)
     return draw_circuit(shape, values, grads, mismatch=mismatch, decimals=decimals, title=title)
 
@@ -96,6 +154,10 @@ class LiveGraph:
     """The same by centred differences of the expression's forward value."""
     mismatch: tuple = ()
     message: str = ""
+    shape: object = None
+    """The Graph drawn (for the step-through), None when nothing is drawn."""
+    values: dict = field(default_factory=dict)
+    """Every node's data, by wire."""
 
 
 def _why(exc):
@@ -128,5 +190,6 @@ def live_graph(value_class, build, values, h=1e-6):
     message = (_("grad differs from centred differences at {names}", names=", ".join(mismatch))
                if mismatch else _("output {out:.4g}; every input's grad agrees with centred "
                                   "differences", out=float(out.data)))
-    return LiveGraph(value_graph_svg(out, leaves, mismatch=mismatch), grads, numeric, mismatch,
-                     message)
+    shape, data, node_grads = graph(out, leaves)
+    return LiveGraph(draw_circuit(shape, data, node_grads, mismatch=mismatch), grads, numeric,
+                     mismatch, message, shape, data)

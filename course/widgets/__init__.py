@@ -40,7 +40,8 @@ def live_circuit(circuit, backward=None, inputs=None, *, call=None, ranges=None,
         backward(*inputs in circuit order, dout) -> gradients of the inputs in that order;
     call(backward, values, dout) -> {wire: gradient} overrides that
     (see course.circuits.live.grouped).
-    Wires where the student's gradient differs from the numerical one are drawn in red.
+    Wires where the student's gradient differs from the numerical one are drawn as thick dashed
+    wires with a cross.
     inputs: {wire: start value}; ranges: {wire: (min, max)} of the sliders.
     """
     return _widget("LiveCircuit")(circuit, backward, inputs, call=call, ranges=ranges,
@@ -79,7 +80,8 @@ def value_graph_view(value_class, build, inputs, ranges=None):
 
     build(**leaves) -> the output Value, given one Value of `value_class` (the student's class)
     per input; inputs: {name: start value}; ranges: {name: (min, max)} of the sliders. An input
-    whose grad differs from centred differences of the output is drawn in red.
+    whose grad differs from centred differences of the output is drawn as a thick dashed wire
+    with a cross.
     """
     return _widget("ValueGraphView")(value_class, build, inputs, ranges)
 

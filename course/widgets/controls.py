@@ -3,9 +3,14 @@
 A picture widget keeps its last picture's data as attributes (`state`, `figure`, `errors`), so
 tests can set `.value` on a control and read what was redrawn, with no browser and no kernel.
 """
+import base64
+from html import escape
+
 import ipywidgets as widgets
 
+from ..pictures.alt import alt_text
 from ..pictures.blit import Blit
+from .slider import LabelledSlider
 
 
 def clean(v):
@@ -15,37 +20,34 @@ def clean(v):
 
 
 def number(label, value, lo, hi, step=0.01):
-    """A slider and a text box showing the same number; typing outside the slider widens it.
-    Returns (slider, the row holding both)."""
+    """A slider and a number box showing the same number, both labelled `label`; typing outside
+    the slider widens it. Returns (slider, the row holding both): one widget
+    (course.widgets.slider.LabelledSlider)."""
     lo, hi = min(lo, value), max(hi, value)
-    slider = widgets.FloatSlider(value=value, min=lo, max=hi, step=step, description=label,
-                                 continuous_update=True, readout_format=".2f",
-                                 layout=widgets.Layout(width="36em"),
-                                 style={"description_width": "15em"})
-    text = widgets.FloatText(value=value, step=step, layout=widgets.Layout(width="7em"))
+    slider = LabelledSlider(value=value, min=lo, max=hi, step=step, description=label)
+    return slider, slider
 
-    def typed(change):
-        v = change["new"]
-        if v < slider.min:
-            slider.min = v
-        if v > slider.max:
-            slider.max = v
-        if abs(v - slider.value) > 1e-9:
-            slider.value = v
 
-    def slid(change):
-        text.value = clean(change["new"])
+class PngPicture(widgets.HTML):
+    """The PNG a picture widget repaints, as an <img> with a text alternative (ipywidgets' Image
+    has no alt text, and its tooltip breaks on a widget without a description): never wider than
+    its output area (scaled down, proportions kept, where the window is narrower)."""
 
-    text.observe(typed, names="value")
-    slider.observe(slid, names="value")
-    return slider, widgets.HBox([slider, text])
+    png = b""
+    """The PNG shown now."""
+
+    def show(self, png, fig):
+        """Show `png`, a picture of the matplotlib Figure `fig` (whose words are its alt text)."""
+        self.png = bytes(png)
+        data = base64.b64encode(self.png).decode()
+        self.value = (f'<img src="data:image/png;base64,{data}" alt="{escape(alt_text(fig))}" '
+                      'style="max-width:100%;height:auto">')
 
 
 def slider(label, value, lo, hi, step=0.01):
     """A short slider with a short label, for the picture widgets."""
-    return widgets.FloatSlider(value=value, min=lo, max=hi, step=step, description=label,
-                               continuous_update=True, layout=widgets.Layout(width="16em"),
-                               style={"description_width": "2em"})
+    return LabelledSlider(value=value, min=lo, max=hi, step=step, description=label,
+                          description_width="2em", slider_width="9em")
 
 
 class FigureWidget(widgets.VBox):
@@ -56,7 +58,7 @@ class FigureWidget(widgets.VBox):
         self.controls, self.figure, self.ax = controls, fig, ax
         self.blit, self.moving = Blit(fig), []
         self.keep = {ax.title, *ax.spines.values()}  # permanent artists, repainted not removed
-        self.image, self.message = widgets.Image(format="png"), widgets.HTML()
+        self.image, self.message = PngPicture(), widgets.HTML()
         super().__init__([widgets.HBox(list(controls.values())), self.image, self.message])
         for control in controls.values():
             control.observe(self.redraw, names="value")
@@ -67,4 +69,4 @@ class FigureWidget(widgets.VBox):
             if artist not in self.keep:
                 artist.remove()
         self.moving = self.marks(**{k: c.value for k, c in self.controls.items()})
-        self.image.value = self.blit.png(self.moving)
+        self.image.show(self.blit.png(self.moving), self.figure)

@@ -22,6 +22,7 @@ class PerceptronWidget(FigureWidget):
         super().__init__(dict(
             w1=slider("w1", w1, -3, 3), w2=slider("w2", w2, -3, 3), b=slider("b", b, -3, 3),
             dataset=widgets.Dropdown(options=["AND", "OR", "XOR"], value=dataset,
+                                     tooltip=_("truth table"),
                                      layout=widgets.Layout(width="7em"))),
             *perceptron.perceptron_axes())
 

@@ -18,6 +18,7 @@ from ..grading.report import failure
 from ..i18n import _
 from ..pictures.digits import CurvesPicture
 from ..pictures.training import TrainingPicture
+from .controls import PngPicture
 
 
 class TrainingView(widgets.VBox):
@@ -36,7 +37,7 @@ class TrainingView(widgets.VBox):
         self.buttons["Start"].on_click(lambda _: self.start())
         self.buttons["Stop"].on_click(lambda _: self.stop())
         self.buttons["Step"].on_click(lambda _: self.tick() and self.redraw())
-        self.image, self.status = widgets.Image(format="png"), widgets.HTML()
+        self.image, self.status = PngPicture(), widgets.HTML()
         super().__init__([widgets.HBox(list(self.buttons.values())), self.image, self.status])
         self.redraw()
 
@@ -71,7 +72,8 @@ class TrainingView(widgets.VBox):
 
     def redraw(self):
         try:
-            self.image.value = self.picture.png(self.steps, self.losses, self.predict)
+            self.image.show(self.picture.png(self.steps, self.losses, self.predict),
+                            self.picture.fig)
         except Exception as exc:  # the student's predict failed: say so, keep the old picture
             problem = escape(failure(self.predict, exc))
             self.status.value = _("{problem}: no decision boundary to draw.", problem=problem)
@@ -131,4 +133,5 @@ class CurvesView(TrainingView):
         return True
 
     def redraw(self):
-        self.image.value = self.picture.png(self.steps, self.losses, self.accuracies)
+        self.image.show(self.picture.png(self.steps, self.losses, self.accuracies),
+                        self.picture.fig)

@@ -125,8 +125,9 @@ def fixed_backward(x, y, z, w, v, dout):
 
 
 def red_start(bugset, bug_name):
-    """The answer key: the wires where the red starts in the live circuit at the worked example,
-    i.e. the red wires whose every consumer gate has a right (not red) output gradient."""
+    """The answer key: the wires where the dashed wires (wrong gradients) start in the live circuit
+    at the worked example, i.e. the dashed wires whose every consumer gate has a right (solid)
+    output gradient."""
     bug = bugset.named(bug_name)
     red = live_state(bugset.circuit, bugset.example, bug, call=every_wire(bugset)).mismatch
     return {w for w in red if all(g.out not in red for g in bugset.circuit.consumers(w))}
@@ -162,19 +163,20 @@ def wire_question(bugset):
                           call=every_wire(bugset)).mismatch
 
     return Exercise(
-        title="find the bug: where the red starts", returns=bugset.circuit.wires,
+        title="find the bug: where the dashed wires start", returns=bugset.circuit.wires,
         draw=_find_bug_case(bugset), reference=key, cases=1, call=named_wires, also=also,
         verdict=wire_verdict,
         topic=NONE, mistakes=(
             Mistake("findbug.not_red",
-                    "a wire you named is not red: its gradient is right at the worked example. "
-                    "The bug is where the red starts, on the wires the faulty gate writes.",
+                    "a wire you named is not dashed: its gradient is right at the worked example. "
+                    "The bug is where the dashed wires start, on the wires the faulty gate "
+                    "writes.",
                     lambda case: bool(named(case, lambda c, w: w not in red(c))),
                     covers=ORDER_HINTS),
             Mistake("findbug.downstream",
-                    "every wire you named is red, but the red does not start at all of them: a "
-                    "red wire whose gate's output gradient is red too only inherits the mistake. "
-                    "Follow the red toward the output.",
+                    "every wire you named is dashed, but the dashed wires do not start at all of "
+                    "them: a dashed wire whose gate's output wire is dashed too only inherits the "
+                    "mistake. Follow the dashed wires toward the output.",
                     lambda case: not named(case, lambda c, w: w not in red(c)) and bool(named(
                         case, lambda c, w: any(g.out in red(c)
                                                for g in bugset.circuit.consumers(w)))),

@@ -218,7 +218,7 @@ def fixed_backward(x, y, dout):
     return dnum, dinvden, dden, dsigx, dxpysqr, dxpy, dsigy, dx, dy
 
 
-# 02's machinery: the answer key (where the red starts) and the wire question.
+# 02's machinery: the answer key (where the dashed wires start) and the wire question.
 _findbug = load("02_chain_rule")
 red_start = _findbug.red_start
 
