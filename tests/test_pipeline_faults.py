@@ -85,11 +85,12 @@ def test_a_grader_failure_is_never_remembered(tmp_path):
     _class(course, ("ada",))
     from autograder import grade as grading
     from autograder.pool import Pool
+    from autograder.records import Reply
 
     class Broken(Pool):
         def submit(self, task):  # every worker dies: the grader's fault, not the student's
-            self.results.put((task, {"status": "failed", "grader_failed": True,
-                                     "reason": "the grading worker died while grading"}))
+            self.results.put((task, Reply.failed("the grading worker died while grading",
+                                                 grader_failed=True)))
     original = grading._executor
 
     def broken(course_, assignment, n, limit, sandboxed, cluster):
