@@ -8,6 +8,7 @@ the products add up, and the step that brings the second branch shows the sum as
 """
 from dataclasses import dataclass
 
+from ..gradcheck import centred
 from ..i18n import _
 from .svg import number_text
 
@@ -38,9 +39,7 @@ class Step:
 
 def local_gradient(gate, values, wire, h=1e-6):
     """d(gate's output)/d(wire) at `values`, by centred differences on this gate alone."""
-    up = gate.apply({**values, wire: values[wire] + h})
-    down = gate.apply({**values, wire: values[wire] - h})
-    return (up - down) / (2 * h)
+    return centred(lambda v: gate.apply({**values, wire: v}), values[wire], h)
 
 
 def backward_steps(circuit, values, dout=1.0):
