@@ -42,13 +42,15 @@ def numerical_gradient(f, x, h=1e-5):
     for _entry in it:
         i = it.multi_index
         old = x[i]
-
-        def at(v, i=i):
-            x[i] = v
-            return float(f(x))
-        grad[i] = centred(at, old, h)
+        grad[i] = centred(lambda v, i=i: _with_entry(f, x, i, v), old, h)
         x[i] = old
     return grad
+
+
+def _with_entry(f, x, i, value):
+    """f(x) as a float with x[i] set to `value` (left so)."""
+    x[i] = value
+    return float(f(x))
 
 
 # The practitioner's reading of a relative error (the cs231n notes' bands), worst first: the
