@@ -90,6 +90,16 @@ def rule_lines(step, decimals=2):
     return lines
 
 
+def wire_lines(circuit, steps, wire, dout=1.0, decimals=2):
+    """The chain-rule arithmetic that gives `wire` its gradient: one line per gate that reads
+    it (the products add up at a fork); the output's gradient is the upstream one, given."""
+    if wire == circuit.output:
+        return [f"d{wire} = {number_text(float(dout), decimals)} "
+                + _("(the upstream gradient, given)")]
+    return [line for step in steps for t in step.terms if t.wire == wire
+            for line in rule_lines(Step(step.gate, (t,)), decimals)]
+
+
 def step_caption(circuit, steps, k):
     """What the step-through says at step k (0: not started)."""
     if k == 0:
