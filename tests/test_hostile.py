@@ -304,6 +304,16 @@ _spec.loader.exec_module(_mine)
 def numerical_derivative(f, x, h=1e-5):
     return float(_mine.numerical_gradient(lambda v: f(float(v)), x, h))
 '''
+FORBID_OTHER_ROUTE = '''
+def numerical_derivative(f, x, h=1e-5):
+    """Not a forbidden helper by name: the step-through's local gradient of a gate of my own."""
+    from course.circuits.steps import local_gradient
+
+    class Gate:
+        def apply(self, values):
+            return f(values["x"])
+    return local_gradient(Gate(), {"x": x}, "x", h)
+'''
 FORBID_THREAD = '''
 import queue, threading
 from course.gradcheck import numerical_gradient
@@ -525,6 +535,7 @@ CASES = {
     "forbid-code-copy": ("correct", _forbid(FORBID_CODE_COPY), "forbidden"),
     "forbid-reload": ("correct", _forbid(FORBID_RELOAD), "forbidden"),
     "forbid-thread": ("correct", _forbid(FORBID_THREAD), "forbidden"),
+    "forbid-other-route": ("correct", _forbid(FORBID_OTHER_ROUTE), "forbidden"),
     # escapes
     "signal-group": ("correct", _prepend(SIGNAL_GROUP), "full"),  # init ignores SIGSTOP
     "socket-swap": ("correct", _prepend(SOCKET_SWAP), "full"),

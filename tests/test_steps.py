@@ -41,3 +41,25 @@ def test_the_step_buttons_walk_the_live_circuit_and_narrate_each_step():
     w.back.click()
     w.back.click()
     assert w.k == 0 and w.back.disabled and "current" not in w.picture.value
+
+
+def test_any_wire_explains_its_chain_rule_arithmetic():
+    """Does choosing a wire of 02's live circuit show how its gradient is made, upstream x local
+    (dq = z x df = -4 x 1 = -4 at the worked example), the output's as the given upstream
+    gradient, 04's x as one product per branch of its fork, and nothing when none is chosen?"""
+    w = live_circuit(XYZ, inputs=dict(x=-2.0, y=5.0, z=-4.0))
+    explain = w.stepping.explain
+    assert [v for _, v in explain.options] == ["", "f", "q", "z", "x", "y"]
+    assert explain.description and explain.tooltip  # labelled for the screen reader
+    explain.value = "q"
+    assert "dq = z × df = -4.00 × 1.00 = -4.00" in w.stepping.explained.value
+    explain.value = "f"
+    assert "df = 1.00 (the upstream gradient, given)" in w.stepping.explained.value
+    w.sliders["z"].value = 2.0  # follows the inputs
+    explain.value = "q"
+    assert "dq = z × df = 2.00 × 1.00 = 2.00" in w.stepping.explained.value
+    explain.value = ""
+    assert w.stepping.explained.value == ""
+    staged = live_circuit(STAGED, inputs=dict(x=3.0, y=-4.0))
+    staged.stepping.explain.value = "x"
+    assert staged.stepping.explained.value.count("dx = ") == 3

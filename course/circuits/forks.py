@@ -5,6 +5,7 @@ sees the nudged value), never by a backward pass, so they can check and explain 
 """
 from itertools import combinations
 
+from ..gradcheck import centred
 from ..i18n import N_
 from ..tolerance import BRANCH
 
@@ -28,8 +29,8 @@ def branch_gradients(circuit, inputs, wire, dout=1.0, h=1e-6):
     The values sum to the wire's gradient (multivariable chain rule).
     """
     base = circuit.forward(inputs)[wire]
-    return {g.out: dout * (_output_with(circuit, inputs, wire, g.out, base + h)
-                           - _output_with(circuit, inputs, wire, g.out, base - h)) / (2 * h)
+    return {g.out: dout * centred(lambda v, g=g: _output_with(circuit, inputs, wire, g.out, v),
+                                  base, h)
             for g in circuit.consumers(wire)}
 
 

@@ -7,6 +7,8 @@ course.circuits.lecture.
 import math
 from dataclasses import dataclass
 
+from ..gradcheck import centred
+
 
 def sigmoid(v):
     """The course's one sigma of a number (hidden tests refuse it where a student writes sigma)."""
@@ -84,8 +86,7 @@ class Circuit:
         base = self.forward(inputs)
         grads = {}
         for wire in self.wires:
-            up = self.forward(inputs, {wire: base[wire] + h})[self.output]
-            down = self.forward(inputs, {wire: base[wire] - h})[self.output]
-            grads[wire] = dout * (up - down) / (2 * h)
+            grads[wire] = dout * centred(
+                lambda v, wire=wire: self.forward(inputs, {wire: v})[self.output], base[wire], h)
         return grads
 

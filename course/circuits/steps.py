@@ -8,6 +8,7 @@ the products add up, and the step that brings the second branch shows the sum as
 """
 from dataclasses import dataclass
 
+from ..gradcheck import centred
 from ..i18n import _
 from .svg import number_text
 
@@ -38,9 +39,7 @@ class Step:
 
 def local_gradient(gate, values, wire, h=1e-6):
     """d(gate's output)/d(wire) at `values`, by centred differences on this gate alone."""
-    up = gate.apply({**values, wire: values[wire] + h})
-    down = gate.apply({**values, wire: values[wire] - h})
-    return (up - down) / (2 * h)
+    return centred(lambda v: gate.apply({**values, wire: v}), values[wire], h)
 
 
 def backward_steps(circuit, values, dout=1.0):
@@ -89,6 +88,16 @@ def rule_lines(step, decimals=2):
                             before=n(t.before), total=n(t.total))
         lines.append(line)
     return lines
+
+
+def wire_lines(circuit, steps, wire, dout=1.0, decimals=2):
+    """The chain-rule arithmetic that gives `wire` its gradient: one line per gate that reads
+    it (the products add up at a fork); the output's gradient is the upstream one, given."""
+    if wire == circuit.output:
+        return [f"d{wire} = {number_text(float(dout), decimals)} "
+                + _("(the upstream gradient, given)")]
+    return [line for step in steps for t in step.terms if t.wire == wire
+            for line in rule_lines(Step(step.gate, (t,)), decimals)]
 
 
 def step_caption(circuit, steps, k):

@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 
 from ..circuits import NEURON, sigmoid
 from ..circuits.svg import draw_circuit
+from ..gradcheck import centred
 from ..i18n import _
 from ..style import GRADIENT, MUTED, TRUE
 
@@ -50,7 +51,7 @@ def sigmoid_figure(t, s, ds, marks=()):
 def sigmoid_point(x, h=1e-5):
     """(sigma(x), d sigma/dx at x), the slope by centred differences (error ~h^2 ~ 1e-10): the
     widget shows the slope without holding the formula notebook 03 asks for."""
-    return sigmoid(x), (sigmoid(x + h) - sigmoid(x - h)) / (2 * h)
+    return sigmoid(x), centred(sigmoid, x, h)
 
 
 def sigmoid_axes(lo=-8.0, hi=8.0):

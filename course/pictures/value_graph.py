@@ -12,6 +12,7 @@ from grandalf.graphs import Graph as _Graph
 from grandalf.layouts import SugiyamaLayout
 
 from ..circuits.svg import draw_circuit
+from ..gradcheck import centred
 from ..i18n import _
 from ..tolerance import NUMERIC
 
@@ -182,8 +183,8 @@ def live_graph(value_class, build, values, h=1e-6):
         out = build(**leaves)
         out.backward()
         grads = {k: float(v.grad) for k, v in leaves.items()}
-        numeric = {k: (output({**values, k: x + h}).data - output({**values, k: x - h}).data)
-                   / (2 * h) for k, x in values.items()}
+        numeric = {k: centred(lambda v, k=k: output({**values, k: v}).data, x, h)
+                   for k, x in values.items()}
     except Exception as exc:  # unwritten or failing code: say so, draw nothing
         return LiveGraph(message=_why(exc))
     mismatch = tuple(k for k in values if not NUMERIC.agree(grads[k], numeric[k]))

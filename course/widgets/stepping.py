@@ -19,7 +19,16 @@ class StepThrough:
         self.forth = widgets.Button(description=_("step ▶"))
         self.back.on_click(lambda _: self.step(-1))
         self.forth.on_click(lambda _: self.step(+1))
-        self.buttons, self.rule = widgets.HBox([self.back, self.forth]), widgets.HTML()
+        # Any wire's arithmetic on demand, from the keyboard too: the drawing is a picture, so
+        # its wires are chosen by name in a labelled list rather than clicked.
+        label = _("explain the gradient of wire")
+        self.explain = widgets.Dropdown(options=[("—", "")], value="", description=label,
+                                        tooltip=label, style={"description_width": "initial"})
+        self.explained = widgets.HTML()
+        self.explain.observe(lambda _: self.redraw(), names="value")
+        self.buttons = widgets.VBox([widgets.HBox([self.back, self.forth, self.explain]),
+                                     self.explained])
+        self.rule = widgets.HTML()
 
     def step(self, by):
         """Run the backward pass one gate further (by=+1) or one gate back (by=-1)."""
@@ -35,6 +44,7 @@ class StepThrough:
         except (KeyError, ValueError, OverflowError, ZeroDivisionError):
             self.steps = []
         self.k = min(self.k, len(self.steps))
+        self._explain(circuit, dout)
         self.back.disabled, self.forth.disabled = self.k == 0, self.k == len(self.steps)
         caption = steps.step_caption(circuit, self.steps, self.k)
         if not self.k:
@@ -49,3 +59,17 @@ class StepThrough:
                                steps.gradients_after(circuit, self.steps, self.k, dout),
                                current=self.steps[self.k - 1].gate.out)
         return picture, " ".join([caption, *lines])
+
+    def _explain(self, circuit, dout):
+        """The chosen wire's chain-rule arithmetic at the current values (every wire listed)."""
+        wires = list(dict.fromkeys([circuit.output] if self.steps else []))
+        wires += [t.wire for step in self.steps for t in step.terms if t.wire not in wires]
+        options = [("—", ""), *((w, w) for w in wires)]
+        if list(self.explain.options) != options:
+            chosen = self.explain.value if self.explain.value in wires else ""
+            self.explain.options, self.explain.value = options, chosen
+        wire = self.explain.value
+        lines = steps.wire_lines(circuit, self.steps, wire, dout) if wire else []
+        self.explained.value = "".join(
+            f'<div class="wire-rule" style="font-family:monospace">{escape(line)}</div>'
+            for line in lines)

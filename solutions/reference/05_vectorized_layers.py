@@ -164,7 +164,8 @@ EXERCISES = {
             "entry, so one wrong entry cannot hide among many right ones.",
             lambda a, b: float(np.mean(np.abs(a - b) / np.maximum(np.abs(a), np.abs(b)))),
             ("err",)),),
-        forbid=("course.gradcheck.rel_error", "course.gradcheck.numerical_gradient")),
+        forbid=("course.gradcheck.rel_error", "course.gradcheck.numerical_gradient",
+                "course.gradcheck.centred")),
     "worst_rel_error": Exercise(
         title="worst relative error", returns=("err", "index"), draw=_worst_inputs,
         reference=worst_rel_error, fixed=_ZEROS_AND_TIE, cases=40),
