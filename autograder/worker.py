@@ -329,6 +329,13 @@ def _grade_one(steps, task, log, zygote, on_run):
         log.exception("the sandbox failed while grading %s", task.input)
         return Reply.failed(f"the grader's sandbox failed ({exc}); graded again on the next run",
                             grader_failed=True, seconds=time.monotonic() - start)
+    except SystemError as exc:  # the worker's interpreter itself went wrong (CPython 3.11's
+        # "AST constructor recursion depth mismatch", left by an earlier notebook's deep
+        # recursion): not this submission's doing; a fresh worker grades it again
+        log.exception("the grading worker's interpreter failed while grading %s", task.input)
+        return Reply.failed(f"the grading worker's interpreter failed ({_explain(exc)}); graded "
+                            "again by a fresh worker", grader_failed=True,
+                            seconds=time.monotonic() - start)
     except Exception as exc:  # any failure belongs to this submission only, never to the batch
         log.exception("grading %s failed", task.input)
         reply = Reply.failed(_explain(exc), seconds=time.monotonic() - start, flags=flags,
