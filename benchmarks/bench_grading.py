@@ -37,6 +37,7 @@ import nbformat
 import psutil
 from nbclient import NotebookClient
 
+from autograder import cells
 from autograder.collect import collect
 from autograder.demo import build_class
 from autograder.release import release
@@ -98,8 +99,7 @@ def realistic_class(courses, assignment, n):
         else:
             nb = build_submission(release_nb, assignment)
             if i % 3 == 0:
-                first = next(j for j, c in enumerate(nb.cells)
-                             if c.get("metadata", {}).get("nbgrader", {}).get("solution"))
+                first = next(j for j, c in enumerate(nb.cells) if cells.is_solution(c))
                 nb.cells.insert(first, nbformat.v4.new_code_cell(SCRATCH))
         for course in courses:
             submit(course.root, f"student{i:03d}", assignment, nb)
